@@ -1,0 +1,61 @@
+"""Benniu's HTTP service: the app factory."""
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+from sqlalchemy.orm import sessionmaker
+
+import points  # noqa: F401  (registers the tables)
+import rewards  # noqa: F401
+from points.db import make_engine
+
+from . import config as configuration
+from .clock import SystemClock
+from .db import close_session, transactional
+from .errors import register_error_handlers
+
+
+class JSONProvider(DefaultJSONProvider):
+    ensure_ascii = False  # Chinese stays readable in responses
+    sort_keys = False
+
+
+@dataclass
+class Services:
+    """What a running app holds: its engine, session factory and clock."""
+
+    engine: object
+    sessionmaker: sessionmaker
+    clock: object
+
+
+def create_app(test_config: dict | None = None, *, clock=None, instance_path: Path | None = None) -> Flask:
+    """Build the app from defaults, `BENNIU_*` variables and `test_config`."""
+    instance = instance_path or configuration.instance_path()
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=False)
+    app.json = JSONProvider(app)
+    app.config.update(configuration.load(instance, test_config))
+    app.config.update(
+        API_TITLE="Benniu 犇牛 volunteer points API", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    )
+    engine = make_engine(app.config["DATABASE_URL"], **_pool_options(app.config))
+    app.extensions["benniu"] = Services(
+        engine=engine, sessionmaker=sessionmaker(engine, expire_on_commit=False),
+        clock=clock or SystemClock(app.config["TIMEZONE"]))
+    app.teardown_appcontext(close_session)
+    register_error_handlers(app)
+
+    from .resources import register_resources
+    register_resources(app)
+    for endpoint, view in list(app.view_functions.items()):
+        app.view_functions[endpoint] = transactional(view)
+    return app
+
+
+def _pool_options(config: dict) -> dict:
+    if config["DATABASE_URL"].startswith("sqlite"):
+        return {}
+    return {"pool_size": config["DB_POOL_SIZE"], "max_overflow": config["DB_POOL_SIZE"]}

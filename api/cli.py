@@ -1,0 +1,96 @@
+"""The `benniu` command: init, token, serve, verify and the cron jobs."""
+import sys
+
+import click
+from sqlalchemy.orm import Session
+
+from . import create_app
+from .schema import upgrade
+
+
+def _app():
+    return create_app()
+
+
+def _session(app) -> Session:
+    return app.extensions["benniu"].sessionmaker()
+
+
+def _now(app):
+    return app.extensions["benniu"].clock.now()
+
+
+@click.group()
+def main():
+    """Benniu (犇牛): volunteer points and rewards."""
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Add the demo community, its rules, volunteers and catalogue.")
+def init(demo):
+    """Create or upgrade the database schema (keeps existing data)."""
+    from points.demo import seed_demo
+
+    app = _app()
+    upgrade(app.extensions["benniu"].engine)
+    click.echo(f"schema up to date: {app.extensions['benniu'].engine.url.render_as_string(hide_password=True)}")
+    if demo:
+        with _session(app) as session, session.begin():
+            community = seed_demo(session, now=_now(app))
+            click.echo(f"demo community {community.name} (id {community.id}) ready")
+
+
+@main.group()
+def token():
+    """Manage API tokens."""
+
+
+@token.command("create")
+@click.option("--role", required=True, type=click.Choice(["admin", "organiser", "partner", "volunteer"]))
+@click.option("--name", required=True)
+@click.option("--community", "community_id", type=int)
+@click.option("--partner", "partner_id", type=int)
+@click.option("--member", "member_id", type=int)
+def token_create(role, name, community_id, partner_id, member_id):
+    """Issue a token; the token is printed as the last line."""
+    from points.errors import DomainError
+
+    from .auth import issue_token
+
+    app = _app()
+    try:
+        with _session(app) as session, session.begin():
+            plain, record = issue_token(session, role=role, name=name, community_id=community_id,
+                                        partner_id=partner_id, member_id=member_id, now=_now(app))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{role} token {record.id} for {name}:")
+    click.echo(plain)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host, port, workers):
+    """Run the production server (gunicorn)."""
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    sys.argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+                "--access-logfile", "-", "api.wsgi:app"]
+    WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+
+
+@main.command()
+def verify():
+    """Check the ledger's invariants; print ok, or what is wrong and exit 1."""
+    from points.verify import ledger_problems
+
+    app = _app()
+    with _session(app) as session:
+        problems = ledger_problems(session)
+    if problems:
+        for problem in problems:
+            click.echo(problem)
+        sys.exit(1)
+    click.echo("ok")

@@ -1,0 +1,125 @@
+"""The one table from errors to HTTP answers, and the JSON error body everywhere."""
+import logging
+
+from flask import Flask, jsonify
+from marshmallow import Schema, fields
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from points.errors import DomainError, Invalid
+
+from .db import ServiceBusy
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_CODE = {
+    "bad_request": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "conflict": 409,
+    "insufficient_points": 409,
+    "out_of_stock": 409,
+    "limit_reached": 409,
+    "already_checked_in": 409,
+    "activity_not_open": 409,
+    "already_reversed": 409,
+    "already_fulfilled": 409,
+    "already_cancelled": 409,
+    "already_reviewed": 409,
+    "voucher_expired": 409,
+    "code_expired": 410,
+    "payload_too_large": 413,
+    "invalid_code": 422,
+    "validation_error": 422,
+    "idempotency_conflict": 422,
+    "outside_area": 422,
+    "rate_limited": 429,
+    "internal_error": 500,
+    "unavailable": 503,
+}
+CODE_BY_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                  405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+                  422: "validation_error", 429: "rate_limited"}
+
+
+class ErrorSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "machine-readable error code"})
+    message = fields.String(required=True)
+    status = fields.Integer(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "field -> messages, for validation errors"})
+
+
+def error_response(code: str, message: str, *, status: int | None = None, errors: dict | None = None,
+                   headers: dict | None = None):
+    status = status or STATUS_BY_CODE[code]
+    body = {"code": code, "message": message, "status": status}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def response_for_domain_error(error: DomainError):
+    errors = {error.field or "_schema": [error.message]} if isinstance(error, Invalid) else None
+    return error_response(error.code, error.message, errors=errors)
+
+
+def response_for_http_exception(error: HTTPException):
+    status = error.code or 500
+    code = CODE_BY_STATUS.get(status, "internal_error" if status >= 500 else "bad_request")
+    data = getattr(error, "data", None) or {}
+    errors = _flatten(data.get("messages")) if status == 422 else None
+    message = data.get("message") or error.description or error.name
+    if status == 422 and errors:
+        message = "the request has invalid fields"
+    headers = dict(data.get("headers") or {})
+    if status == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return error_response(code, message, status=status, errors=errors, headers=headers)
+
+
+def _flatten(messages) -> dict | None:
+    """webargs nests field errors by location ({"json": {"x": [...]}}); clients want {"x": [...]}."""
+    if not isinstance(messages, dict):
+        return None
+    flat = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            for field, problems in location_errors.items():
+                flat[str(field)] = _as_list(problems)
+    return flat or None
+
+
+def _as_list(problems) -> list[str]:
+    if isinstance(problems, dict):  # nested schema or list index: keep the inner messages, prefixed
+        return [f"{key}: {message}" for key, inner in problems.items() for message in _as_list(inner)]
+    if isinstance(problems, list):
+        return [str(problem) for problem in problems]
+    return [str(problems)]
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, response_for_domain_error)
+    app.register_error_handler(HTTPException, response_for_http_exception)
+
+    @app.errorhandler(ServiceBusy)
+    def busy(error):
+        return error_response("unavailable", str(error), headers={"Retry-After": "1"})
+
+    @app.errorhandler(IntegrityError)
+    def lost_race(error):
+        # A database constraint caught what the service's checks let through (a concurrent
+        # insert of the same unique value): the request changed nothing.
+        log.warning("integrity error answered as conflict: %s", error.orig)
+        return error_response("conflict", "a concurrent request changed the same thing; nothing was done")
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        log.exception("unhandled error")
+        return error_response("internal_error", "internal error")

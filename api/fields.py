@@ -1,0 +1,34 @@
+"""Marshmallow fields shared by the resources."""
+from datetime import datetime
+
+from marshmallow import ValidationError, fields, validate
+
+from .clock import zone
+
+
+class LocalDateTime(fields.DateTime):
+    """ISO 8601 with offset, shown in the service's zone; a time given without offset is local."""
+
+    def _serialize(self, value: datetime | None, attr, obj, **kwargs):
+        return None if value is None else value.astimezone(zone()).isoformat()
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=zone())
+        if not 2000 <= parsed.year <= 2200:
+            raise ValidationError("year must be between 2000 and 2200")
+        return parsed
+
+
+def Name(max_length: int = 100, **kwargs) -> fields.String:  # noqa: N802 (a field factory reads as a type)
+    """A required, trimmed, non-empty string of bounded length."""
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+def Points(**kwargs) -> fields.Integer:  # noqa: N802
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=1_000_000), **kwargs)
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=2**53), **kwargs)

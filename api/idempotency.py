@@ -1,0 +1,98 @@
+"""`Idempotency-Key`: a retried or duplicated request takes effect once and gets the same answer."""
+import hashlib
+import json
+from datetime import datetime, timedelta
+from functools import wraps
+
+from flask import Response, abort, current_app, request
+from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from points.db import Base, UTCDateTime
+from points.errors import DomainError
+
+from . import db
+from .auth import current_principal
+from .clock import now
+from .errors import error_response, response_for_domain_error
+
+HEADER = "Idempotency-Key"
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+def idempotent(view):
+    """Make a point- or stock-moving POST answer a repeated `Idempotency-Key` from its record.
+
+    The key is claimed with `INSERT ... ON CONFLICT DO NOTHING` in the request's own
+    transaction: a concurrent duplicate waits on the unique index until the first commits
+    (PostgreSQL) or on the write lock (SQLite), then finds the stored answer and replays it.
+    Refusals (409...) are stored and replayed too; malformed requests (4xx from validation)
+    roll back with the key, so a corrected retry may use it.
+    """
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is None:
+            return view(*args, **kwargs)
+        if not 1 <= len(key) <= 255:
+            abort(422, f"{HEADER} must be 1 to 255 characters")
+        session = db.session()
+        scope, fingerprint = current_principal().scope, _fingerprint()
+        record = _claim(session, scope=scope, key=key, fingerprint=fingerprint)
+        if record is not None:
+            if record.fingerprint != fingerprint:
+                return error_response("idempotency_conflict",
+                                      f"{HEADER} {key!r} was used with a different request")
+            return Response(record.body, status=record.status, mimetype="application/json")
+        try:
+            with session.begin_nested():
+                response = current_app.make_response(view(*args, **kwargs))
+        except DomainError as error:
+            response = response_for_domain_error(error)
+        session.execute(
+            IdempotencyRecord.__table__.update()
+            .where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+            .values(status=response.status_code, body=response.get_data(as_text=True))
+        )
+        return response
+    return wrapper
+
+
+def _claim(session: Session, *, scope: str, key: str, fingerprint: str) -> IdempotencyRecord | None:
+    """Insert the key; None if it is ours now, else the earlier request's record."""
+    stamp = now()
+    lifetime = timedelta(hours=current_app.config["IDEMPOTENCY_HOURS"])
+    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key,
+                                                    IdempotencyRecord.created_at < stamp - lifetime))
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    claimed = session.execute(
+        insert(IdempotencyRecord).values(scope=scope, key=key, fingerprint=fingerprint, created_at=stamp)
+        .on_conflict_do_nothing(index_elements=["scope", "key"]).returning(IdempotencyRecord.id)
+    ).first()
+    if claimed is not None:
+        return None
+    return session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.scope == scope,
+                                                          IdempotencyRecord.key == key))
+
+
+def _fingerprint() -> str:
+    raw = request.get_data()
+    try:
+        canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode() if raw else b""
+    except ValueError:
+        canonical = raw
+    return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + canonical).hexdigest()

@@ -1,0 +1,5 @@
+"""Every table of the service, for Alembic and for tests that build a schema."""
+import points  # noqa: F401
+import rewards  # noqa: F401
+
+from . import auth, idempotency  # noqa: F401

@@ -1,0 +1,85 @@
+"""Awards and corrections: organisers give points directly, and take back mistakes by reversal."""
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from points.earning import earn, reverse
+from points.errors import NotFound
+from points.ledger import Transfer, get_transfer
+from points.members import Member
+from points.rules import current_rule
+
+from .. import db
+from ..auth import authorize, current_principal, found, visible_member
+from ..clock import now
+from ..fields import Id, Points
+from ..idempotency import idempotent
+
+blp = Blueprint("awards", __name__, url_prefix="/api/v1", description="Awards and corrections")
+
+
+class AwardArgsSchema(Schema):
+    member_id = Id(required=True)
+    rule_code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    memo = fields.String(validate=validate.Length(max=500), load_default="")
+    points = Points(metadata={"description": "overrides the rule's points"})
+
+
+class AwardSchema(Schema):
+    transfer_id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    rule_code = fields.String(required=True)
+    points = fields.Integer(required=True)
+    rule_version = fields.Integer()
+
+
+class ReverseArgsSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class ReversalSchema(Schema):
+    transfer_id = fields.Integer(required=True)
+    reverses = fields.Integer(required=True)
+    amount = fields.Integer(required=True)
+
+
+def visible_transfer(session, transfer_id: int) -> Transfer:
+    """A transfer into or out of a member this token may see."""
+    record = get_transfer(session, transfer_id)
+    principal = current_principal()
+    if principal.role == "admin":
+        return record
+    community_id = session.scalar(select(Member.community_id).where(
+        Member.account_id.in_((record.debit_account_id, record.credit_account_id))))
+    if community_id is None or community_id != principal.community_id:
+        raise NotFound(f"transfer {transfer_id} not found")
+    return record
+
+
+@blp.route("/awards", methods=["POST"])
+@authorize("admin", "organiser")
+@idempotent
+@blp.arguments(AwardArgsSchema)
+@blp.response(201, AwardSchema)
+def create_award(args):
+    """Award a member points under a rule (organisers' direct award; no review)."""
+    session = db.session()
+    member = visible_member(session, args["member_id"])
+    rule = current_rule(session, community_id=member.community_id, code=args["rule_code"])
+    record = earn(session, member=member, rule=rule, now=now(), points=args.get("points"),
+                  memo=args["memo"], actor=current_principal().actor)
+    return {"transfer_id": record.id, "member_id": member.id, "rule_code": rule.code, "points": record.amount,
+            "rule_version": rule.version}
+
+
+@blp.route("/transfers/<int:transfer_id>/reverse", methods=["POST"])
+@authorize("admin", "organiser")
+@idempotent
+@found("transfer_id", "original", visible_transfer)
+@blp.arguments(ReverseArgsSchema)
+@blp.response(201, ReversalSchema)
+def reverse_transfer(args, original):
+    """Reverse an earning (at most once); refused if the member has already spent the points."""
+    record = reverse(db.session(), transfer_id=original.id, reason=args["reason"], now=now(),
+                     actor=current_principal().actor)
+    return {"transfer_id": record.id, "reverses": record.reverses_id, "amount": record.amount}

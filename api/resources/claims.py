@@ -1,0 +1,120 @@
+"""Claims (线索、调解): tips and mediations that earn points once an organiser approves them."""
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from points.claims import STATUSES, Claim, approve_claim, find_claims, get_claim, reject_claim, submit_claim
+from points.errors import Invalid, NotFound
+
+from .. import db
+from ..auth import authorize, community_in_scope, current_principal, found, visible_member
+from ..clock import now
+from ..fields import Id, LocalDateTime, Points
+from ..idempotency import idempotent
+from ..pagination import PageArgsSchema, page, page_schema
+
+blp = Blueprint("claims", __name__, url_prefix="/api/v1/claims", description="Claims awaiting review")
+
+
+class ClaimArgsSchema(Schema):
+    rule_code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    member_id = Id(metadata={"description": "whose claim (organisers); volunteers claim for themselves"})
+
+
+class ClaimQueryArgsSchema(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    community_id = Id()
+    member_id = Id()
+
+
+class ApproveArgsSchema(Schema):
+    points = Points(metadata={"description": "overrides the rule's points"})
+
+
+class RejectArgsSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class ClaimSchema(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True)
+    member_id = fields.Integer()
+    community_id = fields.Integer()
+    rule_code = fields.String()
+    description = fields.String()
+    points = fields.Integer(allow_none=True)
+    reason = fields.String(allow_none=True)
+    transfer_id = fields.Integer(allow_none=True)
+    created_at = LocalDateTime()
+    reviewed_at = LocalDateTime(allow_none=True)
+
+
+def visible_claim(session, claim_id: int) -> Claim:
+    principal = current_principal()
+    claim = get_claim(session, claim_id)
+    if (principal.role == "admin" or (principal.role == "organiser" and claim.community_id == principal.community_id)
+            or (principal.role == "volunteer" and claim.member_id == principal.member_id)):
+        return claim
+    raise NotFound(f"claim {claim_id} not found")
+
+
+@blp.route("", methods=["POST"])
+@authorize("admin", "organiser", "volunteer")
+@blp.arguments(ClaimArgsSchema)
+@blp.response(201, ClaimSchema)
+def create_claim(args):
+    """File a tip or a mediation for review (volunteers for themselves, organisers for a member)."""
+    session = db.session()
+    principal = current_principal()
+    member_id = args.pop("member_id", None)
+    if principal.role == "volunteer":
+        member_id = member_id or principal.member_id
+    elif member_id is None:
+        raise Invalid("name the member_id the claim is for", field="member_id")
+    return submit_claim(session, member=visible_member(session, member_id), now=now(), **args)
+
+
+@blp.route("", methods=["GET"])
+@authorize("admin", "organiser", "volunteer")
+@blp.arguments(ClaimQueryArgsSchema, location="query")
+@blp.response(200, page_schema(ClaimSchema))
+def claims(args):
+    """Claims, oldest first: the review queue with `?status=pending`."""
+    principal = current_principal()
+    member_id = principal.member_id if principal.role == "volunteer" else args.get("member_id")
+    rows = find_claims(db.session(), community_id=community_in_scope(args.get("community_id")),
+                       status=args.get("status"), member_id=member_id, after_id=args["cursor"],
+                       limit=args["limit"] + 1)
+    return page(rows, args["limit"])
+
+
+@blp.route("/<int:claim_id>", methods=["GET"])
+@authorize("admin", "organiser", "volunteer")
+@blp.response(200, ClaimSchema)
+def claim(claim_id):
+    """One claim."""
+    return visible_claim(db.session(), claim_id)
+
+
+@blp.route("/<int:claim_id>/approve", methods=["POST"])
+@authorize("admin", "organiser")
+@idempotent
+@found("claim_id", "claim", visible_claim)
+@blp.arguments(ApproveArgsSchema)
+@blp.response(200, ClaimSchema)
+def approve(args, claim):
+    """Approve a pending claim: its points are awarded, once."""
+    return approve_claim(db.session(), claim=claim, now=now(), points=args.get("points"),
+                         reviewer=current_principal().actor)
+
+
+@blp.route("/<int:claim_id>/reject", methods=["POST"])
+@authorize("admin", "organiser")
+@idempotent
+@found("claim_id", "claim", visible_claim)
+@blp.arguments(RejectArgsSchema)
+@blp.response(200, ClaimSchema)
+def reject(args, claim):
+    """Reject a pending claim with a reason; no points move."""
+    return reject_claim(db.session(), claim=claim, reason=args["reason"], now=now(),
+                        reviewer=current_principal().actor)

@@ -1,0 +1,110 @@
+"""Earning rules (积分规则)."""
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from points.errors import Invalid
+from points.rules import BASES, define_rule, retire_rule, revise_rule, rules_of
+
+from .. import db
+from ..auth import authorize, community_in_scope, current_principal
+from ..clock import now
+from ..fields import Id, LocalDateTime, Name, Points
+
+blp = Blueprint("rules", __name__, url_prefix="/api/v1/rules", description="Earning rules")
+
+CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="lower-case letters, digits and _ (at most 64)")
+
+
+class RuleArgsSchema(Schema):
+    code = fields.String(required=True, validate=CODE)
+    name = Name(200, required=True)
+    points = Points(required=True)
+    basis = fields.String(required=True, validate=validate.OneOf(BASES))
+    community_id = Id()
+    daily_cap = Points(allow_none=True)
+    requires_review = fields.Boolean(load_default=False)
+
+
+class RuleChangeArgsSchema(Schema):
+    name = Name(200)
+    points = Points()
+    basis = fields.String(validate=validate.OneOf(BASES))
+    community_id = Id()
+    daily_cap = Points(allow_none=True)
+    requires_review = fields.Boolean()
+
+    @validates_schema
+    def something_changes(self, data, **kwargs):
+        if not set(data) - {"community_id"}:
+            raise ValidationError("give at least one field to change")
+
+
+class CommunityArgsSchema(Schema):
+    community_id = Id()
+
+
+class RuleSchema(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    version = fields.Integer(required=True)
+    name = fields.String(required=True)
+    points = fields.Integer(required=True)
+    basis = fields.String(required=True)
+    community_id = fields.Integer(required=True)
+    daily_cap = fields.Integer(allow_none=True)
+    requires_review = fields.Boolean(required=True)
+    created_at = LocalDateTime()
+    retired_at = LocalDateTime(allow_none=True)
+
+
+class RuleListSchema(Schema):
+    items = fields.List(fields.Nested(RuleSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+@blp.route("", methods=["GET"])
+@authorize("admin", "organiser", "volunteer")
+@blp.arguments(CommunityArgsSchema, location="query")
+@blp.response(200, RuleListSchema)
+def rules(args):
+    """The live rules (current versions) of a community."""
+    community_id = args.get("community_id")
+    if current_principal().role != "admin":
+        community_id = community_in_scope(community_id)
+    return {"items": rules_of(db.session(), community_id), "next_cursor": None}
+
+
+@blp.route("", methods=["POST"])
+@authorize("admin", "organiser")
+@blp.arguments(RuleArgsSchema)
+@blp.response(201, RuleSchema)
+def create_rule(args):
+    """Define a rule (version 1)."""
+    args["community_id"] = _community(args.get("community_id"))
+    return define_rule(db.session(), now=now(), **args)
+
+
+@blp.route("/<code>", methods=["PUT"])
+@authorize("admin", "organiser")
+@blp.arguments(RuleChangeArgsSchema)
+@blp.response(200, RuleSchema)
+def change_rule(args, code):
+    """Change a rule: writes its next version; earlier entries keep theirs."""
+    community_id = _community(args.pop("community_id", None))
+    return revise_rule(db.session(), community_id=community_id, code=code, now=now(), **args)
+
+
+@blp.route("/<code>", methods=["DELETE"])
+@authorize("admin", "organiser")
+@blp.arguments(CommunityArgsSchema, location="query")
+@blp.response(200, RuleSchema)
+def retire(args, code):
+    """Retire a rule: no new earnings under it; its history stays."""
+    return retire_rule(db.session(), community_id=_community(args.get("community_id")), code=code, now=now())
+
+
+def _community(community_id: int | None) -> int:
+    community_id = community_in_scope(community_id)
+    if community_id is None:
+        raise Invalid("admins must name the community_id", field="community_id")
+    return community_id

@@ -1,0 +1,5 @@
+"""The points ledger and how points are earned: members, rules, claims, check-ins.
+
+Importing the package registers every table of it on `points.db.Base.metadata`.
+"""
+from . import accounts, claims, communities, ledger, members, rules  # noqa: F401

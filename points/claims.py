@@ -1,0 +1,102 @@
+"""Claims (线索、调解): deeds that earn points only once an organiser approves them."""
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .db import Base, UTCDateTime
+from .earning import earn
+from .errors import AlreadyDone, NotFound
+from .members import Member
+from .rules import current_rule
+
+STATUSES = ("pending", "approved", "rejected")
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+        Index("ix_claims_community_status_id", "community_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    rule_code: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    points: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    transfer_id: Mapped[int | None] = mapped_column(Integer)
+    activity_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+
+
+def submit_claim(session: Session, *, member: Member, rule_code: str, description: str, now: datetime,
+                 activity_id: int | None = None) -> Claim:
+    """File a claim for review under a live rule of the member's community."""
+    current_rule(session, community_id=member.community_id, code=rule_code)
+    claim = Claim(community_id=member.community_id, member_id=member.id, rule_code=rule_code,
+                  description=description, status="pending", activity_id=activity_id, created_at=now)
+    session.add(claim)
+    session.flush()
+    return claim
+
+
+def get_claim(session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFound(f"claim {claim_id} not found")
+    return claim
+
+
+def find_claims(session: Session, *, community_id: int | None = None, status: str | None = None,
+                member_id: int | None = None, after_id: int | None = None, limit: int = 50) -> list[Claim]:
+    """Claims, oldest first (the review queue's order); `after_id` continues a page."""
+    query = select(Claim).order_by(Claim.id).limit(limit)
+    for column, value in ((Claim.community_id, community_id), (Claim.status, status),
+                          (Claim.member_id, member_id)):
+        if value is not None:
+            query = query.where(column == value)
+    if after_id is not None:
+        query = query.where(Claim.id > after_id)
+    return list(session.scalars(query))
+
+
+def approve_claim(session: Session, *, claim: Claim, now: datetime, points: int | None = None,
+                  reviewer: str | None = None) -> Claim:
+    """Approve a pending claim and award its points, exactly once."""
+    _review(session, claim, status="approved", now=now, reviewer=reviewer)
+    rule = current_rule(session, community_id=claim.community_id, code=claim.rule_code)
+    member = session.get(Member, claim.member_id)
+    record = earn(session, member=member, rule=rule, now=now, points=points, actor=reviewer,
+                  memo=f"线索/申报 #{claim.id}", claim_id=claim.id, activity_id=claim.activity_id)
+    claim.points = record.amount
+    claim.transfer_id = record.id
+    session.flush()
+    return claim
+
+
+def reject_claim(session: Session, *, claim: Claim, reason: str, now: datetime,
+                 reviewer: str | None = None) -> Claim:
+    """Reject a pending claim; no points move."""
+    _review(session, claim, status="rejected", now=now, reviewer=reviewer)
+    claim.reason = reason
+    session.flush()
+    return claim
+
+
+def _review(session: Session, claim: Claim, *, status: str, now: datetime, reviewer: str | None) -> None:
+    # The conditional UPDATE is the lock: of two concurrent reviews, the second waits for
+    # the first's row lock, then finds the claim no longer pending and changes nothing.
+    changed = session.execute(
+        update(Claim).where(Claim.id == claim.id, Claim.status == "pending")
+        .values(status=status, reviewed_at=now, reviewed_by=reviewer)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise AlreadyDone(f"claim {claim.id} is already reviewed", code="already_reviewed")
+    session.refresh(claim)

@@ -1,0 +1,55 @@
+"""Communities (社区): each has its own members, rules, points issuance and workstation."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .accounts import open_account
+from .db import Base, UTCDateTime
+from .errors import Conflict, NotFound
+
+
+class Community(Base):
+    __tablename__ = "communities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    issuance_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    station_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def found_community(session: Session, *, name: str, code: str, now: datetime) -> Community:
+    """Create a community with its issuance account and its workstation's account."""
+    if session.scalar(select(Community.id).where(Community.code == code)) is not None:
+        raise Conflict(f"community code {code!r} is already taken")
+    community = Community(name=name, code=code, created_at=now)
+    session.add(community)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"community code {code!r} is already taken") from None
+    community.issuance_account_id = open_account(
+        session, kind="issuance", name=f"{name} 积分发放", community_id=community.id, now=now).id
+    community.station_account_id = open_account(
+        session, kind="station", name=f"{name} 警网融合工作站", community_id=community.id, now=now).id
+    session.flush()
+    return community
+
+
+def get_community(session: Session, community_id: int) -> Community:
+    community = session.get(Community, community_id)
+    if community is None:
+        raise NotFound(f"community {community_id} not found")
+    return community
+
+
+def list_communities(session: Session, *, ids: list[int] | None = None) -> list[Community]:
+    """All communities, or those among `ids`."""
+    query = select(Community).order_by(Community.id)
+    if ids is not None:
+        query = query.where(Community.id.in_(ids))
+    return list(session.scalars(query))

@@ -1,0 +1,118 @@
+"""The double-entry, append-only points ledger.
+
+Every movement of points is a `Transfer` of a positive amount from one account to
+another, written as two `Entry` rows (minus on the debit side, plus on the credit side)
+that record each account's balance after the movement. Accounts cache their balance,
+so reading it is O(1), and history is a keyset scan of one account's entries.
+Nothing here is ever updated or deleted: a mistake is put right by a reversing transfer.
+"""
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .accounts import Account
+from .db import Base, UTCDateTime
+from .errors import InsufficientPoints, Invalid, NotFound
+
+# earn: issuance -> member      reversal: the opposite of an earlier transfer
+# hold: member -> hold          release: hold -> member      spend: hold -> partner/station
+KINDS = ("earn", "reversal", "hold", "release", "spend")
+
+
+class Transfer(Base):
+    __tablename__ = "transfers"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("debit_account_id <> credit_account_id", name="two_accounts"),
+        CheckConstraint(f"kind IN {KINDS!r}", name="kind"),
+        Index("ix_transfers_credit_rule_at", "credit_account_id", "rule_code", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    debit_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    credit_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    memo: Mapped[str] = mapped_column(String(500), default="")
+    actor: Mapped[str | None] = mapped_column(String(200))
+    # What the points were for. The unique ones are the natural idempotency keys:
+    # one award per check-in, one per claim, at most one reversal per transfer.
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("rules.id"))
+    rule_code: Mapped[str | None] = mapped_column(String(64))
+    activity_id: Mapped[int | None] = mapped_column(Integer)
+    checkin_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), unique=True)
+    redemption_id: Mapped[int | None] = mapped_column(Integer, index=True)  # rewards' table; no FK upward
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id"), unique=True)
+
+
+class Entry(Base):
+    __tablename__ = "entries"
+    __table_args__ = (Index("ix_entries_account_id_id", "account_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    balance_after: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def transfer(session: Session, *, debit_account_id: int, credit_account_id: int, amount: int, kind: str,
+             at: datetime, memo: str = "", actor: str | None = None, **refs) -> Transfer:
+    """Move `amount` points between two accounts; refuse if a non-issuance account would go below 0.
+
+    Balances change by conditional `UPDATE ... RETURNING` in account-id order, so two
+    transfers touching the same accounts lock them in the same order and cannot deadlock.
+    """
+    if amount <= 0:
+        raise Invalid("points must be a positive whole number", field="points")
+    balance_after = {}
+    for account_id, delta in sorted(((debit_account_id, -amount), (credit_account_id, amount))):
+        balance_after[account_id] = _move(session, account_id, delta)
+    record = Transfer(kind=kind, debit_account_id=debit_account_id, credit_account_id=credit_account_id,
+                      amount=amount, at=at, memo=memo, actor=actor, **refs)
+    session.add(record)
+    session.flush()
+    session.add_all([
+        Entry(transfer_id=record.id, account_id=debit_account_id, amount=-amount,
+              balance_after=balance_after[debit_account_id], at=at),
+        Entry(transfer_id=record.id, account_id=credit_account_id, amount=amount,
+              balance_after=balance_after[credit_account_id], at=at),
+    ])
+    session.flush()
+    return record
+
+
+def _move(session: Session, account_id: int, delta: int) -> int:
+    statement = (update(Account).where(Account.id == account_id)
+                 .values(balance=Account.balance + delta).returning(Account.balance))
+    if delta < 0:
+        statement = statement.where(or_(Account.kind == "issuance", Account.balance + delta >= 0))
+    balance = session.execute(statement, execution_options={"synchronize_session": False}).scalar_one_or_none()
+    if balance is None:
+        raise InsufficientPoints("not enough points")
+    return balance
+
+
+def get_transfer(session: Session, transfer_id: int) -> Transfer:
+    record = session.get(Transfer, transfer_id)
+    if record is None:
+        raise NotFound(f"transfer {transfer_id} not found")
+    return record
+
+
+def reversal_of(session: Session, transfer_id: int) -> Transfer | None:
+    return session.scalar(select(Transfer).where(Transfer.reverses_id == transfer_id))
+
+
+def history(session: Session, account_id: int, *, before_id: int | None = None,
+            limit: int = 50) -> list[tuple[Entry, Transfer]]:
+    """An account's entries, newest first; `before_id` continues a previous page (keyset)."""
+    query = (select(Entry, Transfer).join(Transfer, Transfer.id == Entry.transfer_id)
+             .where(Entry.account_id == account_id).order_by(Entry.id.desc()).limit(limit))
+    if before_id is not None:
+        query = query.where(Entry.id < before_id)
+    return [(entry, record) for entry, record in session.execute(query)]

@@ -1,0 +1,123 @@
+"""Members (志愿者): who they are, how they log in, and the two accounts each one owns."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import BigInteger, ForeignKey, Index, String, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .accounts import Account, open_account
+from .communities import get_community
+from .db import Base, UTCDateTime
+from .errors import Conflict, NotFound
+
+_hasher = PasswordHasher()
+# Verified against when the phone is unknown, so a wrong phone costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("benniu-no-such-member")
+
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (Index("ix_members_community_team", "community_id", "team"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(32), unique=True)
+    team: Mapped[str | None] = mapped_column(String(100))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    hold_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    # Running totals kept with every earning, reversal and spend, so reading them is O(1).
+    lifetime_earned: Mapped[int] = mapped_column(BigInteger, default=0)
+    lifetime_spent: Mapped[int] = mapped_column(BigInteger, default=0)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+@dataclass(frozen=True)
+class Balance:
+    member_id: int
+    available: int
+    held: int
+    lifetime_earned: int
+    lifetime_spent: int
+
+
+def enrol_member(session: Session, *, community_id: int, name: str, phone: str, now: datetime,
+                 team: str | None = None, password: str | None = None) -> Member:
+    """Register a volunteer in a community and open their spending and hold accounts."""
+    get_community(session, community_id)
+    if session.scalar(select(Member.id).where(Member.phone == phone)) is not None:
+        raise Conflict(f"phone {phone} is already registered")
+    account = open_account(session, kind="member", name=f"{name} {phone}", community_id=community_id, now=now)
+    hold = open_account(session, kind="hold", name=f"{name} {phone} 冻结", community_id=community_id, now=now)
+    member = Member(community_id=community_id, name=name, phone=phone, team=team,
+                    password_hash=_hasher.hash(password) if password else None,
+                    account_id=account.id, hold_account_id=hold.id,
+                    lifetime_earned=0, lifetime_spent=0, joined_at=now)
+    session.add(member)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # a concurrent registration of the same phone won
+        raise Conflict(f"phone {phone} is already registered") from None
+    return member
+
+
+def get_member(session: Session, member_id: int) -> Member:
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFound(f"member {member_id} not found")
+    return member
+
+
+def find_members(session: Session, *, community_id: int | None = None, team: str | None = None,
+                 q: str | None = None, after_id: int | None = None, limit: int = 50) -> list[Member]:
+    """Members in id order, filtered; `after_id` continues a previous page."""
+    query = select(Member).order_by(Member.id).limit(limit)
+    if community_id is not None:
+        query = query.where(Member.community_id == community_id)
+    if team is not None:
+        query = query.where(Member.team == team)
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(Member.name.like(pattern, escape="\\"), Member.phone.like(pattern, escape="\\")))
+    if after_id is not None:
+        query = query.where(Member.id > after_id)
+    return list(session.scalars(query))
+
+
+def authenticate(session: Session, *, phone: str, password: str) -> Member | None:
+    """The member with this phone and password, or None."""
+    member = session.scalar(select(Member).where(Member.phone == phone))
+    stored = member.password_hash if member is not None and member.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return member if stored is not _DUMMY_HASH else None
+
+
+def balance_of(session: Session, member: Member) -> Balance:
+    """The member's balance, read from the accounts' cached balances: O(1) whatever the history."""
+    held = Account.__table__.alias("held")
+    available, on_hold, earned, spent = session.execute(
+        select(Account.balance, held.c.balance, Member.lifetime_earned, Member.lifetime_spent)
+        .select_from(Member)
+        .join(Account, Account.id == Member.account_id)
+        .join(held, held.c.id == Member.hold_account_id)
+        .where(Member.id == member.id)
+    ).one()
+    return Balance(member_id=member.id, available=available, held=on_hold,
+                   lifetime_earned=earned, lifetime_spent=spent)
+
+
+def add_to_lifetime(session: Session, member_id: int, *, earned: int = 0, spent: int = 0) -> None:
+    """Move the member's running totals (called by whatever moves their points)."""
+    session.execute(
+        update(Member).where(Member.id == member_id)
+        .values(lifetime_earned=Member.lifetime_earned + earned, lifetime_spent=Member.lifetime_spent + spent)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,102 @@
+"""Earning rules (积分规则): what a deed is worth. A change is a new version; old ones stay."""
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .communities import get_community
+from .db import Base, UTCDateTime
+from .errors import Conflict, NotFound
+
+BASES = ("per_event", "per_hour")
+
+
+class Rule(Base):
+    __tablename__ = "rules"
+    __table_args__ = (
+        UniqueConstraint("community_id", "code", "version"),
+        CheckConstraint("points > 0", name="points_positive"),
+        CheckConstraint("daily_cap IS NULL OR daily_cap > 0", name="daily_cap_positive"),
+        CheckConstraint(f"basis IN {BASES!r}", name="basis"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    points: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[str] = mapped_column(String(16))
+    daily_cap: Mapped[int | None] = mapped_column(Integer)
+    requires_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
+
+
+def define_rule(session: Session, *, community_id: int, code: str, name: str, points: int, basis: str,
+                now: datetime, daily_cap: int | None = None, requires_review: bool = False) -> Rule:
+    """Create version 1 of a rule in a community."""
+    get_community(session, community_id)
+    if _latest(session, community_id, code) is not None:
+        raise Conflict(f"rule {code!r} already exists in this community; PUT a new version instead")
+    return _add_version(session, Rule(community_id=community_id, code=code, version=1, name=name, points=points,
+                                      basis=basis, daily_cap=daily_cap, requires_review=requires_review,
+                                      created_at=now))
+
+
+def revise_rule(session: Session, *, community_id: int, code: str, now: datetime, **changes) -> Rule:
+    """Write the rule's next version with `changes`; entries earned earlier keep their version."""
+    current = current_rule(session, community_id=community_id, code=code)
+    fields = {name: getattr(current, name) for name in ("name", "points", "basis", "daily_cap", "requires_review")}
+    fields.update(changes)
+    return _add_version(session, Rule(community_id=community_id, code=code, version=current.version + 1,
+                                      created_at=now, **fields))
+
+
+def retire_rule(session: Session, *, community_id: int, code: str, now: datetime) -> Rule:
+    """Stop new earnings under a rule; its history stays."""
+    current = current_rule(session, community_id=community_id, code=code)
+    current.retired_at = now
+    session.flush()
+    return current
+
+
+def current_rule(session: Session, *, community_id: int, code: str) -> Rule:
+    """The latest, not retired, version of a rule."""
+    rule = _latest(session, community_id, code)
+    if rule is None or rule.retired:
+        raise NotFound(f"no rule {code!r} in community {community_id}")
+    return rule
+
+
+def rules_of(session: Session, community_id: int | None = None) -> list[Rule]:
+    """The current version of every live rule (in one community, or all)."""
+    latest = (select(Rule.community_id, Rule.code, func.max(Rule.version).label("version"))
+              .group_by(Rule.community_id, Rule.code))
+    if community_id is not None:
+        latest = latest.where(Rule.community_id == community_id)
+    latest = latest.subquery()
+    query = (select(Rule).join(latest, (Rule.community_id == latest.c.community_id)
+                               & (Rule.code == latest.c.code) & (Rule.version == latest.c.version))
+             .where(Rule.retired_at.is_(None)).order_by(Rule.community_id, Rule.code))
+    return list(session.scalars(query))
+
+
+def _latest(session: Session, community_id: int, code: str) -> Rule | None:
+    return session.scalar(select(Rule).where(Rule.community_id == community_id, Rule.code == code)
+                          .order_by(Rule.version.desc()).limit(1))
+
+
+def _add_version(session: Session, rule: Rule) -> Rule:
+    session.add(rule)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # a concurrent edit wrote the same version first
+        raise Conflict(f"rule {rule.code!r} was changed at the same time; try again") from None
+    return rule

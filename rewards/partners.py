@@ -1,0 +1,63 @@
+"""Partners (合作商户): shops, clinics, schools, the property company and the workstation."""
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from points.accounts import open_account
+from points.communities import get_community
+from points.db import Base, UTCDateTime
+from points.errors import Invalid, NotFound
+
+KINDS = ("shop", "clinic", "school", "property", "station")
+
+partner_communities = Table(
+    "partner_communities", Base.metadata,
+    Column("partner_id", ForeignKey("partners.id"), primary_key=True),
+    Column("community_id", ForeignKey("communities.id"), primary_key=True),
+)
+
+
+class Partner(Base):
+    __tablename__ = "partners"
+    __table_args__ = (CheckConstraint(f"kind IN {KINDS!r}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def sign_partner(session: Session, *, name: str, kind: str, community_ids: list[int], now: datetime) -> Partner:
+    """Register a partner serving `community_ids`, with the account its redeemed points go to."""
+    if not community_ids:
+        raise Invalid("a partner serves at least one community", field="community_ids")
+    for community_id in set(community_ids):
+        get_community(session, community_id)
+    account = open_account(session, kind="partner", name=name, community_id=None, now=now)
+    partner = Partner(name=name, kind=kind, account_id=account.id, created_at=now)
+    session.add(partner)
+    session.flush()
+    session.execute(partner_communities.insert(),
+                    [{"partner_id": partner.id, "community_id": c} for c in sorted(set(community_ids))])
+    return partner
+
+
+def get_partner(session: Session, partner_id: int) -> Partner:
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound(f"partner {partner_id} not found")
+    return partner
+
+
+def communities_of(session: Session, partner_id: int) -> list[int]:
+    return list(session.scalars(select(partner_communities.c.community_id)
+                                .where(partner_communities.c.partner_id == partner_id)
+                                .order_by(partner_communities.c.community_id)))
+
+
+def partner_serves(session: Session, partner_id: int, community_id: int | None) -> bool:
+    return session.scalar(select(partner_communities.c.partner_id).where(
+        partner_communities.c.partner_id == partner_id,
+        partner_communities.c.community_id == community_id)) is not None

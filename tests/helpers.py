@@ -1,0 +1,48 @@
+"""Test helpers: an HTTP client bound to a token, and running calls at the same instant."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+
+class Client:
+    """The Flask test client with a bearer token; each call returns the response."""
+
+    def __init__(self, app, token: str | None):
+        self.app = app
+        self.token = token
+
+    def headers(self, key: str | None = None) -> dict:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        return headers
+
+    def get(self, path, **query):
+        return self.app.test_client().get(path, query_string=query, headers=self.headers())
+
+    def post(self, path, json=None, *, key=None, expect=None):
+        response = self.app.test_client().post(path, json=json, headers=self.headers(key))
+        if expect is not None:
+            assert response.status_code == expect, response.get_json()
+        return response
+
+    def put(self, path, json=None):
+        return self.app.test_client().put(path, json=json, headers=self.headers())
+
+    def patch(self, path, json=None):
+        return self.app.test_client().patch(path, json=json, headers=self.headers())
+
+    def delete(self, path, **query):
+        return self.app.test_client().delete(path, query_string=query, headers=self.headers())
+
+
+def at_once(calls, workers: int | None = None) -> list:
+    """Run the callables in real threads released together by a barrier; their results in order."""
+    calls = list(calls)
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait()
+        return call()
+
+    with ThreadPoolExecutor(max_workers=workers or len(calls)) as pool:
+        return list(pool.map(run, calls))
