@@ -30,5 +30,10 @@ def Points(**kwargs) -> fields.Integer:  # noqa: N802
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=1_000_000), **kwargs)
 
 
-def Id(**kwargs) -> fields.Integer:  # noqa: N802
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=2**53), **kwargs)
+def Id(*, strict: bool = True, **kwargs) -> fields.Integer:  # noqa: N802
+    """A positive id; JSON bodies must send a number (`strict`), query strings send text."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=2**53), **kwargs)
+
+
+def QueryId(**kwargs) -> fields.Integer:  # noqa: N802
+    return Id(strict=False, **kwargs)

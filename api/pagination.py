@@ -13,6 +13,8 @@ class Cursor(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
+        if len(text) > 64:
+            raise ValidationError("not a cursor from this service")
         try:
             decoded = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
             if not decoded.startswith("k"):
@@ -24,7 +26,7 @@ class Cursor(fields.String):
 
 class PageArgsSchema(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    cursor = Cursor(load_default=None, validate=validate.Length(max=100))
+    cursor = Cursor(load_default=None)
 
 
 def page_schema(item_schema: type[Schema]) -> type[Schema]:

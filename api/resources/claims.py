@@ -8,7 +8,7 @@ from points.errors import Invalid, NotFound
 from .. import db
 from ..auth import authorize, community_in_scope, current_principal, found, visible_member
 from ..clock import now
-from ..fields import Id, LocalDateTime, Points
+from ..fields import Id, LocalDateTime, Points, QueryId
 from ..idempotency import idempotent
 from ..pagination import PageArgsSchema, page, page_schema
 
@@ -23,8 +23,8 @@ class ClaimArgsSchema(Schema):
 
 class ClaimQueryArgsSchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
-    community_id = Id()
-    member_id = Id()
+    community_id = QueryId()
+    member_id = QueryId()
 
 
 class ApproveArgsSchema(Schema):

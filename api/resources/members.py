@@ -8,7 +8,7 @@ from points.members import balance_of, enrol_member, find_members
 from .. import db
 from ..auth import authorize, community_in_scope, visible_member
 from ..clock import now
-from ..fields import Id, LocalDateTime, Name
+from ..fields import Id, LocalDateTime, Name, QueryId
 from ..pagination import PageArgsSchema, page, page_schema
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1/members", description="Members and their points")
@@ -34,7 +34,7 @@ class MemberSchema(Schema):
 
 
 class MemberQueryArgsSchema(PageArgsSchema):
-    community_id = Id()
+    community_id = QueryId()
     team = fields.String(validate=validate.Length(max=100))
     q = fields.String(validate=validate.Length(max=100))
 

@@ -8,7 +8,7 @@ from points.rules import BASES, define_rule, retire_rule, revise_rule, rules_of
 from .. import db
 from ..auth import authorize, community_in_scope, current_principal
 from ..clock import now
-from ..fields import Id, LocalDateTime, Name, Points
+from ..fields import Id, LocalDateTime, Name, Points, QueryId
 
 blp = Blueprint("rules", __name__, url_prefix="/api/v1/rules", description="Earning rules")
 
@@ -40,7 +40,7 @@ class RuleChangeArgsSchema(Schema):
 
 
 class CommunityArgsSchema(Schema):
-    community_id = Id()
+    community_id = QueryId()
 
 
 class RuleSchema(Schema):

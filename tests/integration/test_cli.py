@@ -1,0 +1,61 @@
+"""The `benniu` command line: init (with demo), token create, verify."""
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from api.cli import main
+from points.db import make_engine
+
+from ..conftest import POSTGRES_URL
+
+
+@pytest.fixture
+def cli(tmp_path, database_url, monkeypatch):
+    url = POSTGRES_URL or f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("BENNIU_DATABASE_URL", url)
+    monkeypatch.setenv("BENNIU_INSTANCE_PATH", str(tmp_path / "instance"))
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+    run.url = url
+    return run
+
+
+def test_init_demo_twice_seeds_once(cli):
+    assert cli("init", "--demo").exit_code == 0
+    second = cli("init", "--demo")
+    assert second.exit_code == 0 and "振宇社区" in second.output
+    engine = make_engine(cli.url)
+    with engine.connect() as connection:
+        rules = connection.execute(text("SELECT code, points FROM rules ORDER BY code")).all()
+        communities = connection.execute(text("SELECT count(*) FROM communities")).scalar()
+    engine.dispose()
+    assert communities == 1
+    assert ("patrol", 50) in rules and ("rental_tip", 50) in rules and ("safety_promo", 50) in rules
+    assert {code for code, _ in rules} >= {"migrant_tip", "case_tip", "mediation", "patrol_hours"}
+
+
+def test_token_create_prints_the_token_last(cli, app):
+    cli("init")
+    result = cli("token", "create", "--role", "admin", "--name", "ops")
+    token = result.output.strip().splitlines()[-1]
+    assert token.startswith("bn_")
+
+
+def test_token_create_explains_a_missing_community(cli):
+    cli("init")
+    result = cli("token", "create", "--role", "organiser", "--name", "nobody")
+    assert result.exit_code != 0 and "community_id" in result.output
+
+
+def test_verify_says_ok_then_finds_a_tampered_balance(cli):
+    cli("init", "--demo")
+    assert cli("verify").output.strip() == "ok"
+    engine = make_engine(cli.url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE accounts SET balance = balance + 5 "
+                                "WHERE id = (SELECT MIN(id) FROM accounts WHERE kind = 'member')"))
+    engine.dispose()
+    result = cli("verify")
+    assert result.exit_code == 1 and "cached balance 5" in result.output

@@ -1,0 +1,35 @@
+"""The dependency arrows point one way: api -> rewards -> points; the domain knows no HTTP."""
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FORBIDDEN = {
+    "points": {"flask", "flask_smorest", "marshmallow", "webargs", "api", "rewards"},
+    "rewards": {"flask", "flask_smorest", "marshmallow", "webargs", "api"},
+}
+
+
+def imported_packages(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_domain_packages_do_not_import_the_web_layer(package):
+    offenders = {str(path.relative_to(ROOT)): sorted(imported_packages(path) & FORBIDDEN[package])
+                 for path in (ROOT / package).rglob("*.py")}
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_the_check_sees_a_forbidden_import(tmp_path):
+    module = tmp_path / "bad.py"
+    module.write_text("from flask import request\nimport api.db\n")
+    assert imported_packages(module) == {"flask", "api"}
