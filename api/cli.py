@@ -4,6 +4,8 @@ import sys
 import click
 from sqlalchemy.orm import Session
 
+from points.db import begin_write
+
 from . import create_app
 from .schema import upgrade
 
@@ -79,6 +81,26 @@ def serve(host, port, workers):
     sys.argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
                 "--access-logfile", "-", "api.wsgi:app"]
     WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+
+
+@main.command("close-open-checkins")
+def close_open_checkins_command():
+    """Check out everyone left open after their activity ended (safe to run from cron)."""
+    from datetime import timedelta
+
+    from points.checkins import close_open_checkins
+
+    app = _app()
+    grace = timedelta(minutes=app.config["CHECKIN_GRACE_MINUTES"])
+    total, batch = 0, 500
+    while True:  # in batches, each its own transaction, so a long backlog never holds the lock for long
+        with _session(app) as session, session.begin():
+            begin_write(session)
+            closed = close_open_checkins(session, now=_now(app), grace=grace, limit=batch)
+        total += len(closed)
+        if len(closed) < batch:
+            break
+    click.echo(f"closed {total} open check-ins")
 
 
 @main.command()

@@ -46,3 +46,15 @@ def at_once(calls, workers: int | None = None) -> list:
 
     with ThreadPoolExecutor(max_workers=workers or len(calls)) as pool:
         return list(pool.map(run, calls))
+
+
+def decode_qr(png: bytes) -> str:
+    """Read the one QR code in a PNG with a real decoder (zxing-cpp)."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert len(found) == 1, f"expected one QR code, decoded {len(found)}"
+    return found[0].text

@@ -5,10 +5,11 @@ from marshmallow import Schema, fields, validate
 from points.ledger import history
 from points.members import balance_of, enrol_member, find_members
 
-from .. import db
+from .. import codes, db
 from ..auth import authorize, community_in_scope, visible_member
 from ..clock import now
 from ..fields import Id, LocalDateTime, Name, QueryId
+from ..images import IMAGE_DOC, qr_image, requested_format
 from ..pagination import PageArgsSchema, page, page_schema
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1/members", description="Members and their points")
@@ -109,6 +110,17 @@ def entries(args, member_id):
     subject = visible_member(session, member_id)
     rows = history(session, subject.account_id, before_id=args["cursor"], limit=args["limit"] + 1)
     return page([_entry(entry, transfer) for entry, transfer in rows], args["limit"], key=lambda item: item["id"])
+
+
+@blp.route("/<int:member_id>/card.png", methods=["GET"], endpoint="card")
+@blp.route("/<int:member_id>/card.svg", methods=["GET"], endpoint="card")
+@authorize("admin", "organiser", "volunteer")
+@blp.doc(**IMAGE_DOC)
+def card(member_id):
+    """The member's personal QR card, for an organiser to scan at check-in."""
+    subject = visible_member(db.session(), member_id)
+    caption = [f"{subject.name} · 犇牛志愿者", f"编号 {subject.id}" + (f" · {subject.team}" if subject.team else "")]
+    return qr_image(codes.member_code(subject.id), caption, requested_format(), f"member-{subject.id}")
 
 
 def _entry(entry, transfer) -> dict:

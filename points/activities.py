@@ -1,0 +1,125 @@
+"""Activities (活动): a patrol, a leafleting round, a training — a rule, a window, maybe a place."""
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .db import Base, UTCDateTime
+from .errors import DomainError, Invalid, NotFound
+from .rules import current_rule
+
+EARTH_RADIUS_M = 6_371_000
+
+
+class ActivityNotOpen(DomainError):
+    code = "activity_not_open"
+
+
+class OutsideArea(DomainError):
+    code = "outside_area"
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="window"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("checkin_count >= 0 AND (capacity IS NULL OR checkin_count <= capacity)",
+                        name="within_capacity"),
+        CheckConstraint("radius_m IS NULL OR (lat IS NOT NULL AND lng IS NOT NULL AND radius_m > 0)",
+                        name="geofence"),
+        Index("ix_activities_community_starts", "community_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    rule_code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lng: Mapped[float | None] = mapped_column(Float)
+    radius_m: Mapped[int | None] = mapped_column(Integer)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    # Kept with each check-in so a capacity check is one conditional UPDATE, not a count.
+    checkin_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def location(self) -> dict | None:
+        if self.radius_m is None:
+            return None
+        return {"lat": self.lat, "lng": self.lng, "radius_m": self.radius_m}
+
+
+@dataclass(frozen=True)
+class Place:
+    lat: float
+    lng: float
+    radius_m: int
+
+
+def plan_activity(session: Session, *, community_id: int, rule_code: str, title: str, starts_at: datetime,
+                  ends_at: datetime, now: datetime, place: Place | None = None,
+                  capacity: int | None = None) -> Activity:
+    """Schedule an activity under a live rule; the window may lie in the past (back-filling)."""
+    if ends_at <= starts_at:
+        raise Invalid("ends_at must be after starts_at", field="ends_at")
+    current_rule(session, community_id=community_id, code=rule_code)
+    activity = Activity(community_id=community_id, rule_code=rule_code, title=title, starts_at=starts_at,
+                        ends_at=ends_at, capacity=capacity, checkin_count=0, created_at=now,
+                        lat=place.lat if place else None, lng=place.lng if place else None,
+                        radius_m=place.radius_m if place else None)
+    session.add(activity)
+    session.flush()
+    return activity
+
+
+def get_activity(session: Session, activity_id: int) -> Activity:
+    activity = session.get(Activity, activity_id)
+    if activity is None:
+        raise NotFound(f"activity {activity_id} not found")
+    return activity
+
+
+def find_activities(session: Session, *, community_id: int | None, starting_from: datetime | None = None,
+                    starting_before: datetime | None = None, after_id: int | None = None,
+                    limit: int = 50) -> list[Activity]:
+    """Activities by id; `starting_from`/`starting_before` bound their start."""
+    query = select(Activity).order_by(Activity.id).limit(limit)
+    if community_id is not None:
+        query = query.where(Activity.community_id == community_id)
+    if starting_from is not None:
+        query = query.where(Activity.starts_at >= starting_from)
+    if starting_before is not None:
+        query = query.where(Activity.starts_at < starting_before)
+    if after_id is not None:
+        query = query.where(Activity.id > after_id)
+    return list(session.scalars(query))
+
+
+def ensure_open(activity: Activity, *, now: datetime, grace: timedelta) -> None:
+    if not activity.starts_at - grace <= now <= activity.ends_at + grace:
+        raise ActivityNotOpen(f"{activity.title} is open for check-in from "
+                              f"{activity.starts_at.isoformat()} to {activity.ends_at.isoformat()}")
+
+
+def ensure_inside(activity: Activity, *, lat: float | None, lng: float | None) -> None:
+    """Refuse a check-in away from the activity's place (when it has one)."""
+    if activity.radius_m is None:
+        return
+    if lat is None or lng is None:
+        raise OutsideArea("this activity needs your location to check in")
+    distance = distance_m(activity.lat, activity.lng, lat, lng)
+    if distance > activity.radius_m:
+        raise OutsideArea(f"you are {distance:.0f} m from {activity.title}; check in within {activity.radius_m} m")
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lng2 - lng1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))

@@ -1,0 +1,163 @@
+"""Check-ins (签到): one per member and activity; points on arrival or, per hour, on check-out."""
+from datetime import datetime, timedelta
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .activities import Activity, ensure_inside, ensure_open
+from .claims import submit_claim
+from .db import Base, UTCDateTime
+from .earning import earn, earned_since, start_of_day
+from .errors import AlreadyDone, Conflict, DomainError, LimitReached, NotFound
+from .members import Member
+from .rules import Rule, current_rule
+
+STATUSES = ("open", "awarded", "pending_review")
+METHODS = ("printed", "live", "card")
+
+
+class AlreadyCheckedIn(AlreadyDone):
+    code = "already_checked_in"
+
+
+class Checkin(Base):
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "member_id"),
+        CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+        Index("ix_checkins_status_activity", "status", "activity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(16))
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    transfer_id: Mapped[int | None] = mapped_column(Integer)
+    claim_id: Mapped[int | None] = mapped_column(Integer)
+
+
+def check_in(session: Session, *, activity: Activity, member: Member, now: datetime, grace: timedelta,
+             method: str, lat: float | None = None, lng: float | None = None) -> Checkin:
+    """Check a member in: once per activity, inside its window, place and capacity.
+
+    The check-in row is inserted before anything else moves: its UNIQUE(activity, member)
+    is what makes two phones checking in the same member at once end with one check-in.
+    """
+    if member.community_id != activity.community_id:
+        raise NotFound(f"activity {activity.id} not found")
+    ensure_open(activity, now=now, grace=grace)
+    ensure_inside(activity, lat=lat, lng=lng)
+    rule = current_rule(session, community_id=activity.community_id, code=activity.rule_code)
+    if session.scalar(select(Checkin.id).where(Checkin.activity_id == activity.id,
+                                               Checkin.member_id == member.id)) is not None:
+        raise AlreadyCheckedIn(f"{member.name} already checked in to {activity.title}")
+    checkin = Checkin(activity_id=activity.id, member_id=member.id, status="open", method=method,
+                      checked_in_at=now, points=0)
+    session.add(checkin)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # the same member checked in from another phone at the same instant
+        raise AlreadyCheckedIn(f"{member.name} already checked in to {activity.title}") from None
+    _take_a_place(session, activity)
+    if rule.requires_review:
+        claim = submit_claim(session, member=member, rule_code=rule.code, now=now, activity_id=activity.id,
+                             description=f"活动签到: {activity.title}")
+        checkin.status, checkin.claim_id = "pending_review", claim.id
+    elif rule.basis == "per_event":
+        record = earn(session, member=member, rule=rule, now=now, memo=activity.title, activity_id=activity.id,
+                      checkin_id=checkin.id)
+        checkin.status, checkin.points, checkin.transfer_id = "awarded", record.amount, record.id
+    session.flush()
+    return checkin
+
+
+def check_out(session: Session, *, checkin: Checkin, now: datetime, memo: str = "") -> Checkin:
+    """Close an open per-hour check-in and award its full hours (up to the rule's daily cap).
+
+    Time counts from the later of check-in and the activity's start to the earlier of
+    `now` and its end.
+    """
+    closed = session.execute(
+        update(Checkin).where(Checkin.id == checkin.id, Checkin.status == "open")
+        .values(status="awarded", checked_out_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if closed != 1:
+        raise Conflict("this check-in is already closed")
+    session.refresh(checkin)
+    activity = session.get(Activity, checkin.activity_id)
+    member = session.get(Member, checkin.member_id)
+    rule = _rule_for_checkout(session, activity)
+    served = min(now, activity.ends_at) - max(checkin.checked_in_at, activity.starts_at)
+    minutes = max(0, int(served.total_seconds() // 60))
+    points = 0 if rule.retired else (minutes // 60) * rule.points
+    if rule.daily_cap is not None:
+        earned = earned_since(session, member=member, rule_code=rule.code, since=start_of_day(now))
+        points = min(points, max(0, rule.daily_cap - earned))
+    checkin.minutes, checkin.points = minutes, points
+    if points > 0:
+        record = earn(session, member=member, rule=rule, now=now, points=points, activity_id=activity.id,
+                      checkin_id=checkin.id, memo=memo or f"{activity.title} {minutes // 60} 小时")
+        checkin.transfer_id = record.id
+    session.flush()
+    return checkin
+
+
+def close_open_checkins(session: Session, *, now: datetime, grace: timedelta, limit: int = 500) -> list[Checkin]:
+    """Check out everyone still open on activities whose window (plus grace) has ended.
+
+    Policy: a volunteer who forgot to check out is credited up to the activity's end.
+    Safe to run at any time and from several machines: each check-in closes once.
+    """
+    due = session.scalars(
+        select(Checkin).join(Activity, Activity.id == Checkin.activity_id)
+        .where(Checkin.status == "open", Activity.ends_at < now - grace)
+        .order_by(Checkin.id).limit(limit)
+    ).all()
+    closed = []
+    for checkin in due:
+        try:
+            with session.begin_nested():
+                closed.append(check_out(session, checkin=checkin, now=now, memo="活动结束自动签退"))
+        except DomainError:  # closed meanwhile by its volunteer, or nothing left to award
+            continue
+    return closed
+
+
+def get_checkin(session: Session, checkin_id: int) -> Checkin:
+    checkin = session.get(Checkin, checkin_id)
+    if checkin is None:
+        raise NotFound(f"check-in {checkin_id} not found")
+    return checkin
+
+
+def find_checkins(session: Session, *, activity_id: int, after_id: int | None = None,
+                  limit: int = 50) -> list[Checkin]:
+    query = select(Checkin).where(Checkin.activity_id == activity_id).order_by(Checkin.id).limit(limit)
+    if after_id is not None:
+        query = query.where(Checkin.id > after_id)
+    return list(session.scalars(query))
+
+
+def _take_a_place(session: Session, activity: Activity) -> None:
+    # Conditional UPDATE: of fifty volunteers racing for forty places, exactly forty pass.
+    taken = session.execute(
+        update(Activity).where(Activity.id == activity.id)
+        .where((Activity.capacity.is_(None)) | (Activity.checkin_count < Activity.capacity))
+        .values(checkin_count=Activity.checkin_count + 1).execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        raise LimitReached(f"{activity.title} is full ({activity.capacity} places)")
+
+
+def _rule_for_checkout(session: Session, activity: Activity) -> Rule:
+    """The rule's latest version; if it was retired while the patrol ran, no points are given."""
+    return session.scalar(select(Rule).where(Rule.community_id == activity.community_id,
+                                             Rule.code == activity.rule_code)
+                          .order_by(Rule.version.desc()).limit(1))
