@@ -5,9 +5,23 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres bench clean
+.PHONY: install system-packages run test test-postgres bench clean
 
-install: $(VENV)/.installed
+# Debian packages: a CJK font for the Chinese captions under printed QR codes, and
+# Chromium for the browser tests. Installed when missing and we may (root); else a note.
+DEB_PACKAGES := fonts-wqy-microhei chromium
+
+install: $(VENV)/.installed system-packages
+
+system-packages:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing $$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "note: could not install $$missing"; \
+	  else echo "note: install $$missing (Debian packages) for Chinese QR captions and the browser tests"; fi; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

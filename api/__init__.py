@@ -48,8 +48,10 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
     app.teardown_appcontext(close_session)
     register_error_handlers(app)
 
+    from .pages import blp as pages
     from .resources import register_resources
     register_resources(app)
+    app.register_blueprint(pages)
     for endpoint, view in list(app.view_functions.items()):
         app.view_functions[endpoint] = transactional(view)
     return app

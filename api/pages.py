@@ -1,0 +1,17 @@
+"""The small web pages: where a scanned check-in code lands, and the venue's screen."""
+from flask import Blueprint, current_app, render_template
+
+blp = Blueprint("pages", __name__)
+
+
+@blp.get("/c/<code>")
+def checkin_page(code: str):
+    """A phone that scanned an activity's QR lands here: log in if needed, then check in."""
+    return render_template("checkin.html", code=code[:500])
+
+
+@blp.get("/activities/<int:activity_id>/screen")
+def screen_page(activity_id: int):
+    """Full-screen rotating check-in code for a screen at the venue (refreshes itself)."""
+    refresh = max(5, min(20, current_app.config["LIVE_CODE_SECONDS"] // 3))
+    return render_template("screen.html", activity_id=activity_id, refresh_seconds=refresh)
