@@ -1,5 +1,6 @@
 """The `benniu` command: init, token, serve, verify and the cron jobs."""
 import sys
+from functools import partial
 
 import click
 from sqlalchemy.orm import Session
@@ -22,6 +23,21 @@ def _now(app):
     return app.extensions["benniu"].clock.now()
 
 
+def _in_batches(app, job, batch: int = 500) -> int:
+    """Run `job(session, now=, limit=)` in write transactions until a batch comes back short.
+
+    Each batch commits on its own, so a long backlog never holds the write lock for long.
+    """
+    total = 0
+    while True:
+        with _session(app) as session, session.begin():
+            begin_write(session)
+            done = job(session, now=_now(app), limit=batch)
+        total += len(done)
+        if len(done) < batch:
+            return total
+
+
 @click.group()
 def main():
     """Benniu (犇牛): volunteer points and rewards."""
@@ -32,6 +48,7 @@ def main():
 def init(demo):
     """Create or upgrade the database schema (keeps existing data)."""
     from points.demo import seed_demo
+    from rewards.demo import seed_catalogue
 
     app = _app()
     upgrade(app.extensions["benniu"].engine)
@@ -39,6 +56,7 @@ def init(demo):
     if demo:
         with _session(app) as session, session.begin():
             community = seed_demo(session, now=_now(app))
+            seed_catalogue(session, community=community, now=_now(app))
             click.echo(f"demo community {community.name} (id {community.id}) ready")
 
 
@@ -92,15 +110,16 @@ def close_open_checkins_command():
 
     app = _app()
     grace = timedelta(minutes=app.config["CHECKIN_GRACE_MINUTES"])
-    total, batch = 0, 500
-    while True:  # in batches, each its own transaction, so a long backlog never holds the lock for long
-        with _session(app) as session, session.begin():
-            begin_write(session)
-            closed = close_open_checkins(session, now=_now(app), grace=grace, limit=batch)
-        total += len(closed)
-        if len(closed) < batch:
-            break
+    total = _in_batches(app, partial(close_open_checkins, grace=grace))
     click.echo(f"closed {total} open check-ins")
+
+
+@main.command("expire-vouchers")
+def expire_vouchers_command():
+    """Expire unfulfilled vouchers past their time: stock returns, points are released (cron-safe)."""
+    from rewards.redemptions import expire_vouchers
+
+    click.echo(f"expired {_in_batches(_app(), expire_vouchers)} vouchers")
 
 
 @main.command()

@@ -9,6 +9,7 @@ from .communities import get_community
 from .errors import AlreadyDone, Conflict, LimitReached
 from .ledger import Transfer, get_transfer, reversal_of, transfer
 from .members import Member, add_to_lifetime
+from .periods import period_start
 from .rules import Rule
 
 
@@ -69,5 +70,5 @@ def reverse(session: Session, *, transfer_id: int, reason: str, now: datetime,
 
 def start_of_day(now: datetime) -> datetime:
     """Midnight of `now`'s day in `now`'s own zone."""
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return period_start(now, "day")
 

@@ -2,4 +2,4 @@
 
 Importing the package registers its tables on `points.db.Base.metadata`.
 """
-from . import partners  # noqa: F401
+from . import catalogue, partners, redemptions  # noqa: F401

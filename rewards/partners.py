@@ -61,3 +61,15 @@ def partner_serves(session: Session, partner_id: int, community_id: int | None) 
     return session.scalar(select(partner_communities.c.partner_id).where(
         partner_communities.c.partner_id == partner_id,
         partner_communities.c.community_id == community_id)) is not None
+
+
+def find_partners(session: Session, *, partner_id: int | None = None,
+                  community_id: int | None = None) -> list[Partner]:
+    """Partners, optionally just one, or those serving a community."""
+    query = select(Partner).order_by(Partner.id)
+    if partner_id is not None:
+        query = query.where(Partner.id == partner_id)
+    if community_id is not None:
+        query = query.join(partner_communities, partner_communities.c.partner_id == Partner.id).where(
+            partner_communities.c.community_id == community_id)
+    return list(session.scalars(query))

@@ -145,3 +145,29 @@ def enrol(app, organiser, community, clock):
 @pytest.fixture
 def volunteer(enrol):
     return enrol()
+
+
+
+@pytest.fixture
+def shop(app, clock, admin, organiser, community):
+    """Barber and property company (with partner tokens), and rewards of all three kinds."""
+    def partner(name, kind):
+        made = organiser.post("/api/v1/partners", {"name": name, "kind": kind, "community_ids": [community["id"]]},
+                              expect=201).json
+        return made, Client(app, _token(app, clock, role="partner", name=name, partner_id=made["id"]))
+
+    barber, barber_clerk = partner("老街理发店", "shop")
+    estate, estate_clerk = partner("振宇物业服务中心", "property")
+
+    def reward(**body):
+        return organiser.post("/api/v1/rewards", {"community_id": community["id"], **body}, expect=201).json
+
+    return {
+        "barber": barber, "barber_clerk": barber_clerk, "estate": estate, "estate_clerk": estate_clerk,
+        "haircut": reward(name="免费理发", kind="service", cost=200, partner_id=barber["id"],
+                          per_member_limit=1, period="month"),
+        "fee": reward(name="减免物业费", kind="fee_deduction", cost=100, fen_per_point=100,
+                      partner_id=estate["id"]),
+        "rice": reward(name="大米 5kg", kind="goods", cost=300, stock=20),
+        "umbrella": reward(name="雨伞", kind="goods", cost=100, stock=1),
+    }

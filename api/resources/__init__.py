@@ -34,9 +34,11 @@ SPEC_OPTIONS = {
 
 
 def register_resources(app: Flask) -> None:
-    from . import activities, awards, checkins, claims, communities, health, members, rules, tokens
+    from . import (activities, awards, checkins, claims, communities, health, members, partners, redemptions,
+                   rewards, rules, tokens)
 
     app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
     api = BenniuApi(app)
-    for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins):
+    for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
+                   rewards, redemptions):
         api.register_blueprint(module.blp)

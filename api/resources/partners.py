@@ -1,0 +1,126 @@
+"""Partners (合作商户) and their settlement."""
+from dataclasses import replace
+
+from flask import Response
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from points.errors import Forbidden, NotFound
+from rewards.partners import KINDS, Partner, communities_of, find_partners, get_partner, partner_serves, sign_partner
+from rewards.settlement import settlement_csv, settlement_for
+
+from .. import db
+from ..auth import authorize, community_in_scope, current_principal
+from ..clock import now, zone
+from ..fields import Id, LocalDateTime, Name
+
+blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Points supermarket")
+
+
+class PartnerArgsSchema(Schema):
+    name = Name(200, required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    community_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=100))
+
+
+class PartnerSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    community_ids = fields.Method("_communities", required=True)
+    created_at = LocalDateTime()
+
+    def _communities(self, partner):
+        return communities_of(db.session(), partner.id)
+
+
+class PartnerListSchema(Schema):
+    items = fields.List(fields.Nested(PartnerSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class SettlementArgsSchema(Schema):
+    from_ = LocalDateTime(data_key="from")
+    to = LocalDateTime()
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+
+
+class SettlementLineSchema(Schema):
+    redemption_id = fields.Integer()
+    voucher_code = fields.String()
+    member_id = fields.Integer()
+    member_name = fields.String()
+    member_phone = fields.String(metadata={"description": "masked: 138****0001"})
+    reward_id = fields.Integer()
+    reward_name = fields.String()
+    kind = fields.String()
+    quantity = fields.Integer()
+    points = fields.Integer()
+    amount_fen = fields.Integer()
+    household = fields.String(allow_none=True)
+    fulfilled_at = LocalDateTime()
+    fulfilled_by = fields.String(allow_none=True)
+
+
+class SettlementSchema(Schema):
+    partner_id = fields.Integer(required=True)
+    from_ = LocalDateTime(data_key="from", attribute="start", allow_none=True)
+    to = LocalDateTime(attribute="end", required=True)
+    count = fields.Integer(required=True)
+    points = fields.Integer(required=True)
+    amount_fen = fields.Integer(required=True)
+    items = fields.List(fields.Nested(SettlementLineSchema), attribute="lines", required=True)
+
+
+@blp.route("", methods=["POST"])
+@authorize("admin", "organiser")
+@blp.arguments(PartnerArgsSchema)
+@blp.response(201, PartnerSchema)
+def create_partner(args):
+    """Sign up a partner (shop, clinic, school, property company, workstation) for one or more communities."""
+    for community_id in args["community_ids"]:
+        community_in_scope(community_id)
+    return sign_partner(db.session(), now=now(), **args)
+
+
+@blp.route("", methods=["GET"])
+@authorize("admin", "organiser", "partner", "volunteer")
+@blp.response(200, PartnerListSchema)
+def partners():
+    """Partners serving this token's community (admins: all; a partner: itself)."""
+    principal = current_principal()
+    if principal.role == "partner":
+        items = find_partners(db.session(), partner_id=principal.partner_id)
+    else:
+        items = find_partners(db.session(), community_id=community_in_scope(None))
+    return {"items": items, "next_cursor": None}
+
+
+@blp.route("/<int:partner_id>/settlement", methods=["GET"])
+@authorize("admin", "organiser", "partner")
+@blp.arguments(SettlementArgsSchema, location="query")
+@blp.response(200, SettlementSchema)
+@blp.alt_response(200, description="?format=csv: the same as CSV for Excel (UTF-8 with BOM)",
+                  content_type="text/csv", success=True)
+def settlement(args, partner_id):
+    """What a partner fulfilled in [from, to): count, points, fen, and every voucher."""
+    session = db.session()
+    partner = _settleable(session, partner_id)
+    result = settlement_for(session, partner_id=partner.id, start=args.get("from_"), end=args.get("to"))
+    if result.end is None:  # "up to now", everything fulfilled so far
+        result = replace(result, end=now())
+    if args["format"] == "csv":
+        filename = f"settlement-{partner.id}-{result.end.astimezone(zone()):%Y%m%d}.csv"
+        return Response(settlement_csv(result, zone=zone()), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return result
+
+
+def _settleable(session, partner_id: int) -> Partner:
+    principal = current_principal()
+    if principal.role == "partner" and principal.partner_id != partner_id:
+        raise Forbidden("a partner sees only its own settlement")
+    partner = get_partner(session, partner_id)
+    if principal.role == "organiser" and not partner_serves(session, partner.id, principal.community_id):
+        raise NotFound(f"partner {partner_id} not found")
+    return partner

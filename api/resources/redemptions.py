@@ -1,0 +1,168 @@
+"""Redemptions (兑换) and vouchers: reserve with points, fulfil at the counter, or cancel."""
+from datetime import timedelta
+
+from flask import current_app
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from points.errors import Forbidden, Invalid, NotFound
+from rewards.redemptions import (STATUSES, Order, Redemption, by_voucher, cancel, find_redemptions, fulfil,
+                                 get_redemption, redeem)
+from rewards.vouchers import display
+
+from .. import codes, db
+from ..auth import authorize, current_principal, found, visible_member
+from ..clock import now
+from ..fields import Id, LocalDateTime, Points, QueryId
+from ..idempotency import idempotent
+from ..images import IMAGE_DOC, qr_image, requested_format
+from ..pagination import PageArgsSchema, page, page_schema
+from .rewards import visible_reward
+
+blp = Blueprint("redemptions", __name__, url_prefix="/api/v1/redemptions", description="Points supermarket")
+
+
+class RedemptionArgsSchema(Schema):
+    reward_id = Id(required=True)
+    quantity = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=100))
+    member_id = Id(metadata={"description": "for whom (organisers at the counter); volunteers redeem for themselves"})
+    household = fields.String(validate=validate.Length(min=1, max=100),
+                              metadata={"description": "fee deductions: building, unit and room, e.g. 3栋2单元502"})
+    points = Points(metadata={"description": "fee deductions: how many points to convert (a multiple of cost)"})
+
+
+class FulfilArgsSchema(Schema):
+    voucher_code = fields.String(required=True, validate=validate.Length(min=1, max=300),
+                                 metadata={"description": "typed (ABCD-EFGH) or scanned from the voucher QR"})
+
+
+class CancelArgsSchema(Schema):
+    pass
+
+
+class RedemptionQueryArgsSchema(PageArgsSchema):
+    member_id = QueryId()
+    partner_id = QueryId()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class RedemptionSchema(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True)
+    voucher_code = fields.String(required=True)
+    voucher_display = fields.Function(lambda r: display(r.voucher_code))
+    points = fields.Integer(required=True)
+    expires_at = LocalDateTime(required=True)
+    member_id = fields.Integer()
+    reward_id = fields.Integer()
+    reward_name = fields.String()
+    kind = fields.String()
+    partner_id = fields.Integer(allow_none=True)
+    quantity = fields.Integer()
+    amount_fen = fields.Integer(allow_none=True)
+    household = fields.String(allow_none=True)
+    created_at = LocalDateTime()
+    fulfilled_at = LocalDateTime(allow_none=True)
+    fulfilled_by = fields.String(allow_none=True)
+    receipt_no = fields.Integer(attribute="settle_transfer_id", allow_none=True,
+                                metadata={"description": "the ledger transfer of the spend, for the partner's books"})
+
+
+def visible_redemption(session, redemption_id: int) -> Redemption:
+    redemption = get_redemption(session, redemption_id)
+    principal = current_principal()
+    if (principal.role == "admin"
+            or (principal.role == "organiser" and redemption.community_id == principal.community_id)
+            or (principal.role == "volunteer" and redemption.member_id == principal.member_id)
+            or (principal.role == "partner" and redemption.partner_id == principal.partner_id)):
+        return redemption
+    raise NotFound(f"redemption {redemption_id} not found")
+
+
+@blp.route("", methods=["POST"])
+@authorize("volunteer", "organiser", "admin")
+@idempotent
+@blp.arguments(RedemptionArgsSchema)
+@blp.response(201, RedemptionSchema)
+def create_redemption(args):
+    """Redeem points for a reward: the points are held, the stock taken, and a voucher issued."""
+    session = db.session()
+    principal = current_principal()
+    if principal.role == "volunteer":
+        member = visible_member(session, args.get("member_id") or principal.member_id)
+    elif args.get("member_id") is None:
+        raise Invalid("name the member_id who redeems", field="member_id")
+    else:
+        member = visible_member(session, args["member_id"])
+    reward = visible_reward(session, args["reward_id"])
+    order = Order(quantity=args["quantity"], points=args.get("points"), household=args.get("household"))
+    return redeem(session, member=member, reward=reward, order=order, now=now(),
+                  valid_for=timedelta(days=current_app.config["VOUCHER_DAYS"]))
+
+
+@blp.route("", methods=["GET"])
+@authorize("volunteer", "organiser", "admin", "partner")
+@blp.arguments(RedemptionQueryArgsSchema, location="query")
+@blp.response(200, page_schema(RedemptionSchema))
+def redemptions(args):
+    """Redemptions, newest first (a volunteer's own; a partner's vouchers; a community's)."""
+    principal = current_principal()
+    filters = {"member_id": args.get("member_id"), "partner_id": args.get("partner_id")}
+    if principal.role == "volunteer":
+        filters["member_id"] = principal.member_id
+    elif principal.role == "partner":
+        filters["partner_id"] = principal.partner_id
+    elif principal.role == "organiser":
+        filters["community_id"] = principal.community_id
+    rows = find_redemptions(db.session(), status=args.get("status"), before_id=args["cursor"],
+                            limit=args["limit"] + 1, **filters)
+    return page(rows, args["limit"])
+
+
+@blp.route("/<int:redemption_id>", methods=["GET"])
+@authorize("volunteer", "organiser", "admin", "partner")
+@blp.response(200, RedemptionSchema)
+def redemption(redemption_id):
+    """One redemption and its voucher."""
+    return visible_redemption(db.session(), redemption_id)
+
+
+@blp.route("/<int:redemption_id>/voucher.png", methods=["GET"], endpoint="voucher")
+@blp.route("/<int:redemption_id>/voucher.svg", methods=["GET"], endpoint="voucher")
+@authorize("volunteer", "organiser", "admin", "partner")
+@blp.doc(**IMAGE_DOC)
+def voucher(redemption_id):
+    """The voucher's QR, for the clerk to scan from the volunteer's phone; its code is printed beneath."""
+    subject = visible_redemption(db.session(), redemption_id)
+    caption = [subject.reward_name, f"券码 {display(subject.voucher_code)}"]
+    return qr_image(codes.public_url(f"/v/{subject.voucher_code}"), caption, requested_format(),
+                    f"voucher-{display(subject.voucher_code)}")
+
+
+@blp.route("/fulfil", methods=["POST"])
+@authorize("partner", "organiser", "admin")
+@idempotent
+@blp.arguments(FulfilArgsSchema)
+@blp.response(200, RedemptionSchema)
+def fulfil_voucher(args):
+    """Fulfil a voucher at the counter (scanned or typed): the held points are spent, once."""
+    session = db.session()
+    principal = current_principal()
+    subject = by_voucher(session, args["voucher_code"])
+    if principal.role == "partner" and subject.partner_id != principal.partner_id:
+        raise Forbidden("this voucher is for another partner")
+    if principal.role == "organiser" and subject.community_id != principal.community_id:
+        raise NotFound("no voucher with that code")
+    return fulfil(session, redemption=subject, now=now(), by=principal.actor)
+
+
+@blp.route("/<int:redemption_id>/cancel", methods=["POST"])
+@authorize("volunteer", "organiser", "admin")
+@idempotent
+@found("redemption_id", "subject", visible_redemption)
+@blp.arguments(CancelArgsSchema)
+@blp.response(200, RedemptionSchema)
+def cancel_redemption(args, subject):
+    """Cancel an unfulfilled voucher: the points are released and the stock returned."""
+    return cancel(db.session(), redemption=subject, now=now())
+

@@ -1,0 +1,245 @@
+"""Redemptions (兑换): points are held when a voucher is issued, spent when it is fulfilled,
+and released when it is cancelled or expires — each of those exactly once.
+
+Lock order, the same on every path so that PostgreSQL never deadlocks: the redemption
+row, then the reward row, then the accounts (in id order, inside `transfer`).
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from points.accounts import lock_accounts
+from points.communities import get_community
+from points.db import Base, UTCDateTime
+from points.errors import AlreadyDone, DomainError, Invalid, LimitReached, NotFound
+from points.ledger import transfer
+from points.members import Member, add_to_lifetime
+from points.periods import period_start
+
+from .catalogue import Reward
+from .partners import Partner
+from .vouchers import new_voucher_code, normalise
+
+STATUSES = ("reserved", "fulfilled", "cancelled", "expired")
+
+
+class OutOfStock(DomainError):
+    code = "out_of_stock"
+
+
+class VoucherExpired(DomainError):
+    code = "voucher_expired"
+
+
+class Redemption(Base):
+    __tablename__ = "redemptions"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+        CheckConstraint("points > 0 AND quantity > 0", name="positive"),
+        Index("ix_redemptions_partner_status_fulfilled", "partner_id", "status", "fulfilled_at"),
+        Index("ix_redemptions_member_reward_created", "member_id", "reward_id", "created_at"),
+        Index("ix_redemptions_status_expires", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voucher_code: Mapped[str] = mapped_column(String(16), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    reward_id: Mapped[int] = mapped_column(ForeignKey("rewards.id"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    # The terms at the time of redemption: later edits of the reward do not change them.
+    reward_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    quantity: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)
+    fen_per_point: Mapped[int | None] = mapped_column(Integer)
+    amount_fen: Mapped[int | None] = mapped_column(Integer)
+    household: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16))
+    hold_transfer_id: Mapped[int | None] = mapped_column(Integer)
+    settle_transfer_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fulfilled_by: Mapped[str | None] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+@dataclass(frozen=True)
+class Order:
+    """What a volunteer asks for: `quantity` of a reward, or `points` to convert into a fee deduction."""
+
+    quantity: int = 1
+    points: int | None = None
+    household: str | None = None
+
+
+def redeem(session: Session, *, member: Member, reward: Reward, order: Order, now: datetime,
+           valid_for: timedelta) -> Redemption:
+    """Reserve a reward: take its stock and hold the member's points, and issue a voucher.
+
+    Refusals come in the contract's order: out_of_stock, limit_reached, insufficient_points.
+    """
+    if not reward.active or reward.community_id != member.community_id:
+        raise NotFound(f"reward {reward.id} not found")
+    quantity, points = _price(reward, order)
+    _take_stock(session, reward, quantity)
+    lock_accounts(session, member.account_id)
+    if reward.per_member_limit is not None:
+        taken = _taken_this_period(session, member=member, reward=reward, now=now)
+        if taken + quantity > reward.per_member_limit:
+            raise LimitReached(f"{reward.name}: at most {reward.per_member_limit} per member per {reward.period}")
+    redemption = Redemption(
+        voucher_code=new_voucher_code(), member_id=member.id, reward_id=reward.id, community_id=reward.community_id,
+        partner_id=reward.partner_id, reward_name=reward.name, kind=reward.kind, quantity=quantity, points=points,
+        fen_per_point=reward.fen_per_point,
+        amount_fen=points * reward.fen_per_point if reward.fen_per_point is not None else None,
+        household=order.household, status="reserved", created_at=now, expires_at=now + valid_for)
+    _insert_with_unique_code(session, redemption)
+    hold = transfer(session, debit_account_id=member.account_id, credit_account_id=member.hold_account_id,
+                    amount=points, kind="hold", at=now, memo=f"兑换 {reward.name}", redemption_id=redemption.id)
+    redemption.hold_transfer_id = hold.id
+    session.flush()
+    return redemption
+
+
+def fulfil(session: Session, *, redemption: Redemption, now: datetime, by: str) -> Redemption:
+    """Hand over the reward: the held points become a spend to the provider's account, once."""
+    if redemption.status == "reserved" and now >= redemption.expires_at:
+        raise VoucherExpired(f"voucher {redemption.voucher_code} expired at {redemption.expires_at.isoformat()}")
+    _close(session, redemption, status="fulfilled", now=now, fulfilled_at=now, fulfilled_by=by)
+    member = session.get(Member, redemption.member_id)
+    spend = transfer(session, debit_account_id=member.hold_account_id, credit_account_id=_payee(session, redemption),
+                     amount=redemption.points, kind="spend", at=now, memo=f"兑付 {redemption.reward_name}",
+                     redemption_id=redemption.id)
+    redemption.settle_transfer_id = spend.id
+    add_to_lifetime(session, member.id, spent=redemption.points)
+    session.flush()
+    return redemption
+
+
+def cancel(session: Session, *, redemption: Redemption, now: datetime, status: str = "cancelled") -> Redemption:
+    """Cancel (or expire) a reserved voucher: its stock returns and its points are released, once."""
+    _close(session, redemption, status=status, now=now)
+    session.execute(update(Reward).where(Reward.id == redemption.reward_id, Reward.stock.is_not(None))
+                    .values(stock=Reward.stock + redemption.quantity).execution_options(synchronize_session=False))
+    member = session.get(Member, redemption.member_id)
+    transfer(session, debit_account_id=member.hold_account_id, credit_account_id=member.account_id,
+             amount=redemption.points, kind="release", at=now, redemption_id=redemption.id,
+             memo=("取消" if status == "cancelled" else "过期") + f" {redemption.reward_name}")
+    session.flush()
+    return redemption
+
+
+def expire_vouchers(session: Session, *, now: datetime, limit: int = 500) -> list[Redemption]:
+    """Expire reserved vouchers past their time (safe from cron, and on several machines)."""
+    due = session.scalars(select(Redemption).where(Redemption.status == "reserved", Redemption.expires_at <= now)
+                          .order_by(Redemption.id).limit(limit)).all()
+    expired = []
+    for redemption in due:
+        try:
+            with session.begin_nested():
+                expired.append(cancel(session, redemption=redemption, now=now, status="expired"))
+        except AlreadyDone:  # fulfilled or cancelled meanwhile
+            continue
+    return expired
+
+
+def get_redemption(session: Session, redemption_id: int) -> Redemption:
+    redemption = session.get(Redemption, redemption_id)
+    if redemption is None:
+        raise NotFound(f"redemption {redemption_id} not found")
+    return redemption
+
+
+def by_voucher(session: Session, typed: str) -> Redemption:
+    """The redemption for a typed or scanned voucher code."""
+    redemption = session.scalar(select(Redemption).where(Redemption.voucher_code == normalise(typed)[:16]))
+    if redemption is None:
+        raise NotFound("no voucher with that code")
+    return redemption
+
+
+def find_redemptions(session: Session, *, member_id: int | None = None, partner_id: int | None = None,
+                     community_id: int | None = None, status: str | None = None, before_id: int | None = None,
+                     limit: int = 50) -> list[Redemption]:
+    """Redemptions, newest first; `before_id` continues a page."""
+    query = select(Redemption).order_by(Redemption.id.desc()).limit(limit)
+    for column, value in ((Redemption.member_id, member_id), (Redemption.partner_id, partner_id),
+                          (Redemption.community_id, community_id), (Redemption.status, status)):
+        if value is not None:
+            query = query.where(column == value)
+    if before_id is not None:
+        query = query.where(Redemption.id < before_id)
+    return list(session.scalars(query))
+
+
+def _price(reward: Reward, order: Order) -> tuple[int, int]:
+    """(units, points) of an order."""
+    if reward.kind == "fee_deduction":
+        if not order.household:
+            raise Invalid("a property-fee deduction needs the household (building, unit, room)", field="household")
+        if order.points is None or order.points < reward.cost or order.points % reward.cost:
+            raise Invalid(f"convert at least {reward.cost} points, in multiples of {reward.cost}", field="points")
+        return order.points // reward.cost, order.points
+    if order.points is not None and order.points != reward.cost * order.quantity:
+        raise Invalid(f"{reward.name} costs {reward.cost} points each", field="points")
+    return order.quantity, reward.cost * order.quantity
+
+
+def _take_stock(session: Session, reward: Reward, quantity: int) -> None:
+    # Conditional UPDATE: fifty phones after the last umbrella, one gets it.
+    taken = session.execute(
+        update(Reward).where(Reward.id == reward.id)
+        .where(Reward.stock.is_(None) | (Reward.stock >= quantity))
+        .values(stock=Reward.stock - quantity).execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        raise OutOfStock(f"{reward.name} is out of stock")
+
+
+def _taken_this_period(session: Session, *, member: Member, reward: Reward, now: datetime) -> int:
+    query = select(func.coalesce(func.sum(Redemption.quantity), 0)).where(
+        Redemption.member_id == member.id, Redemption.reward_id == reward.id,
+        Redemption.status.in_(("reserved", "fulfilled")))
+    start = period_start(now, reward.period)
+    if start is not None:
+        query = query.where(Redemption.created_at >= start)
+    return int(session.scalar(query))
+
+
+def _insert_with_unique_code(session: Session, redemption: Redemption) -> None:
+    for _ in range(5):
+        session.add(redemption)
+        try:
+            with session.begin_nested():
+                session.flush()
+            return
+        except IntegrityError:  # a voucher code collision (about one in 10^11): draw again
+            redemption.voucher_code = new_voucher_code()
+    raise RuntimeError("could not draw an unused voucher code")
+
+
+def _close(session: Session, redemption: Redemption, *, status: str, now: datetime, **values) -> None:
+    # The conditional UPDATE is the lock: fulfil and cancel racing on one voucher, the
+    # second waits for the first's row lock, then finds it no longer reserved.
+    changed = session.execute(
+        update(Redemption).where(Redemption.id == redemption.id, Redemption.status == "reserved")
+        .values(status=status, closed_at=now, **values).execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(redemption)
+    if changed != 1:
+        if redemption.status == "expired" or (redemption.status == "reserved" and now >= redemption.expires_at):
+            raise VoucherExpired(f"voucher {redemption.voucher_code} has expired")
+        raise AlreadyDone(f"voucher {redemption.voucher_code} is already {redemption.status}",
+                          code=f"already_{redemption.status}")
+
+
+def _payee(session: Session, redemption: Redemption) -> int:
+    """Where fulfilled points go: the partner's account, or the community workstation's."""
+    if redemption.partner_id is not None:
+        return session.get(Partner, redemption.partner_id).account_id
+    return get_community(session, redemption.community_id).station_account_id

@@ -1,0 +1,94 @@
+"""Settlement (结算): what a partner handed over in a period, to check against its own books."""
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from points.members import Member
+
+from .redemptions import Redemption
+
+
+@dataclass(frozen=True)
+class SettlementLine:
+    redemption_id: int
+    voucher_code: str
+    member_id: int
+    member_name: str
+    member_phone: str
+    reward_id: int
+    reward_name: str
+    kind: str
+    quantity: int
+    points: int
+    amount_fen: int
+    household: str | None
+    fulfilled_at: datetime
+    fulfilled_by: str | None
+
+
+@dataclass(frozen=True)
+class Settlement:
+    partner_id: int
+    start: datetime | None
+    end: datetime | None
+    lines: list[SettlementLine]
+
+    @property
+    def count(self) -> int:
+        return len(self.lines)
+
+    @property
+    def points(self) -> int:
+        return sum(line.points for line in self.lines)
+
+    @property
+    def amount_fen(self) -> int:
+        return sum(line.amount_fen for line in self.lines)
+
+
+def settlement_for(session: Session, *, partner_id: int, start: datetime | None,
+                   end: datetime | None) -> Settlement:
+    """Vouchers the partner fulfilled in [start, end), oldest first; a missing bound is open."""
+    query = (select(Redemption, Member.name, Member.phone).join(Member, Member.id == Redemption.member_id)
+             .where(Redemption.partner_id == partner_id, Redemption.status == "fulfilled")
+             .order_by(Redemption.fulfilled_at, Redemption.id))
+    if start is not None:
+        query = query.where(Redemption.fulfilled_at >= start)
+    if end is not None:
+        query = query.where(Redemption.fulfilled_at < end)
+    lines = [SettlementLine(
+        redemption_id=r.id, voucher_code=r.voucher_code, member_id=r.member_id, member_name=name,
+        member_phone=_masked(phone), reward_id=r.reward_id, reward_name=r.reward_name, kind=r.kind,
+        quantity=r.quantity, points=r.points, amount_fen=r.amount_fen or 0, household=r.household,
+        fulfilled_at=r.fulfilled_at, fulfilled_by=r.fulfilled_by)
+        for r, name, phone in session.execute(query)]
+    return Settlement(partner_id=partner_id, start=start, end=end, lines=lines)
+
+
+KIND_NAMES = {"goods": "物品", "fee_deduction": "物业费减免", "service": "服务"}
+CSV_HEADER = ["兑换单号", "券码", "志愿者", "手机", "奖品", "类别", "数量", "积分", "金额(元)", "房号", "兑付时间", "经办"]
+
+
+def settlement_csv(settlement: Settlement, *, zone) -> str:
+    """The settlement as CSV for Excel: UTF-8 with a BOM (so Chinese shows), a totals row last."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for line in settlement.lines:
+        writer.writerow([line.redemption_id, line.voucher_code, line.member_name, line.member_phone,
+                         line.reward_name, KIND_NAMES[line.kind], line.quantity, line.points,
+                         f"{line.amount_fen / 100:.2f}", line.household or "",
+                         line.fulfilled_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), line.fulfilled_by or ""])
+    writer.writerow(["合计", "", "", "", "", "", settlement.count, settlement.points,
+                     f"{settlement.amount_fen / 100:.2f}", "", "", ""])
+    return out.getvalue()
+
+
+def _masked(phone: str) -> str:
+    """138****0001: enough for a clerk to match a face to a voucher, not enough to copy."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else phone
