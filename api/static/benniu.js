@@ -8,9 +8,12 @@ const Benniu = (() => {
     outside_area: "您不在活动地点范围内，请到现场后再扫码",
     limit_reached: "活动名额已满，或今日该项积分已达上限",
     rate_limited: "操作太频繁，请稍后再试",
-    not_found: "找不到这个活动",
+    not_found: "找不到（活动或兑付券不存在）",
+    already_fulfilled: "这张券已经兑付过了",
+    already_cancelled: "这张券已被取消",
+    voucher_expired: "这张券已过期",
     unauthorized: "登录已失效，请重新登录",
-    forbidden: "请用志愿者账号登录后签到",
+    forbidden: "没有权限（请确认账号或券所属商户）",
   };
   const RESULTS = {
     awarded: (c) => `签到成功，获得 ${c.points} 积分`,
@@ -125,5 +128,41 @@ const Benniu = (() => {
     return () => clearInterval(timer);
   }
 
-  return { checkInPage, screenPage };
+  function voucherPage(root) {
+    const status = root.querySelector("#status");
+    const form = root.querySelector("#token");
+    const button = root.querySelector("#fulfil");
+    const receipt = root.querySelector("#receipt");
+    const key = `fulfil-${root.dataset.code}`;
+    const ready = () => { form.hidden = !!localStorage.getItem("benniu.partner_token"); button.hidden = !form.hidden; };
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      localStorage.setItem("benniu.partner_token", new FormData(form).get("token").trim());
+      ready();
+    });
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      const token = localStorage.getItem("benniu.partner_token");
+      const { status: http, data } = await call("POST", "/api/v1/redemptions/fulfil", token,
+        { voucher_code: root.dataset.code }, key);
+      button.disabled = false;
+      if (http === 401) { localStorage.removeItem("benniu.partner_token"); ready(); }
+      if (http !== 200) return show(status, MESSAGES[data.code] || data.message || "兑付失败", "error");
+      show(status, "兑付成功", "ok");
+      button.hidden = true;
+      const rows = [["奖品", data.reward_name], ["积分", data.points], ["房号", data.household],
+        ["金额", data.amount_fen != null ? `${(data.amount_fen / 100).toFixed(2)} 元` : null],
+        ["回执号", data.receipt_no], ["时间", data.fulfilled_at]];
+      receipt.replaceChildren(...rows.filter(([, v]) => v != null).flatMap(([k, v]) => {
+        const dt = document.createElement("dt"); dt.textContent = k;
+        const dd = document.createElement("dd"); dd.textContent = v;
+        return [dt, dd];
+      }));
+      receipt.hidden = false;
+    });
+    ready();
+  }
+
+  return { checkInPage, screenPage, voucherPage };
 })();

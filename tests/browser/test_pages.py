@@ -52,3 +52,19 @@ def test_the_venue_screen_shows_a_live_code_a_phone_can_read(live_server, browse
     _, volunteer_phone = volunteer
     checkin = volunteer_phone.post("/api/v1/checkins", {"code": url}, expect=201).json
     assert (checkin["method"], checkin["points"]) == ("live", 50)
+
+
+def test_a_clerk_scans_a_voucher_and_fulfils_it(live_server, phone, organiser, volunteer, shop):
+    member, volunteer_phone = volunteer
+    organiser.post("/api/v1/rules", {"code": "bonus", "name": "表彰", "points": 1, "basis": "per_event"})
+    organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "bonus", "points": 300}, expect=201)
+    voucher = volunteer_phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}, expect=201).json
+    scanned = decode_qr(volunteer_phone.get(f"/api/v1/redemptions/{voucher['id']}/voucher.png").data)
+    phone.goto(live_server + scanned.removeprefix("https://benniu.test"))
+    phone.get_by_text(voucher["voucher_display"]).wait_for(timeout=10_000)
+    phone.get_by_label("令牌").fill(shop["barber_clerk"].token)
+    phone.get_by_role("button", name="保存").click()
+    phone.get_by_role("button", name="确认兑付").click()
+    phone.get_by_text("兑付成功").wait_for(timeout=10_000)
+    phone.get_by_text("免费理发").wait_for(timeout=10_000)
+    assert volunteer_phone.get(f"/api/v1/redemptions/{voucher['id']}").json["status"] == "fulfilled"

@@ -30,8 +30,11 @@ def test_init_demo_twice_seeds_once(cli):
     with engine.connect() as connection:
         rules = connection.execute(text("SELECT code, points FROM rules ORDER BY code")).all()
         communities = connection.execute(text("SELECT count(*) FROM communities")).scalar()
+        catalogue = dict(connection.execute(text("SELECT kind, count(*) FROM rewards GROUP BY kind")).all())
+        partners = connection.execute(text("SELECT count(*) FROM partners")).scalar()
     engine.dispose()
-    assert communities == 1
+    assert communities == 1 and partners == 4
+    assert catalogue == {"goods": 3, "fee_deduction": 1, "service": 3}
     assert ("patrol", 50) in rules and ("rental_tip", 50) in rules and ("safety_promo", 50) in rules
     assert {code for code, _ in rules} >= {"migrant_tip", "case_tip", "mediation", "patrol_hours"}
 
@@ -59,3 +62,9 @@ def test_verify_says_ok_then_finds_a_tampered_balance(cli):
     engine.dispose()
     result = cli("verify")
     assert result.exit_code == 1 and "cached balance 5" in result.output
+
+
+def test_expire_vouchers_and_close_open_checkins_run_on_an_empty_ledger(cli):
+    cli("init", "--demo")
+    assert cli("expire-vouchers").output.strip() == "expired 0 vouchers"
+    assert cli("close-open-checkins").output.strip() == "closed 0 open check-ins"
