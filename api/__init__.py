@@ -14,6 +14,7 @@ from . import config as configuration
 from .clock import SystemClock
 from .db import close_session, transactional
 from .errors import register_error_handlers
+from .limits import limiter
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -47,6 +48,7 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
         clock=clock or SystemClock(app.config["TIMEZONE"]))
     app.teardown_appcontext(close_session)
     register_error_handlers(app)
+    limiter.init_app(app)
 
     from .pages import blp as pages
     from .resources import register_resources

@@ -6,12 +6,14 @@ from datetime import datetime
 from functools import wraps
 
 from flask import abort, g, request
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.db import Base, UTCDateTime
 from points.errors import Forbidden, Invalid, NotFound
+from points.communities import get_community
 from points.members import Member, get_member
+from rewards.partners import get_partner
 
 from . import db
 
@@ -32,7 +34,7 @@ class ApiToken(Base):
     role: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
-    partner_id: Mapped[int | None] = mapped_column(Integer)
+    partner_id: Mapped[int | None] = mapped_column()
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -76,6 +78,10 @@ def issue_token(session: Session, *, role: str, name: str, now: datetime, commun
         raise Invalid("an organiser token needs community_id", field="community_id")
     if role == "partner" and partner_id is None:
         raise Invalid("a partner token needs partner_id", field="partner_id")
+    if community_id is not None:
+        get_community(session, community_id)
+    if partner_id is not None:
+        get_partner(session, partner_id)
     plain = "bn_" + secrets.token_urlsafe(32)
     token = ApiToken(token_hash=hash_token(plain), role=role, name=name, community_id=community_id,
                      partner_id=partner_id, member_id=member_id, created_at=now)

@@ -32,7 +32,7 @@ def Points(**kwargs) -> fields.Integer:  # noqa: N802
 
 def Id(*, strict: bool = True, **kwargs) -> fields.Integer:  # noqa: N802
     """A positive id; JSON bodies must send a number (`strict`), query strings send text."""
-    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=2**53), **kwargs)
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=2**53 - 1), **kwargs)
 
 
 def QueryId(**kwargs) -> fields.Integer:  # noqa: N802

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import Response, abort, current_app, request
-from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, select
+from sqlalchemy import String, Text, UniqueConstraint, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -29,7 +29,7 @@ class IdempotencyRecord(Base):
     scope: Mapped[str] = mapped_column(String(100))
     key: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))
-    status: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[int | None] = mapped_column()
     body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 

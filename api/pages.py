@@ -12,7 +12,7 @@ def checkin_page(code: str):
     return render_template("checkin.html", code=code[:500])
 
 
-@blp.get("/activities/<int:activity_id>/screen")
+@blp.get("/activities/<id:activity_id>/screen")
 def screen_page(activity_id: int):
     """Full-screen rotating check-in code for a screen at the venue (refreshes itself)."""
     refresh = max(5, min(20, current_app.config["LIVE_CODE_SECONDS"] // 3))

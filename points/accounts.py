@@ -1,7 +1,7 @@
 """Ledger accounts: every point sits in exactly one, and only issuance may go negative."""
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Integer, String, select
+from sqlalchemy import CheckConstraint, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, UTCDateTime
@@ -21,9 +21,9 @@ class Account(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    community_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: communities point here
+    community_id: Mapped[int | None] = mapped_column(index=True)  # no FK: communities point here
     name: Mapped[str] = mapped_column(String(200))
-    balance: Mapped[int] = mapped_column(BigInteger, default=0)
+    balance: Mapped[int] = mapped_column(default=0)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

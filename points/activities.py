@@ -3,7 +3,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, select
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, UTCDateTime
@@ -41,10 +41,10 @@ class Activity(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     lat: Mapped[float | None] = mapped_column(Float)
     lng: Mapped[float | None] = mapped_column(Float)
-    radius_m: Mapped[int | None] = mapped_column(Integer)
-    capacity: Mapped[int | None] = mapped_column(Integer)
+    radius_m: Mapped[int | None] = mapped_column()
+    capacity: Mapped[int | None] = mapped_column()
     # Kept with each check-in so a capacity check is one conditional UPDATE, not a count.
-    checkin_count: Mapped[int] = mapped_column(Integer, default=0)
+    checkin_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     @property

@@ -1,7 +1,7 @@
 """Check-ins (签到): one per member and activity; points on arrival or, per hour, on check-out."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, select, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -36,10 +36,10 @@ class Checkin(Base):
     method: Mapped[str] = mapped_column(String(16))
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    minutes: Mapped[int | None] = mapped_column(Integer)
-    points: Mapped[int] = mapped_column(Integer, default=0)
-    transfer_id: Mapped[int | None] = mapped_column(Integer)
-    claim_id: Mapped[int | None] = mapped_column(Integer)
+    minutes: Mapped[int | None] = mapped_column()
+    points: Mapped[int] = mapped_column(default=0)
+    transfer_id: Mapped[int | None] = mapped_column()
+    claim_id: Mapped[int | None] = mapped_column()
 
 
 def check_in(session: Session, *, activity: Activity, member: Member, now: datetime, grace: timedelta,

@@ -1,7 +1,7 @@
 """Claims (线索、调解): deeds that earn points only once an organiser approves them."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, select, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, UTCDateTime
@@ -26,10 +26,10 @@ class Claim(Base):
     rule_code: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending")
-    points: Mapped[int | None] = mapped_column(Integer)
+    points: Mapped[int | None] = mapped_column()
     reason: Mapped[str | None] = mapped_column(String(500))
-    transfer_id: Mapped[int | None] = mapped_column(Integer)
-    activity_id: Mapped[int | None] = mapped_column(Integer)
+    transfer_id: Mapped[int | None] = mapped_column()
+    activity_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by: Mapped[str | None] = mapped_column(String(200))

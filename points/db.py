@@ -1,7 +1,7 @@
 """Database plumbing shared by every model: metadata, engines, write transactions."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -21,6 +21,9 @@ RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_dete
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every integer column is 64-bit on PostgreSQL (ids and points alike never overflow);
+    # SQLite's INTEGER already is, and must stay INTEGER for primary keys to autoincrement.
+    type_annotation_map = {int: BigInteger().with_variant(Integer(), "sqlite")}
 
 
 class UTCDateTime(TypeDecorator):

@@ -8,7 +8,7 @@ Nothing here is ever updated or deleted: a mistake is put right by a reversing t
 """
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, or_, select, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account
@@ -33,7 +33,7 @@ class Transfer(Base):
     kind: Mapped[str] = mapped_column(String(16))
     debit_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     credit_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    amount: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column()
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     memo: Mapped[str] = mapped_column(String(500), default="")
     actor: Mapped[str | None] = mapped_column(String(200))
@@ -41,10 +41,10 @@ class Transfer(Base):
     # one award per check-in, one per claim, at most one reversal per transfer.
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("rules.id"))
     rule_code: Mapped[str | None] = mapped_column(String(64))
-    activity_id: Mapped[int | None] = mapped_column(Integer)
-    checkin_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    activity_id: Mapped[int | None] = mapped_column()
+    checkin_id: Mapped[int | None] = mapped_column(unique=True)
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), unique=True)
-    redemption_id: Mapped[int | None] = mapped_column(Integer, index=True)  # rewards' table; no FK upward
+    redemption_id: Mapped[int | None] = mapped_column(index=True)  # rewards' table; no FK upward
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id"), unique=True)
 
 
@@ -55,8 +55,8 @@ class Entry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    amount: Mapped[int] = mapped_column(BigInteger)
-    balance_after: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column()
+    balance_after: Mapped[int] = mapped_column()
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import BigInteger, ForeignKey, Index, String, or_, select, update
+from sqlalchemy import ForeignKey, Index, String, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -31,8 +31,8 @@ class Member(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     hold_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     # Running totals kept with every earning, reversal and spend, so reading them is O(1).
-    lifetime_earned: Mapped[int] = mapped_column(BigInteger, default=0)
-    lifetime_spent: Mapped[int] = mapped_column(BigInteger, default=0)
+    lifetime_earned: Mapped[int] = mapped_column(default=0)
+    lifetime_spent: Mapped[int] = mapped_column(default=0)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -1,7 +1,7 @@
 """Earning rules (积分规则): what a deed is worth. A change is a new version; old ones stay."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, func, select
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -24,11 +24,11 @@ class Rule(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     code: Mapped[str] = mapped_column(String(64))
-    version: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column()
     name: Mapped[str] = mapped_column(String(200))
-    points: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column()
     basis: Mapped[str] = mapped_column(String(16))
-    daily_cap: Mapped[int | None] = mapped_column(Integer)
+    daily_cap: Mapped[int | None] = mapped_column()
     requires_review: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,7 +1,7 @@
 """The catalogue (积分超市的货架): goods at the workstation, property-fee deductions, partner services."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, select
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
@@ -32,11 +32,11 @@ class Reward(Base):
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
-    cost: Mapped[int] = mapped_column(Integer)
-    stock: Mapped[int | None] = mapped_column(Integer)
-    per_member_limit: Mapped[int | None] = mapped_column(Integer)
+    cost: Mapped[int] = mapped_column()
+    stock: Mapped[int | None] = mapped_column()
+    per_member_limit: Mapped[int | None] = mapped_column()
     period: Mapped[str] = mapped_column(String(8), default="month")
-    fen_per_point: Mapped[int | None] = mapped_column(Integer)
+    fen_per_point: Mapped[int | None] = mapped_column()
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

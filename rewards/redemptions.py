@@ -7,7 +7,7 @@ row, then the reward row, then the accounts (in id order, inside `transfer`).
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, func, select, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -53,14 +53,14 @@ class Redemption(Base):
     # The terms at the time of redemption: later edits of the reward do not change them.
     reward_name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
-    quantity: Mapped[int] = mapped_column(Integer)
-    points: Mapped[int] = mapped_column(Integer)
-    fen_per_point: Mapped[int | None] = mapped_column(Integer)
-    amount_fen: Mapped[int | None] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column()
+    points: Mapped[int] = mapped_column()
+    fen_per_point: Mapped[int | None] = mapped_column()
+    amount_fen: Mapped[int | None] = mapped_column()
     household: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16))
-    hold_transfer_id: Mapped[int | None] = mapped_column(Integer)
-    settle_transfer_id: Mapped[int | None] = mapped_column(Integer)
+    hold_transfer_id: Mapped[int | None] = mapped_column()
+    settle_transfer_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -104,7 +104,7 @@ def activities(args):
     return page(rows, args["limit"])
 
 
-@blp.route("/<int:activity_id>", methods=["GET"])
+@blp.route("/<id:activity_id>", methods=["GET"])
 @authorize("admin", "organiser", "volunteer")
 @blp.response(200, ActivitySchema)
 def activity(activity_id):
@@ -112,8 +112,8 @@ def activity(activity_id):
     return visible_activity(db.session(), activity_id)
 
 
-@blp.route("/<int:activity_id>/qr.png", methods=["GET"], endpoint="qr")
-@blp.route("/<int:activity_id>/qr.svg", methods=["GET"], endpoint="qr")
+@blp.route("/<id:activity_id>/qr.png", methods=["GET"], endpoint="qr")
+@blp.route("/<id:activity_id>/qr.svg", methods=["GET"], endpoint="qr")
 @authorize("admin", "organiser")
 @blp.doc(**IMAGE_DOC)
 def printed_qr(activity_id):
@@ -123,7 +123,7 @@ def printed_qr(activity_id):
                         f"activity-{activity.id}")
 
 
-@blp.route("/<int:activity_id>/live", methods=["GET"])
+@blp.route("/<id:activity_id>/live", methods=["GET"])
 @authorize("admin", "organiser")
 @blp.response(200, LiveCodeSchema)
 def live(activity_id):
@@ -132,7 +132,7 @@ def live(activity_id):
     return {"code": code, "url": codes.checkin_url(code), "expires_at": expires_at}
 
 
-@blp.route("/<int:activity_id>/live.svg", methods=["GET"])
+@blp.route("/<id:activity_id>/live.svg", methods=["GET"])
 @authorize("admin", "organiser")
 @blp.response(200, content_type="image/svg+xml")
 def live_svg(activity_id):
@@ -144,7 +144,7 @@ def live_svg(activity_id):
                     headers={"Cache-Control": "no-store"})
 
 
-@blp.route("/<int:activity_id>/checkins", methods=["POST"])
+@blp.route("/<id:activity_id>/checkins", methods=["POST"])
 @authorize("admin", "organiser")
 @idempotent
 @found("activity_id", "activity", visible_activity)
@@ -157,7 +157,7 @@ def check_in_by_card(args, activity):
     return check_in(session, activity=activity, member=member, now=now(), grace=codes.grace(), method="card")
 
 
-@blp.route("/<int:activity_id>/checkins", methods=["GET"])
+@blp.route("/<id:activity_id>/checkins", methods=["GET"])
 @authorize("admin", "organiser")
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, page_schema(CheckinSchema))

@@ -72,7 +72,7 @@ def create_award(args):
             "rule_version": rule.version}
 
 
-@blp.route("/transfers/<int:transfer_id>/reverse", methods=["POST"])
+@blp.route("/transfers/<id:transfer_id>/reverse", methods=["POST"])
 @authorize("admin", "organiser")
 @idempotent
 @found("transfer_id", "original", visible_transfer)

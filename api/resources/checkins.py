@@ -12,6 +12,7 @@ from ..auth import authorize, current_principal, found
 from ..clock import now
 from ..fields import LocalDateTime
 from ..idempotency import idempotent
+from ..limits import checkin_limit
 
 blp = Blueprint("checkins", __name__, url_prefix="/api/v1/checkins", description="Activities and QR check-in")
 
@@ -53,6 +54,7 @@ def visible_checkin(session, checkin_id: int) -> Checkin:
 
 
 @blp.route("", methods=["POST"])
+@checkin_limit()
 @authorize("volunteer")
 @idempotent
 @blp.arguments(CheckinArgsSchema)
@@ -68,7 +70,7 @@ def create_checkin(args):
                     lat=args.get("lat"), lng=args.get("lng"))
 
 
-@blp.route("/<int:checkin_id>", methods=["GET"])
+@blp.route("/<id:checkin_id>", methods=["GET"])
 @authorize("admin", "organiser", "volunteer")
 @blp.response(200, CheckinSchema)
 def checkin(checkin_id):
@@ -76,7 +78,7 @@ def checkin(checkin_id):
     return visible_checkin(db.session(), checkin_id)
 
 
-@blp.route("/<int:checkin_id>/checkout", methods=["POST"])
+@blp.route("/<id:checkin_id>/checkout", methods=["POST"])
 @authorize("admin", "organiser", "volunteer")
 @idempotent
 @found("checkin_id", "checkin", visible_checkin)

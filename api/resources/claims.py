@@ -88,7 +88,7 @@ def claims(args):
     return page(rows, args["limit"])
 
 
-@blp.route("/<int:claim_id>", methods=["GET"])
+@blp.route("/<id:claim_id>", methods=["GET"])
 @authorize("admin", "organiser", "volunteer")
 @blp.response(200, ClaimSchema)
 def claim(claim_id):
@@ -96,7 +96,7 @@ def claim(claim_id):
     return visible_claim(db.session(), claim_id)
 
 
-@blp.route("/<int:claim_id>/approve", methods=["POST"])
+@blp.route("/<id:claim_id>/approve", methods=["POST"])
 @authorize("admin", "organiser")
 @idempotent
 @found("claim_id", "claim", visible_claim)
@@ -108,7 +108,7 @@ def approve(args, claim):
                          reviewer=current_principal().actor)
 
 
-@blp.route("/<int:claim_id>/reject", methods=["POST"])
+@blp.route("/<id:claim_id>/reject", methods=["POST"])
 @authorize("admin", "organiser")
 @idempotent
 @found("claim_id", "claim", visible_claim)

@@ -83,7 +83,7 @@ def members(args):
     return page(rows, args["limit"])
 
 
-@blp.route("/<int:member_id>", methods=["GET"])
+@blp.route("/<id:member_id>", methods=["GET"])
 @authorize("admin", "organiser", "volunteer")
 @blp.response(200, MemberSchema)
 def member(member_id):
@@ -91,7 +91,7 @@ def member(member_id):
     return visible_member(db.session(), member_id)
 
 
-@blp.route("/<int:member_id>/balance", methods=["GET"])
+@blp.route("/<id:member_id>/balance", methods=["GET"])
 @authorize("admin", "organiser", "volunteer")
 @blp.response(200, BalanceSchema)
 def balance(member_id):
@@ -100,7 +100,7 @@ def balance(member_id):
     return balance_of(session, visible_member(session, member_id))
 
 
-@blp.route("/<int:member_id>/entries", methods=["GET"])
+@blp.route("/<id:member_id>/entries", methods=["GET"])
 @authorize("admin", "organiser", "volunteer")
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, page_schema(EntrySchema))
@@ -112,8 +112,8 @@ def entries(args, member_id):
     return page([_entry(entry, transfer) for entry, transfer in rows], args["limit"], key=lambda item: item["id"])
 
 
-@blp.route("/<int:member_id>/card.png", methods=["GET"], endpoint="card")
-@blp.route("/<int:member_id>/card.svg", methods=["GET"], endpoint="card")
+@blp.route("/<id:member_id>/card.png", methods=["GET"], endpoint="card")
+@blp.route("/<id:member_id>/card.svg", methods=["GET"], endpoint="card")
 @authorize("admin", "organiser", "volunteer")
 @blp.doc(**IMAGE_DOC)
 def card(member_id):

@@ -96,7 +96,7 @@ def partners():
     return {"items": items, "next_cursor": None}
 
 
-@blp.route("/<int:partner_id>/settlement", methods=["GET"])
+@blp.route("/<id:partner_id>/settlement", methods=["GET"])
 @authorize("admin", "organiser", "partner")
 @blp.arguments(SettlementArgsSchema, location="query")
 @blp.response(200, SettlementSchema)

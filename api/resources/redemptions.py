@@ -119,7 +119,7 @@ def redemptions(args):
     return page(rows, args["limit"])
 
 
-@blp.route("/<int:redemption_id>", methods=["GET"])
+@blp.route("/<id:redemption_id>", methods=["GET"])
 @authorize("volunteer", "organiser", "admin", "partner")
 @blp.response(200, RedemptionSchema)
 def redemption(redemption_id):
@@ -127,8 +127,8 @@ def redemption(redemption_id):
     return visible_redemption(db.session(), redemption_id)
 
 
-@blp.route("/<int:redemption_id>/voucher.png", methods=["GET"], endpoint="voucher")
-@blp.route("/<int:redemption_id>/voucher.svg", methods=["GET"], endpoint="voucher")
+@blp.route("/<id:redemption_id>/voucher.png", methods=["GET"], endpoint="voucher")
+@blp.route("/<id:redemption_id>/voucher.svg", methods=["GET"], endpoint="voucher")
 @authorize("volunteer", "organiser", "admin", "partner")
 @blp.doc(**IMAGE_DOC)
 def voucher(redemption_id):
@@ -156,7 +156,7 @@ def fulfil_voucher(args):
     return fulfil(session, redemption=subject, now=now(), by=principal.actor)
 
 
-@blp.route("/<int:redemption_id>/cancel", methods=["POST"])
+@blp.route("/<id:redemption_id>/cancel", methods=["POST"])
 @authorize("volunteer", "organiser", "admin")
 @idempotent
 @found("redemption_id", "subject", visible_redemption)

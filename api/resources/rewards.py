@@ -99,7 +99,7 @@ def rewards(args):
     return page(rows, args["limit"])
 
 
-@blp.route("/<int:reward_id>", methods=["GET"])
+@blp.route("/<id:reward_id>", methods=["GET"])
 @authorize("admin", "organiser", "volunteer", "partner")
 @blp.response(200, RewardSchema)
 def reward(reward_id):
@@ -107,7 +107,7 @@ def reward(reward_id):
     return visible_reward(db.session(), reward_id)
 
 
-@blp.route("/<int:reward_id>", methods=["PATCH"])
+@blp.route("/<id:reward_id>", methods=["PATCH"])
 @authorize("admin", "organiser")
 @found("reward_id", "subject", visible_reward)
 @blp.arguments(RewardChangeArgsSchema)

@@ -84,7 +84,7 @@ def create_rule(args):
     return define_rule(db.session(), now=now(), **args)
 
 
-@blp.route("/<code>", methods=["PUT"])
+@blp.route("/<rule_code:code>", methods=["PUT"])
 @authorize("admin", "organiser")
 @blp.arguments(RuleChangeArgsSchema)
 @blp.response(200, RuleSchema)
@@ -94,7 +94,7 @@ def change_rule(args, code):
     return revise_rule(db.session(), community_id=community_id, code=code, now=now(), **args)
 
 
-@blp.route("/<code>", methods=["DELETE"])
+@blp.route("/<rule_code:code>", methods=["DELETE"])
 @authorize("admin", "organiser")
 @blp.arguments(CommunityArgsSchema, location="query")
 @blp.response(200, RuleSchema)

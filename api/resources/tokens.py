@@ -10,6 +10,7 @@ from .. import db
 from ..auth import ROLES, authorize, community_in_scope, current_principal, issue_token, visible_member
 from ..clock import now
 from ..fields import Id, Name
+from ..limits import login_limit
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and tokens")
 
@@ -44,6 +45,7 @@ class TokenSchema(Schema):
 
 
 @blp.route("/auth/login", methods=["POST"])
+@login_limit()
 @blp.doc(security=[])
 @blp.arguments(LoginArgsSchema)
 @blp.response(200, LoginSchema)

@@ -93,3 +93,15 @@ def test_chinese_text_comes_back_unescaped(organiser, volunteer):
     member, _ = volunteer
     raw = organiser.get(f"/api/v1/members/{member['id']}").get_data(as_text=True)
     assert "陈元龙" in raw
+
+
+def test_text_a_database_cannot_store_is_refused_with_the_field_named(organiser, community):
+    body = {"name": "夜\u0000巡", "phone": "13900009999", "community_id": community["id"]}
+    error = assert_error(organiser.post("/api/v1/members", body), 422, "validation_error")
+    assert list(error["errors"]) == ["name"]
+    assert_error(organiser.get("/api/v1/members", q="a\u0000b"), 422, "validation_error")
+
+
+def test_an_id_beyond_any_database_integer_is_just_not_found(organiser):
+    assert_error(organiser.get("/api/v1/members/99999999999999999999999"), 404, "not_found")
+    assert_error(organiser.get("/api/v1/members/0"), 404, "not_found")

@@ -1,4 +1,5 @@
 """The OpenAPI document describes every endpoint with its /api/v1 path."""
+import re
 
 
 def test_openapi_lists_every_route_of_the_app(app):
@@ -9,7 +10,7 @@ def test_openapi_lists_every_route_of_the_app(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith(("api-docs", "static", "pages.")) or rule.rule == "/openapi.json":
             continue
-        path = rule.rule.replace("<int:", "<").replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         served |= {(path, method) for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert served and served <= documented
     assert "/api/v1/members/{member_id}/entries" in spec["paths"]
