@@ -1,0 +1,85 @@
+"""Running the real service (`benniu serve`: gunicorn) in a process group of its own."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+BENNIU = Path(sys.executable).with_name("benniu")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    def __init__(self, env: dict, port: int, workers: int = 2):
+        self.env, self.port, self.workers = env, port, workers
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = None
+
+    def start(self, timeout: float = 30) -> "Server":
+        self.process = subprocess.Popen(
+            [str(BENNIU), "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            env={**os.environ, **self.env}, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.kill()
+        raise RuntimeError("the server did not come up")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: master and workers die mid-request."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+@contextmanager
+def serving(env: dict, workers: int = 2):
+    server = Server(env, free_port(), workers).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def post(url: str, body: dict, *, token: str, key: str | None = None, timeout: float = 10) -> tuple[int, dict]:
+    """POST JSON; (status, body), or (0, {}) if the connection broke before an answer came."""
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    if key:
+        headers["Idempotency-Key"] = key
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+    except (OSError, ValueError):
+        return 0, {}
