@@ -6,11 +6,9 @@ from functools import wraps
 
 from flask import Response, abort, current_app, request
 from sqlalchemy import String, Text, UniqueConstraint, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from points.db import Base, UTCDateTime
+from points.db import Base, UTCDateTime, insert_unless_taken
 from points.errors import DomainError
 
 from . import db
@@ -78,11 +76,8 @@ def _claim(session: Session, *, scope: str, key: str, fingerprint: str) -> Idemp
     lifetime = timedelta(hours=current_app.config["IDEMPOTENCY_HOURS"])
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key,
                                                     IdempotencyRecord.created_at < stamp - lifetime))
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    claimed = session.execute(
-        insert(IdempotencyRecord).values(scope=scope, key=key, fingerprint=fingerprint, created_at=stamp)
-        .on_conflict_do_nothing(index_elements=["scope", "key"]).returning(IdempotencyRecord.id)
-    ).first()
+    claimed = insert_unless_taken(session, IdempotencyRecord.__table__, unique=["scope", "key"],
+                                  values={"scope": scope, "key": key, "fingerprint": fingerprint, "created_at": stamp})
     if claimed is not None:
         return None
     return session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.scope == scope,

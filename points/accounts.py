@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, UTCDateTime
+from .db import Base, UTCDateTime, holds_write_lock
 
 # issuance: a community's source of points (its balance is minus all points ever issued)
 # member:   what a volunteer may spend; hold: what their open redemptions reserve
@@ -39,9 +39,11 @@ def open_account(session: Session, *, kind: str, name: str, community_id: int | 
 def lock_accounts(session: Session, *account_ids: int) -> None:
     """Lock accounts in id order (PostgreSQL) before checks that depend on them.
 
-    On SQLite the transaction already holds the database's write lock
-    (`BEGIN IMMEDIATE`), and `FOR UPDATE` is not emitted.
+    On SQLite the transaction already holds the database's write lock (`BEGIN IMMEDIATE`),
+    so nothing is sent.
     """
+    if holds_write_lock(session):
+        return
     session.execute(
         select(Account.id).where(Account.id.in_(account_ids)).order_by(Account.id).with_for_update()
     ).all()

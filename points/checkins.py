@@ -2,13 +2,13 @@
 from datetime import datetime, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from .activities import Activity, ensure_inside, ensure_open
 from .claims import submit_claim
-from .db import Base, UTCDateTime
+from .db import Base, UTCDateTime, insert_unless_taken
 from .earning import earn, earned_since, start_of_day
+from .ledger import Transfer
 from .errors import AlreadyDone, Conflict, DomainError, LimitReached, NotFound
 from .members import Member
 from .rules import Rule, current_rule
@@ -38,43 +38,44 @@ class Checkin(Base):
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     minutes: Mapped[int | None] = mapped_column()
     points: Mapped[int] = mapped_column(default=0)
-    transfer_id: Mapped[int | None] = mapped_column()
     claim_id: Mapped[int | None] = mapped_column()
+    # The award points at its check-in (transfers.checkin_id, unique); read it from there.
+    transfer_id: Mapped[int | None] = column_property(
+        select(Transfer.id).where(Transfer.checkin_id == id, Transfer.kind == "earn").scalar_subquery())
 
 
 def check_in(session: Session, *, activity: Activity, member: Member, now: datetime, grace: timedelta,
              method: str, lat: float | None = None, lng: float | None = None) -> Checkin:
     """Check a member in: once per activity, inside its window, place and capacity.
 
-    The check-in row is inserted before anything else moves: its UNIQUE(activity, member)
-    is what makes two phones checking in the same member at once end with one check-in.
+    The check-in row is claimed first, by an insert that does nothing if the member is
+    already in: UNIQUE(activity, member) makes two phones scanning at once end with one
+    check-in, before any place is taken or any point moves.
     """
     if member.community_id != activity.community_id:
         raise NotFound(f"activity {activity.id} not found")
     ensure_open(activity, now=now, grace=grace)
     ensure_inside(activity, lat=lat, lng=lng)
     rule = current_rule(session, community_id=activity.community_id, code=activity.rule_code)
-    if session.scalar(select(Checkin.id).where(Checkin.activity_id == activity.id,
-                                               Checkin.member_id == member.id)) is not None:
+    status = "pending_review" if rule.requires_review else "awarded" if rule.basis == "per_event" else "open"
+    checkin = Checkin(activity_id=activity.id, member_id=member.id, status=status, method=method,
+                      checked_in_at=now, points=rule.points if status == "awarded" else 0)
+    checkin.id = insert_unless_taken(session, Checkin.__table__, unique=["activity_id", "member_id"], values={
+        column: getattr(checkin, column)
+        for column in ("activity_id", "member_id", "status", "method", "checked_in_at", "points")})
+    if checkin.id is None:
         raise AlreadyCheckedIn(f"{member.name} already checked in to {activity.title}")
-    checkin = Checkin(activity_id=activity.id, member_id=member.id, status="open", method=method,
-                      checked_in_at=now, points=0)
-    session.add(checkin)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:  # the same member checked in from another phone at the same instant
-        raise AlreadyCheckedIn(f"{member.name} already checked in to {activity.title}") from None
     _take_a_place(session, activity)
-    if rule.requires_review:
-        claim = submit_claim(session, member=member, rule_code=rule.code, now=now, activity_id=activity.id,
-                             description=f"活动签到: {activity.title}")
-        checkin.status, checkin.claim_id = "pending_review", claim.id
-    elif rule.basis == "per_event":
-        record = earn(session, member=member, rule=rule, now=now, memo=activity.title, activity_id=activity.id,
-                      checkin_id=checkin.id)
-        checkin.status, checkin.points, checkin.transfer_id = "awarded", record.amount, record.id
-    session.flush()
+    if status == "pending_review":
+        checkin.claim_id = submit_claim(session, member=member, rule_code=rule.code, now=now, activity_id=activity.id,
+                                        description=f"活动签到: {activity.title}").id
+    elif status == "awarded":
+        checkin.transfer_id = earn(session, member=member, rule=rule, now=now, memo=activity.title,
+                                   activity_id=activity.id, checkin_id=checkin.id).id
+    if checkin.claim_id:
+        checkins = Checkin.__table__
+        session.connection().execute(checkins.update().where(checkins.c.id == checkin.id)
+                                     .values(claim_id=checkin.claim_id))
     return checkin
 
 
@@ -102,10 +103,10 @@ def check_out(session: Session, *, checkin: Checkin, now: datetime, memo: str = 
         points = min(points, max(0, rule.daily_cap - earned))
     checkin.minutes, checkin.points = minutes, points
     if points > 0:
-        record = earn(session, member=member, rule=rule, now=now, points=points, activity_id=activity.id,
-                      checkin_id=checkin.id, memo=memo or f"{activity.title} {minutes // 60} 小时")
-        checkin.transfer_id = record.id
+        earn(session, member=member, rule=rule, now=now, points=points, activity_id=activity.id,
+             checkin_id=checkin.id, memo=memo or f"{activity.title} {minutes // 60} 小时")
     session.flush()
+    session.expire(checkin, ["transfer_id"])
     return checkin
 
 
@@ -147,10 +148,11 @@ def find_checkins(session: Session, *, activity_id: int, after_id: int | None = 
 
 def _take_a_place(session: Session, activity: Activity) -> None:
     # Conditional UPDATE: of fifty volunteers racing for forty places, exactly forty pass.
-    taken = session.execute(
-        update(Activity).where(Activity.id == activity.id)
-        .where((Activity.capacity.is_(None)) | (Activity.checkin_count < Activity.capacity))
-        .values(checkin_count=Activity.checkin_count + 1).execution_options(synchronize_session=False)
+    activities = Activity.__table__
+    taken = session.connection().execute(
+        activities.update().where(activities.c.id == activity.id)
+        .where(activities.c.capacity.is_(None) | (activities.c.checkin_count < activities.c.capacity))
+        .values(checkin_count=activities.c.checkin_count + 1)
     ).rowcount
     if taken != 1:
         raise LimitReached(f"{activity.title} is full ({activity.capacity} places)")

@@ -1,7 +1,10 @@
 """Database plumbing shared by every model: metadata, engines, write transactions."""
+import fcntl
+import os
 from datetime import datetime, timezone
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -60,6 +63,8 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    writers = _WriterQueue(engine.url.database)
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         # Let SQLAlchemy, not the driver, decide when a transaction begins and how.
@@ -76,7 +81,44 @@ def _configure_sqlite(engine: Engine) -> None:
         # A writer takes the write lock at BEGIN, so it never has to upgrade a read
         # snapshot (which fails at once in WAL mode) and writers queue on busy_timeout.
         immediate = connection.get_execution_options().get("benniu_write", False)
+        if immediate:
+            writers.enter(connection.connection.dbapi_connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def on_end(connection):
+        writers.leave(connection.connection.dbapi_connection)
+
+    @event.listens_for(engine, "checkin")
+    def on_return(dbapi_connection, _record):
+        writers.leave(dbapi_connection)
+
+
+class _WriterQueue:
+    """Writers to one SQLite file queue on an OS lock (flock) before `BEGIN IMMEDIATE`.
+
+    SQLite's own busy handler polls, sleeping up to 100 ms between tries, so under load a
+    waiting writer sleeps long after the lock is free. A blocked flock() wakes the moment
+    the holder lets go, across threads and processes (gunicorn workers, cron jobs) alike.
+    """
+
+    def __init__(self, database: str | None):
+        memory = not database or database == ":memory:" or database.startswith("file::memory:")
+        self.path = None if memory else f"{database}.writer-lock"
+        self.held: dict[int, int] = {}  # id(dbapi connection) -> lock file descriptor
+
+    def enter(self, dbapi_connection) -> None:
+        if self.path is None or id(dbapi_connection) in self.held:
+            return
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        self.held[id(dbapi_connection)] = descriptor
+
+    def leave(self, dbapi_connection) -> None:
+        descriptor = self.held.pop(id(dbapi_connection), None)
+        if descriptor is not None:
+            os.close(descriptor)  # closing releases the flock
 
 
 def begin_write(session: Session) -> None:
@@ -92,6 +134,24 @@ def is_retryable(error: BaseException) -> bool:
     if sqlstate in RETRYABLE_SQLSTATES:
         return True
     return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+
+
+def insert_unless_taken(session: Session, table, values: dict, *, unique: list[str]):
+    """INSERT ... ON CONFLICT (unique) DO NOTHING RETURNING id: the new id, or None if taken.
+
+    On PostgreSQL a concurrent insert of the same key waits for the other transaction and
+    then returns nothing, so exactly one of two racing inserts claims the key.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return session.connection().execute(insert(table).values(**values)
+                                        .on_conflict_do_nothing(index_elements=unique)
+                                        .returning(table.c.id)).scalar()
+
+
+def holds_write_lock(session: Session) -> bool:
+    """True on SQLite, where a writing transaction already excludes every other writer."""
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def utcnow() -> datetime:

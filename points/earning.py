@@ -5,16 +5,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from .accounts import lock_accounts
-from .communities import get_community
 from .errors import AlreadyDone, Conflict, LimitReached
-from .ledger import Transfer, get_transfer, reversal_of, transfer
+from .ledger import Posted, Transfer, get_transfer, reversal_of, transfer
 from .members import Member, add_to_lifetime
 from .periods import period_start
 from .rules import Rule
 
 
 def earn(session: Session, *, member: Member, rule: Rule, now: datetime, points: int | None = None,
-         memo: str = "", actor: str | None = None, **refs) -> Transfer:
+         memo: str = "", actor: str | None = None, **refs) -> Posted:
     """Credit `member` with `points` (the rule's points by default) under `rule`.
 
     `now` must carry the service's local zone: it decides which day the daily cap counts.
@@ -22,14 +21,15 @@ def earn(session: Session, *, member: Member, rule: Rule, now: datetime, points:
     if rule.retired:
         raise Conflict(f"rule {rule.code!r} is retired")
     amount = rule.points if points is None else points
-    lock_accounts(session, member.account_id)
     if rule.daily_cap is not None:
+        # Lock the member's account before counting today's earnings (PostgreSQL), so two
+        # concurrent earnings cannot both fit under the cap.
+        lock_accounts(session, member.account_id)
         earned_today = earned_since(session, member=member, rule_code=rule.code, since=start_of_day(now))
         if earned_today + amount > rule.daily_cap:
             raise LimitReached(f"daily cap of {rule.daily_cap} points for {rule.name} reached "
                                f"({earned_today} earned today)")
-    community = get_community(session, member.community_id)
-    record = transfer(session, debit_account_id=community.issuance_account_id, credit_account_id=member.account_id,
+    record = transfer(session, debit_account_id=member.issuance_account_id, credit_account_id=member.account_id,
                       amount=amount, kind="earn", at=now, memo=memo, actor=actor,
                       rule_id=rule.id, rule_code=rule.code, **refs)
     add_to_lifetime(session, member.id, earned=amount)
@@ -49,7 +49,7 @@ def earned_since(session: Session, *, member: Member, rule_code: str, since: dat
 
 
 def reverse(session: Session, *, transfer_id: int, reason: str, now: datetime,
-            actor: str | None = None) -> Transfer:
+            actor: str | None = None) -> Posted:
     """Take back an earning with a reversing transfer; each earning can be reversed once."""
     original = get_transfer(session, transfer_id)
     if original.kind != "earn":

@@ -6,9 +6,10 @@ that record each account's balance after the movement. Accounts cache their bala
 so reading it is O(1), and history is a keyset scan of one account's entries.
 Nothing here is ever updated or deleted: a mistake is put right by a reversing transfer.
 """
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, or_, select, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account
@@ -60,38 +61,50 @@ class Entry(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+@dataclass(frozen=True)
+class Posted:
+    """A transfer just written (the write path returns this; reads load `Transfer` rows)."""
+
+    id: int
+    kind: str
+    amount: int
+    reverses_id: int | None = None
+
+
 def transfer(session: Session, *, debit_account_id: int, credit_account_id: int, amount: int, kind: str,
-             at: datetime, memo: str = "", actor: str | None = None, **refs) -> Transfer:
+             at: datetime, memo: str = "", actor: str | None = None, **refs) -> Posted:
     """Move `amount` points between two accounts; refuse if a non-issuance account would go below 0.
 
     Balances change by conditional `UPDATE ... RETURNING` in account-id order, so two
     transfers touching the same accounts lock them in the same order and cannot deadlock.
+    Written with Core statements: this is the hot path of every check-in and redemption.
     """
     if amount <= 0:
         raise Invalid("points must be a positive whole number", field="points")
     balance_after = {}
     for account_id, delta in sorted(((debit_account_id, -amount), (credit_account_id, amount))):
         balance_after[account_id] = _move(session, account_id, delta)
-    record = Transfer(kind=kind, debit_account_id=debit_account_id, credit_account_id=credit_account_id,
-                      amount=amount, at=at, memo=memo, actor=actor, **refs)
-    session.add(record)
-    session.flush()
-    session.add_all([
-        Entry(transfer_id=record.id, account_id=debit_account_id, amount=-amount,
-              balance_after=balance_after[debit_account_id], at=at),
-        Entry(transfer_id=record.id, account_id=credit_account_id, amount=amount,
-              balance_after=balance_after[credit_account_id], at=at),
+    transfers = Transfer.__table__
+    connection = session.connection()  # Core on the session's connection: no ORM work per statement
+    transfer_id = connection.execute(transfers.insert().values(
+        kind=kind, debit_account_id=debit_account_id, credit_account_id=credit_account_id, amount=amount, at=at,
+        memo=memo, actor=actor, **refs).returning(transfers.c.id)).scalar_one()
+    connection.execute(Entry.__table__.insert(), [
+        {"transfer_id": transfer_id, "account_id": debit_account_id, "amount": -amount,
+         "balance_after": balance_after[debit_account_id], "at": at},
+        {"transfer_id": transfer_id, "account_id": credit_account_id, "amount": amount,
+         "balance_after": balance_after[credit_account_id], "at": at},
     ])
-    session.flush()
-    return record
+    return Posted(id=transfer_id, kind=kind, amount=amount, reverses_id=refs.get("reverses_id"))
 
 
 def _move(session: Session, account_id: int, delta: int) -> int:
-    statement = (update(Account).where(Account.id == account_id)
-                 .values(balance=Account.balance + delta).returning(Account.balance))
+    accounts = Account.__table__
+    statement = (accounts.update().where(accounts.c.id == account_id)
+                 .values(balance=accounts.c.balance + delta).returning(accounts.c.balance))
     if delta < 0:
-        statement = statement.where(or_(Account.kind == "issuance", Account.balance + delta >= 0))
-    balance = session.execute(statement, execution_options={"synchronize_session": False}).scalar_one_or_none()
+        statement = statement.where(or_(accounts.c.kind == "issuance", accounts.c.balance + delta >= 0))
+    balance = session.connection().execute(statement).scalar_one_or_none()
     if balance is None:
         raise InsufficientPoints("not enough points")
     return balance

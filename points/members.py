@@ -4,12 +4,12 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ForeignKey, Index, String, or_, select, update
+from sqlalchemy import ForeignKey, Index, String, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from .accounts import Account, open_account
-from .communities import get_community
+from .communities import Community, get_community
 from .db import Base, UTCDateTime
 from .errors import Conflict, NotFound
 
@@ -30,6 +30,9 @@ class Member(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     hold_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    # Loaded with the member: where the points they earn are issued from.
+    issuance_account_id: Mapped[int] = column_property(
+        select(Community.issuance_account_id).where(Community.id == community_id).scalar_subquery())
     # Running totals kept with every earning, reversal and spend, so reading them is O(1).
     lifetime_earned: Mapped[int] = mapped_column(default=0)
     lifetime_spent: Mapped[int] = mapped_column(default=0)
@@ -116,8 +119,6 @@ def balance_of(session: Session, member: Member) -> Balance:
 
 def add_to_lifetime(session: Session, member_id: int, *, earned: int = 0, spent: int = 0) -> None:
     """Move the member's running totals (called by whatever moves their points)."""
-    session.execute(
-        update(Member).where(Member.id == member_id)
-        .values(lifetime_earned=Member.lifetime_earned + earned, lifetime_spent=Member.lifetime_spent + spent)
-        .execution_options(synchronize_session=False)
-    )
+    members = Member.__table__
+    session.connection().execute(members.update().where(members.c.id == member_id).values(
+        lifetime_earned=members.c.lifetime_earned + earned, lifetime_spent=members.c.lifetime_spent + spent))

@@ -5,7 +5,7 @@ from sqlalchemy import select, text
 from points.communities import found_community
 from points.earning import earn, reverse
 from points.errors import AlreadyDone, Conflict, InsufficientPoints, LimitReached
-from points.ledger import Entry, history, transfer
+from points.ledger import Entry, get_transfer, history, transfer
 from points.members import balance_of, enrol_member
 from points.rules import define_rule, revise_rule
 from points.verify import ledger_problems
@@ -93,6 +93,7 @@ def test_entries_remember_the_rule_version_they_were_earned_under(session, world
     first = earn(session, member=member, rule=patrol, now=clock.now())
     v2 = revise_rule(session, community_id=community.id, code="patrol", points=60, now=clock.now())
     second = earn(session, member=member, rule=v2, now=clock.advance(days=1))
+    first, second = get_transfer(session, first.id), get_transfer(session, second.id)
     assert (first.rule_id, first.amount) == (patrol.id, 50)
     assert (second.rule_id, second.amount, v2.version) == (v2.id, 60, 2)
 

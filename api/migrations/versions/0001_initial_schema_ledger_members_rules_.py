@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 00:48:16.414945
+Create Date: 2026-11-23 00:58:35.732471
 """
 from alembic import op
 import sqlalchemy as sa
@@ -192,7 +192,6 @@ def upgrade() -> None:
     sa.Column('checked_out_at', points.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('minutes', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('points', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('transfer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('claim_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.CheckConstraint("status IN ('open', 'awarded', 'pending_review')", name=op.f('ck_checkins_status')),
     sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_checkins_activity_id_activities')),

@@ -1,0 +1,77 @@
+"""Shared set-up for the benchmarks: a fresh database, seeded through the service's own functions."""
+import os
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import text
+
+import api.models  # noqa: F401
+from api.auth import issue_token
+from api.schema import upgrade
+from points.activities import plan_activity
+from points.codes import sign
+from points.communities import found_community
+from points.db import make_engine
+from points.members import enrol_member
+from points.rules import define_rule
+
+SECRET = "bench-secret"
+
+
+def fresh_database(url: str | None) -> tuple[str, Path]:
+    """A migrated, empty database: a new SQLite file, or the PostgreSQL at `url` wiped clean."""
+    workdir = Path(tempfile.mkdtemp(prefix="benniu-bench-"))
+    url = url or f"sqlite:///{workdir / 'bench.db'}"
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade(engine)
+    engine.dispose()
+    return url, workdir
+
+
+def server_env(url: str, workdir: Path) -> dict:
+    return {"BENNIU_DATABASE_URL": url, "BENNIU_SECRET_KEY": SECRET, "BENNIU_RATELIMIT_ENABLED": "false",
+            "BENNIU_INSTANCE_PATH": str(workdir / "instance")}
+
+
+def seed_checkins(url: str, *, volunteers: int, activities: int) -> list[tuple[str, str]]:
+    """Open per-event activities and volunteers with tokens; every (token, code) pair is one check-in."""
+    from sqlalchemy.orm import Session
+
+    engine = make_engine(url)
+    now = datetime.now(timezone.utc)
+    with Session(engine) as session, session.begin():
+        community = found_community(session, name="压测社区", code="bench", now=now)
+        define_rule(session, community_id=community.id, code="patrol", name="参与治安巡逻", points=50,
+                    basis="per_event", now=now)
+        codes = []
+        for i in range(activities):
+            activity = plan_activity(session, community_id=community.id, rule_code="patrol", title=f"巡逻 {i}",
+                                     starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=3), now=now)
+            codes.append(sign(SECRET, purpose="activity", subject_id=activity.id, expires_at=activity.ends_at))
+        tokens = []
+        for i in range(volunteers):
+            member = enrol_member(session, community_id=community.id, name=f"志愿者{i}",
+                                  phone=f"1{i:010d}", now=now)
+            tokens.append(issue_token(session, role="volunteer", name=f"v{i}", member_id=member.id, now=now)[0])
+    engine.dispose()
+    return [(token, code) for code in codes for token in tokens]
+
+
+def count_rows(url: str, table: str) -> int:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        count = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+    engine.dispose()
+    return count
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), "unknown CPU")
+    return f"{os.cpu_count()} cores, {cpu}"
+
+
