@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import wraps
 
 from flask import abort, g, request
-from sqlalchemy import CheckConstraint, ForeignKey, String, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.db import Base, UTCDateTime
@@ -91,11 +91,14 @@ def issue_token(session: Session, *, role: str, name: str, now: datetime, commun
 
 
 def principal_for(session: Session, plain: str) -> Principal | None:
-    row = session.execute(
-        select(ApiToken.id, ApiToken.role, ApiToken.name, ApiToken.community_id, ApiToken.partner_id,
-               ApiToken.member_id).where(ApiToken.token_hash == hash_token(plain))
-    ).first()
+    """Who holds this token (one indexed lookup on every request), or None."""
+    row = session.connection().execute(_PRINCIPAL, {"hash": hash_token(plain)}).first()
     return Principal(*row) if row else None
+
+
+_tokens = ApiToken.__table__
+_PRINCIPAL = select(_tokens.c.id, _tokens.c.role, _tokens.c.name, _tokens.c.community_id, _tokens.c.partner_id,
+                    _tokens.c.member_id).where(_tokens.c.token_hash == bindparam("hash"))
 
 
 def current_principal() -> Principal:

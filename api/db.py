@@ -1,15 +1,14 @@
-"""One database session per request, begun as a writer for unsafe methods, committed in one place."""
+"""One database session per request: it reads until the view starts writing, and commits in one place."""
 import random
 import time
 from functools import wraps
 
-from flask import current_app, g, request
+from flask import current_app, g
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from points.db import begin_write, is_retryable
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ATTEMPTS = 5
 
 
@@ -18,17 +17,32 @@ class ServiceBusy(Exception):
 
 
 def session() -> Session:
-    """This request's session; a POST/PUT/PATCH/DELETE starts it with the write lock (SQLite)."""
+    """This request's session, for reading (authentication, look-ups, GET views)."""
     if "db_session" not in g:
         g.db_session = current_app.extensions["benniu"].sessionmaker()
-        if request.method not in SAFE_METHODS:
-            begin_write(g.db_session)
     return g.db_session
+
+
+def writer() -> Session:
+    """This request's session, now in a write transaction: call it where a view starts to write.
+
+    Whatever was read so far is committed first, and the write transaction begins with the
+    write lock (`BEGIN IMMEDIATE` on SQLite). So the lock is held only for the writing part
+    of a request, never for its authentication or argument parsing; and every check a
+    service makes before it writes (a daily cap, "already reversed") runs inside it.
+    """
+    current = session()
+    if not g.get("db_writing"):
+        current.commit()
+        begin_write(current)
+        g.db_writing = True
+    return current
 
 
 def close_session(_error=None) -> None:
     """Close (and so roll back, if still open) the request's session."""
     opened = g.pop("db_session", None)
+    g.pop("db_writing", None)
     if opened is not None:
         opened.close()
 

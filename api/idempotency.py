@@ -48,7 +48,7 @@ def idempotent(view):
             return view(*args, **kwargs)
         if not 1 <= len(key) <= 255:
             abort(422, f"{HEADER} must be 1 to 255 characters")
-        session = db.session()
+        session = db.writer()
         scope, fingerprint = current_principal().scope, _fingerprint()
         record = _claim(session, scope=scope, key=key, fingerprint=fingerprint)
         if record is not None:

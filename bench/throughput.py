@@ -41,7 +41,7 @@ def run(database: str | None, seconds: int, connections: int) -> dict:
     pairs = seed_checkins(url, volunteers=3000, activities=12)
     pairs_file = workdir / "pairs.txt"
     pairs_file.write_text("".join(f"{token} {code}\n" for token, code in pairs))
-    server = Server(server_env(url, workdir), free_port(), workers=2).start()
+    server = Server(server_env(url, workdir), free_port(), workers=int(os.environ.get("BENNIU_BENCH_WORKERS", 2))).start()
     try:
         wrk(server.url + "/healthz", "healthz.lua", seconds=2, connections=connections, env={})  # warm-up
         ceiling = wrk(server.url + "/healthz", "healthz.lua", seconds=seconds, connections=connections, env={})

@@ -1,7 +1,7 @@
 """Check-ins (签到): one per member and activity; points on arrival or, per hour, on check-out."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, select, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, bindparam, select, update
 from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from .activities import Activity, ensure_inside, ensure_open
@@ -148,14 +148,14 @@ def find_checkins(session: Session, *, activity_id: int, after_id: int | None = 
 
 def _take_a_place(session: Session, activity: Activity) -> None:
     # Conditional UPDATE: of fifty volunteers racing for forty places, exactly forty pass.
-    activities = Activity.__table__
-    taken = session.connection().execute(
-        activities.update().where(activities.c.id == activity.id)
-        .where(activities.c.capacity.is_(None) | (activities.c.checkin_count < activities.c.capacity))
-        .values(checkin_count=activities.c.checkin_count + 1)
-    ).rowcount
-    if taken != 1:
+    if session.connection().execute(_TAKE_A_PLACE, {"activity": activity.id}).rowcount != 1:
         raise LimitReached(f"{activity.title} is full ({activity.capacity} places)")
+
+
+_activities = Activity.__table__
+_TAKE_A_PLACE = (_activities.update().where(_activities.c.id == bindparam("activity"))
+                 .where(_activities.c.capacity.is_(None) | (_activities.c.checkin_count < _activities.c.capacity))
+                 .values(checkin_count=_activities.c.checkin_count + 1))
 
 
 def _rule_for_checkout(session: Session, activity: Activity) -> Rule:

@@ -2,6 +2,7 @@
 import fcntl
 import os
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -142,11 +143,14 @@ def insert_unless_taken(session: Session, table, values: dict, *, unique: list[s
     On PostgreSQL a concurrent insert of the same key waits for the other transaction and
     then returns nothing, so exactly one of two racing inserts claims the key.
     """
-    dialect = session.get_bind().dialect.name
+    statement = _insert_unless_taken(session.get_bind().dialect.name, table, tuple(unique))
+    return session.connection().execute(statement, values).scalar()
+
+
+@lru_cache(maxsize=None)
+def _insert_unless_taken(dialect: str, table, unique: tuple[str, ...]):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return session.connection().execute(insert(table).values(**values)
-                                        .on_conflict_do_nothing(index_elements=unique)
-                                        .returning(table.c.id)).scalar()
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
 
 
 def holds_write_lock(session: Session) -> bool:

@@ -9,7 +9,7 @@ Nothing here is ever updated or deleted: a mistake is put right by a reversing t
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, or_, select
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, bindparam, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account
@@ -84,12 +84,12 @@ def transfer(session: Session, *, debit_account_id: int, credit_account_id: int,
     balance_after = {}
     for account_id, delta in sorted(((debit_account_id, -amount), (credit_account_id, amount))):
         balance_after[account_id] = _move(session, account_id, delta)
-    transfers = Transfer.__table__
     connection = session.connection()  # Core on the session's connection: no ORM work per statement
-    transfer_id = connection.execute(transfers.insert().values(
-        kind=kind, debit_account_id=debit_account_id, credit_account_id=credit_account_id, amount=amount, at=at,
-        memo=memo, actor=actor, **refs).returning(transfers.c.id)).scalar_one()
-    connection.execute(Entry.__table__.insert(), [
+    transfer_id = connection.execute(_INSERT_TRANSFER, {
+        **dict.fromkeys(_REFERENCES), **refs, "kind": kind, "debit_account_id": debit_account_id,
+        "credit_account_id": credit_account_id, "amount": amount, "at": at, "memo": memo, "actor": actor,
+    }).scalar_one()
+    connection.execute(_INSERT_ENTRY, [
         {"transfer_id": transfer_id, "account_id": debit_account_id, "amount": -amount,
          "balance_after": balance_after[debit_account_id], "at": at},
         {"transfer_id": transfer_id, "account_id": credit_account_id, "amount": amount,
@@ -98,16 +98,24 @@ def transfer(session: Session, *, debit_account_id: int, credit_account_id: int,
     return Posted(id=transfer_id, kind=kind, amount=amount, reverses_id=refs.get("reverses_id"))
 
 
+_REFERENCES = ("rule_id", "rule_code", "activity_id", "checkin_id", "claim_id", "redemption_id", "reverses_id")
+_INSERT_TRANSFER = Transfer.__table__.insert().returning(Transfer.__table__.c.id)
+_INSERT_ENTRY = Entry.__table__.insert()
+
+
 def _move(session: Session, account_id: int, delta: int) -> int:
-    accounts = Account.__table__
-    statement = (accounts.update().where(accounts.c.id == account_id)
-                 .values(balance=accounts.c.balance + delta).returning(accounts.c.balance))
-    if delta < 0:
-        statement = statement.where(or_(accounts.c.kind == "issuance", accounts.c.balance + delta >= 0))
-    balance = session.connection().execute(statement).scalar_one_or_none()
+    statement = _CREDIT if delta > 0 else _DEBIT
+    balance = session.connection().execute(statement, {"account": account_id, "delta": delta}).scalar_one_or_none()
     if balance is None:
         raise InsufficientPoints("not enough points")
     return balance
+
+
+# Built once: constructing statements per call costs more than running them on SQLite.
+_accounts = Account.__table__
+_CREDIT = (_accounts.update().where(_accounts.c.id == bindparam("account"))
+           .values(balance=_accounts.c.balance + bindparam("delta")).returning(_accounts.c.balance))
+_DEBIT = _CREDIT.where(or_(_accounts.c.kind == "issuance", _accounts.c.balance + bindparam("delta") >= 0))
 
 
 def get_transfer(session: Session, transfer_id: int) -> Transfer:

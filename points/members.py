@@ -4,7 +4,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ForeignKey, Index, String, or_, select
+from sqlalchemy import ForeignKey, Index, String, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
@@ -119,6 +119,10 @@ def balance_of(session: Session, member: Member) -> Balance:
 
 def add_to_lifetime(session: Session, member_id: int, *, earned: int = 0, spent: int = 0) -> None:
     """Move the member's running totals (called by whatever moves their points)."""
-    members = Member.__table__
-    session.connection().execute(members.update().where(members.c.id == member_id).values(
-        lifetime_earned=members.c.lifetime_earned + earned, lifetime_spent=members.c.lifetime_spent + spent))
+    session.connection().execute(_ADD_TO_LIFETIME, {"member": member_id, "earned": earned, "spent": spent})
+
+
+_members = Member.__table__
+_ADD_TO_LIFETIME = _members.update().where(_members.c.id == bindparam("member")).values(
+    lifetime_earned=_members.c.lifetime_earned + bindparam("earned"),
+    lifetime_spent=_members.c.lifetime_spent + bindparam("spent"))

@@ -1,7 +1,7 @@
 """Earning rules (积分规则): what a deed is worth. A change is a new version; old ones stay."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, func, select
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -88,8 +88,11 @@ def rules_of(session: Session, community_id: int | None = None) -> list[Rule]:
 
 
 def _latest(session: Session, community_id: int, code: str) -> Rule | None:
-    return session.scalar(select(Rule).where(Rule.community_id == community_id, Rule.code == code)
-                          .order_by(Rule.version.desc()).limit(1))
+    return session.scalar(_LATEST, {"community": community_id, "code": code})
+
+
+_LATEST = (select(Rule).where(Rule.community_id == bindparam("community"), Rule.code == bindparam("code"))
+           .order_by(Rule.version.desc()).limit(1))
 
 
 def _add_version(session: Session, rule: Rule) -> Rule:

@@ -88,7 +88,7 @@ def visible_activity(session, activity_id: int) -> Activity:
 def create_activity(args):
     """Schedule an activity; its `checkin_url` is what the printed QR code carries."""
     location = args.pop("location", None)
-    return plan_activity(db.session(), now=now(), place=Place(**location) if location else None,
+    return plan_activity(db.writer(), now=now(), place=Place(**location) if location else None,
                          **{**args, "community_id": community_in_scope(args["community_id"])})
 
 
@@ -154,7 +154,7 @@ def check_in_by_card(args, activity):
     """Check in a volunteer by scanning their member card (for volunteers without a smartphone)."""
     session = db.session()
     member = get_member(session, codes.read(args["member_code"], "member").subject_id)
-    return check_in(session, activity=activity, member=member, now=now(), grace=codes.grace(), method="card")
+    return check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(), method="card")
 
 
 @blp.route("/<id:activity_id>/checkins", methods=["GET"])

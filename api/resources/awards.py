@@ -66,7 +66,7 @@ def create_award(args):
     session = db.session()
     member = visible_member(session, args["member_id"])
     rule = current_rule(session, community_id=member.community_id, code=args["rule_code"])
-    record = earn(session, member=member, rule=rule, now=now(), points=args.get("points"),
+    record = earn(db.writer(), member=member, rule=rule, now=now(), points=args.get("points"),
                   memo=args["memo"], actor=current_principal().actor)
     return {"transfer_id": record.id, "member_id": member.id, "rule_code": rule.code, "points": record.amount,
             "rule_version": rule.version}
@@ -80,6 +80,6 @@ def create_award(args):
 @blp.response(201, ReversalSchema)
 def reverse_transfer(args, original):
     """Reverse an earning (at most once); refused if the member has already spent the points."""
-    record = reverse(db.session(), transfer_id=original.id, reason=args["reason"], now=now(),
+    record = reverse(db.writer(), transfer_id=original.id, reason=args["reason"], now=now(),
                      actor=current_principal().actor)
     return {"transfer_id": record.id, "reverses": record.reverses_id, "amount": record.amount}

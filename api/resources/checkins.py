@@ -65,7 +65,7 @@ def create_checkin(args):
     code = codes.read(args["code"], "activity", "live")
     activity = get_activity(session, code.subject_id)
     member = get_member(session, current_principal().member_id)
-    return check_in(session, activity=activity, member=member, now=now(), grace=codes.grace(),
+    return check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(),
                     method="printed" if code.purpose == "activity" else "live",
                     lat=args.get("lat"), lng=args.get("lng"))
 
@@ -86,4 +86,4 @@ def checkin(checkin_id):
 @blp.response(200, CheckinSchema)
 def checkout(args, checkin):
     """Check out of a per-hour activity: full hours served earn the rule's points per hour."""
-    return check_out(db.session(), checkin=checkin, now=now())
+    return check_out(db.writer(), checkin=checkin, now=now())

@@ -34,7 +34,7 @@ class CommunitySchema(Schema):
 @blp.response(201, CommunitySchema)
 def create_community(args):
     """Found a community with its points issuance and workstation accounts."""
-    return found_community(db.session(), now=now(), **args)
+    return found_community(db.writer(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])

@@ -69,7 +69,7 @@ class EntrySchema(Schema):
 def create_member(args):
     """Register a volunteer (phone numbers are unique)."""
     args["community_id"] = community_in_scope(args["community_id"])
-    return enrol_member(db.session(), now=now(), **args)
+    return enrol_member(db.writer(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])

@@ -80,7 +80,7 @@ def create_partner(args):
     """Sign up a partner (shop, clinic, school, property company, workstation) for one or more communities."""
     for community_id in args["community_ids"]:
         community_in_scope(community_id)
-    return sign_partner(db.session(), now=now(), **args)
+    return sign_partner(db.writer(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])
@@ -100,8 +100,10 @@ def partners():
 @authorize("admin", "organiser", "partner")
 @blp.arguments(SettlementArgsSchema, location="query")
 @blp.response(200, SettlementSchema)
-@blp.alt_response(200, description="?format=csv: the same as CSV for Excel (UTF-8 with BOM)",
-                  content_type="text/csv", success=True)
+@blp.doc(responses={"200": {"description": "the settlement, as JSON or CSV", "content": {
+    "application/json": {"schema": {"$ref": "#/components/schemas/Settlement"}},
+    "text/csv": {"schema": {"type": "string", "description": "?format=csv: the same for Excel (UTF-8 with BOM)"}},
+}}})
 def settlement(args, partner_id):
     """What a partner fulfilled in [from, to): count, points, fen, and every voucher."""
     session = db.session()

@@ -96,7 +96,7 @@ def create_redemption(args):
         member = visible_member(session, args["member_id"])
     reward = visible_reward(session, args["reward_id"])
     order = Order(quantity=args["quantity"], points=args.get("points"), household=args.get("household"))
-    return redeem(session, member=member, reward=reward, order=order, now=now(),
+    return redeem(db.writer(), member=member, reward=reward, order=order, now=now(),
                   valid_for=timedelta(days=current_app.config["VOUCHER_DAYS"]))
 
 
@@ -153,7 +153,7 @@ def fulfil_voucher(args):
         raise Forbidden("this voucher is for another partner")
     if principal.role == "organiser" and subject.community_id != principal.community_id:
         raise NotFound("no voucher with that code")
-    return fulfil(session, redemption=subject, now=now(), by=principal.actor)
+    return fulfil(db.writer(), redemption=subject, now=now(), by=principal.actor)
 
 
 @blp.route("/<id:redemption_id>/cancel", methods=["POST"])
@@ -164,5 +164,5 @@ def fulfil_voucher(args):
 @blp.response(200, RedemptionSchema)
 def cancel_redemption(args, subject):
     """Cancel an unfulfilled voucher: the points are released and the stock returned."""
-    return cancel(db.session(), redemption=subject, now=now())
+    return cancel(db.writer(), redemption=subject, now=now())
 

@@ -76,7 +76,7 @@ def visible_reward(session, reward_id: int) -> Reward:
 def create_reward(args):
     """Put a reward on the shelf: goods (with stock), a property-fee deduction, or a partner's service."""
     args["community_id"] = community_in_scope(args["community_id"])
-    return stock_reward(db.session(), now=now(), **args)
+    return stock_reward(db.writer(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])
@@ -114,5 +114,5 @@ def reward(reward_id):
 @blp.response(200, RewardSchema)
 def change(args, subject):
     """Restock, reprice or shelve a reward; vouchers already issued keep their price."""
-    return change_reward(db.session(), subject, stock=args.get("stock"), active=args.get("active"),
+    return change_reward(db.writer(), subject, stock=args.get("stock"), active=args.get("active"),
                          cost=args.get("cost"), clear_stock="stock" in args and args["stock"] is None)

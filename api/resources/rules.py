@@ -81,7 +81,7 @@ def rules(args):
 def create_rule(args):
     """Define a rule (version 1)."""
     args["community_id"] = _community(args.get("community_id"))
-    return define_rule(db.session(), now=now(), **args)
+    return define_rule(db.writer(), now=now(), **args)
 
 
 @blp.route("/<rule_code:code>", methods=["PUT"])
@@ -91,7 +91,7 @@ def create_rule(args):
 def change_rule(args, code):
     """Change a rule: writes its next version; earlier entries keep theirs."""
     community_id = _community(args.pop("community_id", None))
-    return revise_rule(db.session(), community_id=community_id, code=code, now=now(), **args)
+    return revise_rule(db.writer(), community_id=community_id, code=code, now=now(), **args)
 
 
 @blp.route("/<rule_code:code>", methods=["DELETE"])
@@ -100,7 +100,7 @@ def change_rule(args, code):
 @blp.response(200, RuleSchema)
 def retire(args, code):
     """Retire a rule: no new earnings under it; its history stays."""
-    return retire_rule(db.session(), community_id=_community(args.get("community_id")), code=code, now=now())
+    return retire_rule(db.writer(), community_id=_community(args.get("community_id")), code=code, now=now())
 
 
 def _community(community_id: int | None) -> int:

@@ -55,7 +55,7 @@ def login(args):
     member = authenticate(session, phone=args["phone"], password=args["password"])
     if member is None:
         abort(401, "wrong phone or password")
-    token, _ = issue_token(session, role="volunteer", name=f"login {member.phone}", member_id=member.id, now=now())
+    token, _ = issue_token(db.writer(), role="volunteer", name=f"login {member.phone}", member_id=member.id, now=now())
     return {"token": token, "member_id": member.id, "name": member.name}
 
 
@@ -74,7 +74,7 @@ def create_token(args):
         if args["role"] == "partner":
             _partner_in_scope(session, args.get("partner_id"))
         args["community_id"] = community_in_scope(args.get("community_id")) if args["role"] != "partner" else None
-    token, record = issue_token(session, now=now(), **args)
+    token, record = issue_token(db.writer(), now=now(), **args)
     return {"token": token, "id": record.id, "role": record.role, "name": record.name,
             "community_id": record.community_id, "partner_id": record.partner_id, "member_id": record.member_id}
 

@@ -1,4 +1,5 @@
 """Running the real service (`benniu serve`: gunicorn) in a process group of its own."""
+import http.client
 import json
 import os
 import signal
@@ -81,5 +82,5 @@ def post(url: str, body: dict, *, token: str, key: str | None = None, timeout: f
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
-    except (OSError, ValueError):
+    except (OSError, ValueError, http.client.HTTPException):  # the server died mid-answer
         return 0, {}
