@@ -8,8 +8,8 @@ PORT ?= 8000
 .PHONY: install system-packages run test test-postgres bench clean
 
 # Debian packages: a CJK font for the Chinese captions under printed QR codes, and
-# Chromium for the browser tests. Installed when missing and we may (root); else a note.
-DEB_PACKAGES := fonts-wqy-microhei chromium
+# Chromium for the browser tests, wrk for the benchmarks. Installed when missing and we may (root); else a note.
+DEB_PACKAGES := fonts-wqy-microhei chromium wrk
 
 install: $(VENV)/.installed system-packages
 
@@ -47,6 +47,15 @@ test-postgres: install
 	@url=$$(.ci/postgres start /tmp/benniu-pg 54329 | tail -n 1); \
 	BENNIU_TEST_DATABASE_URL=$$url $(BIN)/pytest; status=$$?; \
 	.ci/postgres stop /tmp/benniu-pg; exit $$status
+
+# Benchmarks (not part of the tests): check-in throughput against the /healthz ceiling,
+# and read cost against history, on SQLite and on a throwaway PostgreSQL (fsync on).
+bench: install
+	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.history
+	@url=$$(PG_FSYNC=on .ci/postgres start /tmp/benniu-bench-pg 54331 | tail -n 1); \
+	$(BIN)/python -m bench.throughput --database $$url && $(BIN)/python -m bench.history --database $$url; \
+	status=$$?; .ci/postgres stop /tmp/benniu-bench-pg; exit $$status
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -36,12 +36,12 @@ def rss_mb(pid: int) -> float:
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
 
 
-def run(database: str | None, seconds: int, connections: int) -> dict:
+def run(database: str | None, seconds: int, connections: int, workers: int) -> dict:
     url, workdir = fresh_database(database)
     pairs = seed_checkins(url, volunteers=3000, activities=12)
     pairs_file = workdir / "pairs.txt"
     pairs_file.write_text("".join(f"{token} {code}\n" for token, code in pairs))
-    server = Server(server_env(url, workdir), free_port(), workers=int(os.environ.get("BENNIU_BENCH_WORKERS", 2))).start()
+    server = Server(server_env(url, workdir), free_port(), workers=workers).start()
     try:
         wrk(server.url + "/healthz", "healthz.lua", seconds=2, connections=connections, env={})  # warm-up
         ceiling = wrk(server.url + "/healthz", "healthz.lua", seconds=seconds, connections=connections, env={})
@@ -71,12 +71,14 @@ def main() -> None:
     parser.add_argument("--database", help="a postgresql+psycopg:// URL (wiped); default: a new SQLite file")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    result = run(args.database, args.seconds, args.connections)
+    result = run(args.database, args.seconds, args.connections, args.workers)
     target = 0.25 if result["database"] == "sqlite" else 0.12
     ratio = result["checkins_per_s"] / result["healthz_per_s"]
     print(f"machine: {machine()}")
-    print(f"database: {result['database']}, {args.connections} connections, {args.seconds} s, gunicorn 2 workers")
+    print(f"database: {result['database']}, {args.connections} connections, {args.seconds} s, "
+          f"gunicorn {args.workers} workers")
     print(f"GET /healthz (ceiling):  {result['healthz_per_s']:8.0f} req/s")
     print(f"check-ins committed:     {result['checkins_per_s']:8.0f} /s  ({result['committed']} committed, "
           f"{result['answered']} answered, {result['non_2xx']} non-2xx)")
