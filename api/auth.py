@@ -9,9 +9,9 @@ from flask import abort, g, request
 from sqlalchemy import CheckConstraint, ForeignKey, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from points.communities import get_community
 from points.db import Base, UTCDateTime
 from points.errors import Forbidden, Invalid, NotFound
-from points.communities import get_community
 from points.members import Member, get_member
 from rewards.partners import get_partner
 

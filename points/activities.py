@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, UTCDateTime
-from .errors import DomainError, Invalid, NotFound
+from .db import Base, UTCDateTime, fetch
+from .errors import DomainError, Invalid
 from .rules import current_rule
 
 EARTH_RADIUS_M = 6_371_000
@@ -78,10 +78,7 @@ def plan_activity(session: Session, *, community_id: int, rule_code: str, title:
 
 
 def get_activity(session: Session, activity_id: int) -> Activity:
-    activity = session.get(Activity, activity_id)
-    if activity is None:
-        raise NotFound(f"activity {activity_id} not found")
-    return activity
+    return fetch(session, Activity, activity_id, "activity")
 
 
 def find_activities(session: Session, *, community_id: int | None, starting_from: datetime | None = None,

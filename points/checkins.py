@@ -6,10 +6,10 @@ from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from .activities import Activity, ensure_inside, ensure_open
 from .claims import submit_claim
-from .db import Base, UTCDateTime, insert_unless_taken
+from .db import Base, UTCDateTime, fetch, insert_unless_taken
 from .earning import earn, earned_since, start_of_day
-from .ledger import Transfer
 from .errors import AlreadyDone, Conflict, DomainError, LimitReached, NotFound
+from .ledger import Transfer
 from .members import Member
 from .rules import Rule, current_rule
 
@@ -132,10 +132,7 @@ def close_open_checkins(session: Session, *, now: datetime, grace: timedelta, li
 
 
 def get_checkin(session: Session, checkin_id: int) -> Checkin:
-    checkin = session.get(Checkin, checkin_id)
-    if checkin is None:
-        raise NotFound(f"check-in {checkin_id} not found")
-    return checkin
+    return fetch(session, Checkin, checkin_id, "check-in")
 
 
 def find_checkins(session: Session, *, activity_id: int, after_id: int | None = None,

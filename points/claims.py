@@ -4,9 +4,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, UTCDateTime
+from .db import Base, UTCDateTime, fetch
 from .earning import earn
-from .errors import AlreadyDone, NotFound
+from .errors import AlreadyDone
 from .members import Member
 from .rules import current_rule
 
@@ -47,10 +47,7 @@ def submit_claim(session: Session, *, member: Member, rule_code: str, descriptio
 
 
 def get_claim(session: Session, claim_id: int) -> Claim:
-    claim = session.get(Claim, claim_id)
-    if claim is None:
-        raise NotFound(f"claim {claim_id} not found")
-    return claim
+    return fetch(session, Claim, claim_id, "claim")
 
 
 def find_claims(session: Session, *, community_id: int | None = None, status: str | None = None,

@@ -6,8 +6,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import open_account
-from .db import Base, UTCDateTime
-from .errors import Conflict, NotFound
+from .db import Base, UTCDateTime, fetch
+from .errors import Conflict
 
 
 class Community(Base):
@@ -41,10 +41,7 @@ def found_community(session: Session, *, name: str, code: str, now: datetime) ->
 
 
 def get_community(session: Session, community_id: int) -> Community:
-    community = session.get(Community, community_id)
-    if community is None:
-        raise NotFound(f"community {community_id} not found")
-    return community
+    return fetch(session, Community, community_id, "community")
 
 
 def list_communities(session: Session, *, ids: list[int] | None = None) -> list[Community]:

@@ -11,6 +11,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
+from .errors import NotFound
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -120,6 +122,14 @@ class _WriterQueue:
         descriptor = self.held.pop(id(dbapi_connection), None)
         if descriptor is not None:
             os.close(descriptor)  # closing releases the flock
+
+
+def fetch(session: Session, model, ident: int, what: str):
+    """The `model` row with primary key `ident`, or NotFound naming `what` it is."""
+    found = session.get(model, ident)
+    if found is None:
+        raise NotFound(f"{what} {ident} not found")
+    return found
 
 
 def begin_write(session: Session) -> None:

@@ -13,8 +13,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, bindparam, or
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account
-from .db import Base, UTCDateTime
-from .errors import InsufficientPoints, Invalid, NotFound
+from .db import Base, UTCDateTime, fetch
+from .errors import InsufficientPoints, Invalid
 
 # earn: issuance -> member      reversal: the opposite of an earlier transfer
 # hold: member -> hold          release: hold -> member      spend: hold -> partner/station
@@ -119,10 +119,7 @@ _DEBIT = _CREDIT.where(or_(_accounts.c.kind == "issuance", _accounts.c.balance +
 
 
 def get_transfer(session: Session, transfer_id: int) -> Transfer:
-    record = session.get(Transfer, transfer_id)
-    if record is None:
-        raise NotFound(f"transfer {transfer_id} not found")
-    return record
+    return fetch(session, Transfer, transfer_id, "transfer")
 
 
 def reversal_of(session: Session, transfer_id: int) -> Transfer | None:

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from .accounts import Account, open_account
 from .communities import Community, get_community
-from .db import Base, UTCDateTime
-from .errors import Conflict, NotFound
+from .db import Base, UTCDateTime, fetch
+from .errors import Conflict
 
 _hasher = PasswordHasher()
 # Verified against when the phone is unknown, so a wrong phone costs as long as a wrong password.
@@ -70,10 +70,7 @@ def enrol_member(session: Session, *, community_id: int, name: str, phone: str, 
 
 
 def get_member(session: Session, member_id: int) -> Member:
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFound(f"member {member_id} not found")
-    return member
+    return fetch(session, Member, member_id, "member")
 
 
 def find_members(session: Session, *, community_id: int | None = None, team: str | None = None,

@@ -11,8 +11,8 @@ from functools import lru_cache
 from xml.sax.saxutils import escape
 
 import qrcode
-from qrcode.constants import ERROR_CORRECT_Q
 from PIL import Image, ImageDraw, ImageFont
+from qrcode.constants import ERROR_CORRECT_Q
 
 QUIET_ZONE = 4
 PNG_WIDTH = 1080

@@ -5,8 +5,8 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, sele
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
-from points.db import Base, UTCDateTime
-from points.errors import Invalid, NotFound
+from points.db import Base, UTCDateTime, fetch
+from points.errors import Invalid
 from points.periods import PERIODS
 
 from .partners import get_partner, partner_serves
@@ -65,10 +65,7 @@ def stock_reward(session: Session, *, community_id: int, name: str, kind: str, c
 
 
 def get_reward(session: Session, reward_id: int) -> Reward:
-    reward = session.get(Reward, reward_id)
-    if reward is None:
-        raise NotFound(f"reward {reward_id} not found")
-    return reward
+    return fetch(session, Reward, reward_id, "reward")
 
 
 def change_reward(session: Session, reward: Reward, *, stock: int | None = None, active: bool | None = None,

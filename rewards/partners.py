@@ -6,8 +6,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.accounts import open_account
 from points.communities import get_community
-from points.db import Base, UTCDateTime
-from points.errors import Invalid, NotFound
+from points.db import Base, UTCDateTime, fetch
+from points.errors import Invalid
 
 KINDS = ("shop", "clinic", "school", "property", "station")
 
@@ -45,10 +45,7 @@ def sign_partner(session: Session, *, name: str, kind: str, community_ids: list[
 
 
 def get_partner(session: Session, partner_id: int) -> Partner:
-    partner = session.get(Partner, partner_id)
-    if partner is None:
-        raise NotFound(f"partner {partner_id} not found")
-    return partner
+    return fetch(session, Partner, partner_id, "partner")
 
 
 def communities_of(session: Session, partner_id: int) -> list[int]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.accounts import lock_accounts
 from points.communities import get_community
-from points.db import Base, UTCDateTime
+from points.db import Base, UTCDateTime, fetch
 from points.errors import AlreadyDone, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
 from points.members import Member, add_to_lifetime
@@ -149,10 +149,7 @@ def expire_vouchers(session: Session, *, now: datetime, limit: int = 500) -> lis
 
 
 def get_redemption(session: Session, redemption_id: int) -> Redemption:
-    redemption = session.get(Redemption, redemption_id)
-    if redemption is None:
-        raise NotFound(f"redemption {redemption_id} not found")
-    return redemption
+    return fetch(session, Redemption, redemption_id, "redemption")
 
 
 def by_voucher(session: Session, typed: str) -> Redemption:

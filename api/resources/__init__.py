@@ -78,8 +78,20 @@ SPEC_OPTIONS = {
 
 
 def register_resources(app: Flask) -> None:
-    from . import (activities, awards, checkins, claims, communities, health, members, partners, redemptions,
-                   rewards, rules, tokens)
+    from . import (
+        activities,
+        awards,
+        checkins,
+        claims,
+        communities,
+        health,
+        members,
+        partners,
+        redemptions,
+        rewards,
+        rules,
+        tokens,
+    )
 
     app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
     app.url_map.converters["id"] = IdConverter

@@ -6,8 +6,17 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from points.errors import Forbidden, Invalid, NotFound
-from rewards.redemptions import (STATUSES, Order, Redemption, by_voucher, cancel, find_redemptions, fulfil,
-                                 get_redemption, redeem)
+from rewards.redemptions import (
+    STATUSES,
+    Order,
+    Redemption,
+    by_voucher,
+    cancel,
+    find_redemptions,
+    fulfil,
+    get_redemption,
+    redeem,
+)
 from rewards.vouchers import display
 
 from .. import codes, db

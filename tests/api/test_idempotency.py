@@ -33,7 +33,7 @@ def test_an_invalid_request_does_not_use_up_its_key(organiser, volunteer, rules)
 
 
 def test_keys_belong_to_their_principal(organiser, enrol, rules):
-    (me, mine), (other, theirs) = enrol(), enrol(name="王秀英")
+    (_, mine), (_, theirs) = enrol(), enrol(name="王秀英")
     for phone in (mine, theirs):
         phone.post("/api/v1/claims", {"rule_code": "rental_tip", "description": "同一把钥匙"}, key="same")
     assert len(organiser.get("/api/v1/claims").json["items"]) == 2

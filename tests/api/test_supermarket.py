@@ -86,7 +86,7 @@ def test_settlement_covers_from_inclusive_to_exclusive(organiser, volunteer, sho
 
 
 def test_refusals_use_the_contracts_codes(organiser, enrol, shop):
-    (rich, rich_phone), (poor, poor_phone) = enrol(), enrol(name="王秀英")
+    (rich, rich_phone), (_, poor_phone) = enrol(), enrol(name="王秀英")
     _earn(organiser, rich, 1000)
     assert_error(poor_phone.post("/api/v1/redemptions", {"reward_id": shop["rice"]["id"]}), 409,
                  "insufficient_points")
@@ -159,7 +159,7 @@ def test_a_partner_sees_fulfils_and_settles_only_its_own(organiser, volunteer, s
 
 
 def test_a_volunteer_cannot_redeem_on_someone_elses_account(organiser, enrol, shop):
-    (me, phone), (other, _) = enrol(), enrol(name="王秀英")
+    (_, phone), (other, _) = enrol(), enrol(name="王秀英")
     _earn(organiser, other, 500)
     assert_error(phone.post("/api/v1/redemptions", {"reward_id": shop["rice"]["id"], "member_id": other["id"]}),
                  404, "not_found")

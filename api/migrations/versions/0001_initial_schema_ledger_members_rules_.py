@@ -4,10 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-23 00:58:35.732471
 """
-from alembic import op
 import sqlalchemy as sa
-import points.db
+from alembic import op
 
+import points.db
 
 revision = '0001'
 down_revision = None
