@@ -26,15 +26,17 @@ def session() -> Session:
 def writer() -> Session:
     """This request's session, now in a write transaction: call it where a view starts to write.
 
-    Whatever was read so far is committed first, and the write transaction begins with the
-    write lock (`BEGIN IMMEDIATE` on SQLite). So the lock is held only for the writing part
-    of a request, never for its authentication or argument parsing; and every check a
-    service makes before it writes (a daily cap, "already reversed") runs inside it.
+    On SQLite, whatever was read so far is committed and the write transaction begins with
+    the write lock (`BEGIN IMMEDIATE`): the lock is held only for the writing part of a
+    request, never for its authentication or argument parsing, and every check a service
+    makes before it writes (a daily cap, "already reversed") runs inside it.
     """
     current = session()
     if not g.get("db_writing"):
-        current.commit()
-        begin_write(current)
+        if current.get_bind().dialect.name == "sqlite":
+            current.commit()
+            begin_write(current)
+        # PostgreSQL needs no switch: its row locks come with the writes themselves.
         g.db_writing = True
     return current
 

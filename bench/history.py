@@ -30,9 +30,10 @@ def seed(app, entries: int) -> tuple[str, int, int]:
         small = enrol_member(session, community_id=community.id, name="少", phone="10000000001", now=start)
         large = enrol_member(session, community_id=community.id, name="多", phone="10000000002", now=start)
         token, _ = issue_token(session, role="organiser", name="bench", community_id=community.id, now=start)
-        ids = (community.issuance_account_id, small.account_id, large.account_id, small.id, large.id)
-    issuance, small_account, large_account, small_id, large_id = ids
-    for account, count in ((small_account, 100), (large_account, entries)):
+        ids = (small.issuance_account_id, small.account_id, large.issuance_account_id, large.account_id,
+               small.id, large.id)
+    small_source, small_account, large_source, large_account, small_id, large_id = ids
+    for issuance, account, count in ((small_source, small_account, 100), (large_source, large_account, entries)):
         for offset in range(0, count, 5000):
             with sessions() as session:
                 begin_write(session)

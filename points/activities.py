@@ -26,7 +26,7 @@ class Activity(Base):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="window"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
-        CheckConstraint("checkin_count >= 0 AND (capacity IS NULL OR checkin_count <= capacity)",
+        CheckConstraint("places_taken >= 0 AND (capacity IS NULL OR places_taken <= capacity)",
                         name="within_capacity"),
         CheckConstraint("radius_m IS NULL OR (lat IS NOT NULL AND lng IS NOT NULL AND radius_m > 0)",
                         name="geofence"),
@@ -43,8 +43,10 @@ class Activity(Base):
     lng: Mapped[float | None] = mapped_column(Float)
     radius_m: Mapped[int | None] = mapped_column()
     capacity: Mapped[int | None] = mapped_column()
-    # Kept with each check-in so a capacity check is one conditional UPDATE, not a count.
-    checkin_count: Mapped[int] = mapped_column(default=0)
+    # Counted only where there is a capacity, so that check is one conditional UPDATE (and an
+    # unlimited patrol's row is not a lock every check-in queues on). `checkin_count` is
+    # the number of check-ins, read with the activity (see points.checkins).
+    places_taken: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     @property
@@ -69,7 +71,7 @@ def plan_activity(session: Session, *, community_id: int, rule_code: str, title:
         raise Invalid("ends_at must be after starts_at", field="ends_at")
     current_rule(session, community_id=community_id, code=rule_code)
     activity = Activity(community_id=community_id, rule_code=rule_code, title=title, starts_at=starts_at,
-                        ends_at=ends_at, capacity=capacity, checkin_count=0, created_at=now,
+                        ends_at=ends_at, capacity=capacity, places_taken=0, created_at=now,
                         lat=place.lat if place else None, lng=place.lng if place else None,
                         radius_m=place.radius_m if place else None)
     session.add(activity)

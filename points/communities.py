@@ -5,9 +5,14 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .accounts import open_account
+from .accounts import Account, open_account
 from .db import Base, UTCDateTime, fetch
 from .errors import Conflict
+
+# Points are issued from several accounts per community, each member's from one of them:
+# every earning updates its issuance account's balance, and with one account all earnings
+# in a community would queue on that one row (PostgreSQL) until they commit.
+ISSUANCE_SLOTS = 8
 
 
 class Community(Base):
@@ -16,7 +21,6 @@ class Community(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(64), unique=True)
-    issuance_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     station_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -32,12 +36,18 @@ def found_community(session: Session, *, name: str, code: str, now: datetime) ->
             session.flush()
     except IntegrityError:
         raise Conflict(f"community code {code!r} is already taken") from None
-    community.issuance_account_id = open_account(
-        session, kind="issuance", name=f"{name} 积分发放", community_id=community.id, now=now).id
+    for slot in range(1, ISSUANCE_SLOTS + 1):
+        open_account(session, kind="issuance", name=f"{name} 积分发放 {slot}", community_id=community.id, now=now)
     community.station_account_id = open_account(
         session, kind="station", name=f"{name} 警网融合工作站", community_id=community.id, now=now).id
     session.flush()
     return community
+
+
+def issuance_accounts(session: Session, community_id: int) -> list[int]:
+    """The ids of a community's issuance accounts."""
+    return list(session.scalars(select(Account.id).where(Account.community_id == community_id,
+                                                         Account.kind == "issuance").order_by(Account.id)))
 
 
 def get_community(session: Session, community_id: int) -> Community:

@@ -1,4 +1,5 @@
 """Members (志愿者): who they are, how they log in, and the two accounts each one owns."""
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -6,10 +7,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ForeignKey, Index, String, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account, open_account
-from .communities import Community, get_community
+from .communities import get_community, issuance_accounts
 from .db import Base, UTCDateTime, fetch
 from .errors import Conflict
 
@@ -30,9 +31,8 @@ class Member(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     hold_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    # Loaded with the member: where the points they earn are issued from.
-    issuance_account_id: Mapped[int] = column_property(
-        select(Community.issuance_account_id).where(Community.id == community_id).scalar_subquery())
+    # The community issuance account the member's earnings come from (see ISSUANCE_SLOTS).
+    issuance_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     # Running totals kept with every earning, reversal and spend, so reading them is O(1).
     lifetime_earned: Mapped[int] = mapped_column(default=0)
     lifetime_spent: Mapped[int] = mapped_column(default=0)
@@ -50,13 +50,16 @@ class Balance:
 
 def enrol_member(session: Session, *, community_id: int, name: str, phone: str, now: datetime,
                  team: str | None = None, password: str | None = None) -> Member:
-    """Register a volunteer in a community and open their spending and hold accounts."""
+    """Register a volunteer in a community: open their spending and hold accounts, and pick
+    the community issuance account their earnings come from (by phone, so it spreads evenly)."""
     get_community(session, community_id)
     if session.scalar(select(Member.id).where(Member.phone == phone)) is not None:
         raise Conflict(f"phone {phone} is already registered")
     account = open_account(session, kind="member", name=f"{name} {phone}", community_id=community_id, now=now)
     hold = open_account(session, kind="hold", name=f"{name} {phone} 冻结", community_id=community_id, now=now)
+    slots = issuance_accounts(session, community_id)
     member = Member(community_id=community_id, name=name, phone=phone, team=team,
+                    issuance_account_id=slots[int(hashlib.sha256(phone.encode()).hexdigest(), 16) % len(slots)],
                     password_hash=_hasher.hash(password) if password else None,
                     account_id=account.id, hold_account_id=hold.id,
                     lifetime_earned=0, lifetime_spent=0, joined_at=now)

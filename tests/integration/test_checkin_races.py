@@ -32,8 +32,8 @@ def test_one_volunteer_scanning_twenty_times_at_once_checks_in_once(organiser, c
 
 def test_fifty_volunteers_racing_for_forty_places_make_forty_checkins(organiser, community, rules, clock,
                                                                        enrol, session):
-    # Guarded by the conditional UPDATE activities SET checkin_count = checkin_count + 1
-    # WHERE checkin_count < capacity.
+    # Guarded by the conditional UPDATE activities SET places_taken = places_taken + 1
+    # WHERE places_taken < capacity.
     patrol = open_patrol(organiser, community, clock, capacity=40)
     phones = [enrol(name=f"志愿者{i}", password=None)[1] for i in range(50)]
     responses = at_once([lambda p=p: p.post("/api/v1/checkins", {"code": patrol["checkin_url"]}) for p in phones],

@@ -26,7 +26,7 @@ def test_an_earning_is_two_entries_that_sum_to_zero(session, world, clock):
     record = earn(session, member=member, rule=patrol, now=clock.now())
     entries = session.scalars(select(Entry).where(Entry.transfer_id == record.id).order_by(Entry.amount)).all()
     assert [(e.account_id, e.amount, e.balance_after) for e in entries] == [
-        (community.issuance_account_id, -50, -50), (member.account_id, 50, 50)]
+        (member.issuance_account_id, -50, -50), (member.account_id, 50, 50)]
     assert ledger_problems(session) == []
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 00:58:35.732471
+Create Date: 2026-11-23 01:34:19.900154
 """
 import sqlalchemy as sa
 from alembic import op
@@ -49,10 +49,8 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('code', sa.String(length=64), nullable=False),
-    sa.Column('issuance_account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('station_account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('created_at', points.db.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['issuance_account_id'], ['accounts.id'], name=op.f('fk_communities_issuance_account_id_accounts')),
     sa.ForeignKeyConstraint(['station_account_id'], ['accounts.id'], name=op.f('fk_communities_station_account_id_accounts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_communities')),
     sa.UniqueConstraint('code', name=op.f('uq_communities_code'))
@@ -78,11 +76,11 @@ def upgrade() -> None:
     sa.Column('lng', sa.Float(), nullable=True),
     sa.Column('radius_m', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('capacity', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('checkin_count', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('places_taken', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('created_at', points.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('capacity IS NULL OR capacity > 0', name=op.f('ck_activities_capacity_positive')),
-    sa.CheckConstraint('checkin_count >= 0 AND (capacity IS NULL OR checkin_count <= capacity)', name=op.f('ck_activities_within_capacity')),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_activities_window')),
+    sa.CheckConstraint('places_taken >= 0 AND (capacity IS NULL OR places_taken <= capacity)', name=op.f('ck_activities_within_capacity')),
     sa.CheckConstraint('radius_m IS NULL OR (lat IS NOT NULL AND lng IS NOT NULL AND radius_m > 0)', name=op.f('ck_activities_geofence')),
     sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_activities_community_id_communities')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activities'))
@@ -99,12 +97,14 @@ def upgrade() -> None:
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('hold_account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('issuance_account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('lifetime_earned', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('lifetime_spent', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('joined_at', points.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_members_account_id_accounts')),
     sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_members_community_id_communities')),
     sa.ForeignKeyConstraint(['hold_account_id'], ['accounts.id'], name=op.f('fk_members_hold_account_id_accounts')),
+    sa.ForeignKeyConstraint(['issuance_account_id'], ['accounts.id'], name=op.f('fk_members_issuance_account_id_accounts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_members')),
     sa.UniqueConstraint('phone', name=op.f('uq_members_phone'))
     )
