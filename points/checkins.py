@@ -7,14 +7,13 @@ from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 from .activities import Activity, ensure_inside, ensure_open
 from .claims import submit_claim
 from .db import Base, UTCDateTime, fetch, insert_unless_taken
-from .earning import earn, earned_since, start_of_day
+from .earning import earn, earn_up_to_cap
 from .errors import AlreadyDone, Conflict, DomainError, LimitReached, NotFound
 from .ledger import Transfer
 from .members import Member
-from .rules import Rule, current_rule
+from .rules import current_rule, latest_rule
 
 STATUSES = ("open", "awarded", "pending_review")
-METHODS = ("printed", "live", "card")
 
 
 class AlreadyCheckedIn(AlreadyDone):
@@ -33,7 +32,7 @@ class Checkin(Base):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     status: Mapped[str] = mapped_column(String(16))
-    method: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(16))  # printed, live or card
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     minutes: Mapped[int | None] = mapped_column()
@@ -95,17 +94,15 @@ def check_out(session: Session, *, checkin: Checkin, now: datetime, memo: str = 
     session.refresh(checkin)
     activity = session.get(Activity, checkin.activity_id)
     member = session.get(Member, checkin.member_id)
-    rule = _rule_for_checkout(session, activity)
+    # The rule's latest version: if it was retired while the patrol ran, it pays nothing.
+    rule = latest_rule(session, community_id=activity.community_id, code=activity.rule_code)
     served = min(now, activity.ends_at) - max(checkin.checked_in_at, activity.starts_at)
     minutes = max(0, int(served.total_seconds() // 60))
-    points = 0 if rule.retired else (minutes // 60) * rule.points
-    if rule.daily_cap is not None:
-        earned = earned_since(session, member=member, rule_code=rule.code, since=start_of_day(now))
-        points = min(points, max(0, rule.daily_cap - earned))
-    checkin.minutes, checkin.points = minutes, points
-    if points > 0:
-        earn(session, member=member, rule=rule, now=now, points=points, activity_id=activity.id,
-             checkin_id=checkin.id, memo=memo or f"{activity.title} {minutes // 60} 小时")
+    hours = minutes // 60
+    record = earn_up_to_cap(session, member=member, rule=rule, now=now, points=hours * rule.points,
+                            activity_id=activity.id, checkin_id=checkin.id,
+                            memo=memo or f"{activity.title} {hours} 小时")
+    checkin.minutes, checkin.points = minutes, record.amount if record else 0
     session.flush()
     session.expire(checkin, ["transfer_id"])
     return checkin
@@ -160,9 +157,3 @@ Activity.checkin_count = column_property(
     select(func.count(Checkin.id)).where(Checkin.activity_id == Activity.id).correlate_except(Checkin)
     .scalar_subquery())
 
-
-def _rule_for_checkout(session: Session, activity: Activity) -> Rule:
-    """The rule's latest version; if it was retired while the patrol ran, no points are given."""
-    return session.scalar(select(Rule).where(Rule.community_id == activity.community_id,
-                                             Rule.code == activity.rule_code)
-                          .order_by(Rule.version.desc()).limit(1))

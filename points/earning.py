@@ -21,14 +21,40 @@ def earn(session: Session, *, member: Member, rule: Rule, now: datetime, points:
     if rule.retired:
         raise Conflict(f"rule {rule.code!r} is retired")
     amount = rule.points if points is None else points
-    if rule.daily_cap is not None:
-        # Lock the member's account before counting today's earnings (PostgreSQL), so two
-        # concurrent earnings cannot both fit under the cap.
-        lock_accounts(session, member.account_id)
-        earned_today = earned_since(session, member=member, rule_code=rule.code, since=start_of_day(now))
-        if earned_today + amount > rule.daily_cap:
-            raise LimitReached(f"daily cap of {rule.daily_cap} points for {rule.name} reached "
-                               f"({earned_today} earned today)")
+    room = _room_today(session, member=member, rule=rule, now=now)
+    if amount > room:
+        raise LimitReached(f"daily cap of {rule.daily_cap} points for {rule.name} reached "
+                           f"({rule.daily_cap - room} earned today)")
+    return _credit(session, member=member, rule=rule, amount=amount, now=now, memo=memo, actor=actor, **refs)
+
+
+def earn_up_to_cap(session: Session, *, member: Member, rule: Rule, now: datetime, points: int,
+                   memo: str = "", actor: str | None = None, **refs) -> Posted | None:
+    """Credit `member` with as much of `points` as today's cap under `rule` still allows.
+
+    None when nothing fits, nothing was asked for, or the rule was retired meanwhile. Used
+    where the work is already done and is paid what it may be, such as hours at check-out.
+    """
+    if rule.retired:
+        return None
+    amount = min(points, _room_today(session, member=member, rule=rule, now=now))
+    if amount <= 0:
+        return None
+    return _credit(session, member=member, rule=rule, amount=amount, now=now, memo=memo, actor=actor, **refs)
+
+
+def _room_today(session: Session, *, member: Member, rule: Rule, now: datetime) -> int | float:
+    """Points the member may still earn under `rule` today (infinity without a cap)."""
+    if rule.daily_cap is None:
+        return float("inf")
+    # Lock the member's account before counting today's earnings (PostgreSQL), so two
+    # concurrent earnings cannot both fit under the cap.
+    lock_accounts(session, member.account_id)
+    return rule.daily_cap - earned_since(session, member=member, rule_code=rule.code, since=start_of_day(now))
+
+
+def _credit(session: Session, *, member: Member, rule: Rule, amount: int, now: datetime, memo: str,
+            actor: str | None, **refs) -> Posted:
     record = transfer(session, debit_account_id=member.issuance_account_id, credit_account_id=member.account_id,
                       amount=amount, kind="earn", at=now, memo=memo, actor=actor,
                       rule_id=rule.id, rule_code=rule.code, **refs)

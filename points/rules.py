@@ -42,7 +42,7 @@ def define_rule(session: Session, *, community_id: int, code: str, name: str, po
                 now: datetime, daily_cap: int | None = None, requires_review: bool = False) -> Rule:
     """Create version 1 of a rule in a community."""
     get_community(session, community_id)
-    if _latest(session, community_id, code) is not None:
+    if latest_rule(session, community_id=community_id, code=code) is not None:
         raise Conflict(f"rule {code!r} already exists in this community; PUT a new version instead")
     return _add_version(session, Rule(community_id=community_id, code=code, version=1, name=name, points=points,
                                       basis=basis, daily_cap=daily_cap, requires_review=requires_review,
@@ -68,7 +68,7 @@ def retire_rule(session: Session, *, community_id: int, code: str, now: datetime
 
 def current_rule(session: Session, *, community_id: int, code: str) -> Rule:
     """The latest, not retired, version of a rule."""
-    rule = _latest(session, community_id, code)
+    rule = latest_rule(session, community_id=community_id, code=code)
     if rule is None or rule.retired:
         raise NotFound(f"no rule {code!r} in community {community_id}")
     return rule
@@ -87,7 +87,8 @@ def rules_of(session: Session, community_id: int | None = None) -> list[Rule]:
     return list(session.scalars(query))
 
 
-def _latest(session: Session, community_id: int, code: str) -> Rule | None:
+def latest_rule(session: Session, *, community_id: int, code: str) -> Rule | None:
+    """The newest version of a rule, retired or not (None if it never existed)."""
     return session.scalar(_LATEST, {"community": community_id, "code": code})
 
 
