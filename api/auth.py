@@ -153,13 +153,6 @@ def visible_member(session: Session, member_id: int) -> Member:
     raise NotFound(f"member {member_id} not found")
 
 
-def visible_community(community_id: int) -> None:
-    """404 unless this token may see the community."""
-    principal = current_principal()
-    if principal.role != "admin" and principal.community_id != community_id:
-        raise NotFound(f"community {community_id} not found")
-
-
 def found(path_param: str, name: str, loader):
     """Load the path's `path_param` into the view's `name` argument before its body is read.
 

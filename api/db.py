@@ -7,7 +7,7 @@ from flask import current_app, g
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from points.db import begin_write, is_retryable
+from points.db import begin_write, is_retryable, serializes_writers
 
 ATTEMPTS = 5
 
@@ -33,7 +33,7 @@ def writer() -> Session:
     """
     current = session()
     if not g.get("db_writing"):
-        if current.get_bind().dialect.name == "sqlite":
+        if serializes_writers(current):
             current.commit()
             begin_write(current)
         # PostgreSQL needs no switch: its row locks come with the writes themselves.

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, UTCDateTime, holds_write_lock
+from .db import Base, UTCDateTime, serializes_writers
 
 # issuance: a community's source of points (its balance is minus all points ever issued)
 # member:   what a volunteer may spend; hold: what their open redemptions reserve
@@ -42,7 +42,7 @@ def lock_accounts(session: Session, *account_ids: int) -> None:
     On SQLite the transaction already holds the database's write lock (`BEGIN IMMEDIATE`),
     so nothing is sent.
     """
-    if holds_write_lock(session):
+    if serializes_writers(session):
         return
     session.execute(
         select(Account.id).where(Account.id.in_(account_ids)).order_by(Account.id).with_for_update()

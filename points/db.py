@@ -82,7 +82,7 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         # A writer takes the write lock at BEGIN, so it never has to upgrade a read
-        # snapshot (which fails at once in WAL mode) and writers queue on busy_timeout.
+        # snapshot (which fails at once in WAL mode); writers queue on the flock first.
         immediate = connection.get_execution_options().get("benniu_write", False)
         if immediate:
             writers.enter(connection.connection.dbapi_connection)
@@ -163,10 +163,8 @@ def _insert_unless_taken(dialect: str, table, unique: tuple[str, ...]):
     return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
 
 
-def holds_write_lock(session: Session) -> bool:
-    """True on SQLite, where a writing transaction already excludes every other writer."""
+def serializes_writers(session: Session) -> bool:
+    """True on SQLite: one write transaction at a time (begun by `begin_write`), so a row
+    lock would add nothing; PostgreSQL instead locks the rows a transaction writes."""
     return session.get_bind().dialect.name == "sqlite"
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)

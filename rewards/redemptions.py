@@ -228,8 +228,8 @@ def _close(session: Session, redemption: Redemption, *, status: str, now: dateti
         .values(status=status, closed_at=now, **values).execution_options(synchronize_session=False)
     ).rowcount
     session.refresh(redemption)
-    if changed != 1:
-        if redemption.status == "expired" or (redemption.status == "reserved" and now >= redemption.expires_at):
+    if changed != 1:  # no longer reserved: say what became of it
+        if redemption.status == "expired":
             raise VoucherExpired(f"voucher {redemption.voucher_code} has expired")
         raise AlreadyDone(f"voucher {redemption.voucher_code} is already {redemption.status}",
                           code=f"already_{redemption.status}")
