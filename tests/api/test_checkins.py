@@ -108,7 +108,7 @@ def test_the_live_code_lives_thirty_seconds(organiser, patrol, enrol, clock):
     assert_error(at_home.post("/api/v1/checkins", {"code": live["url"]}), 410, "code_expired")
 
 
-def test_the_live_code_image_decodes_to_a_live_code(organiser, patrol):
+def test_the_live_code_image_is_never_cached(organiser, patrol):
     response = organiser.get(f"/api/v1/activities/{patrol['id']}/live.svg")
     assert response.mimetype == "image/svg+xml" and response.headers["Cache-Control"] == "no-store"
 
@@ -147,6 +147,17 @@ def test_a_per_hour_patrol_pays_full_hours_at_checkout(make_activity, volunteer,
     assert (done["status"], done["minutes"], done["points"]) == ("awarded", 150, 40)
     assert_error(phone.post(f"/api/v1/checkins/{checkin['id']}/checkout", {}), 409, "conflict")
     assert phone.get(f"/api/v1/members/{member['id']}/balance").json["available"] == 40
+
+
+def test_checkout_pays_what_still_fits_under_the_daily_cap(organiser, make_activity, volunteer, clock):
+    member, phone = volunteer
+    organiser.put("/api/v1/rules/patrol_hours", {"daily_cap": 60})
+    shift = make_activity(rule_code="patrol_hours", hours=4)
+    checkin = phone.post("/api/v1/checkins", {"code": shift["checkin_url"]}, expect=201).json
+    clock.advance(hours=4)
+    done = phone.post(f"/api/v1/checkins/{checkin['id']}/checkout", {}, expect=200).json
+    assert (done["minutes"], done["points"]) == (240, 60)  # 4 hours x 20 = 80, capped at 60
+    assert phone.get(f"/api/v1/members/{member['id']}/balance").json["available"] == 60
 
 
 def test_a_rule_needing_review_makes_a_pending_claim(organiser, make_activity, volunteer):

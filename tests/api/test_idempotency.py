@@ -19,11 +19,14 @@ def test_a_key_reused_with_another_body_is_refused(organiser, volunteer, rules):
     assert_error(response, 422, "idempotency_conflict")
 
 
-def test_a_refusal_is_replayed_too(organiser, volunteer, rules):
-    member, _ = volunteer
+def test_a_refusal_is_replayed_even_after_it_would_no_longer_apply(organiser, volunteer, rules):
+    member, phone = volunteer
     body = {"member_id": member["id"], "rule_code": "patrol", "points": 500}
     assert_error(organiser.post("/api/v1/awards", body, key="k-3"), 409, "limit_reached")
+    organiser.put("/api/v1/rules/patrol", {"daily_cap": 1000})  # the same request would pass now
     assert_error(organiser.post("/api/v1/awards", body, key="k-3"), 409, "limit_reached")
+    assert phone.get(f"/api/v1/members/{member['id']}/balance").json["available"] == 0
+    organiser.post("/api/v1/awards", body, key="k-3b", expect=201)
 
 
 def test_an_invalid_request_does_not_use_up_its_key(organiser, volunteer, rules):
