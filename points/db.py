@@ -89,9 +89,23 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     @event.listens_for(engine, "commit")
+    def on_commit(connection):
+        # The event comes before SQLAlchemy's own COMMIT, and SQLite holds its write lock
+        # until the COMMIT is done: commit here, then let the next writer in (SQLAlchemy's
+        # COMMIT then finds no transaction open and does nothing).
+        dbapi_connection = connection.connection.dbapi_connection
+        try:
+            dbapi_connection.commit()
+        finally:
+            writers.leave(dbapi_connection)
+
     @event.listens_for(engine, "rollback")
-    def on_end(connection):
-        writers.leave(connection.connection.dbapi_connection)
+    def on_rollback(connection):
+        dbapi_connection = connection.connection.dbapi_connection
+        try:
+            dbapi_connection.rollback()
+        finally:
+            writers.leave(dbapi_connection)
 
     @event.listens_for(engine, "checkin")
     def on_return(dbapi_connection, _record):
