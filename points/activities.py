@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, undefer_group
 
 from .db import Base, UTCDateTime, fetch
 from .errors import DomainError, Invalid
@@ -45,7 +45,7 @@ class Activity(Base):
     capacity: Mapped[int | None] = mapped_column()
     # Counted only where there is a capacity, so that check is one conditional UPDATE (and an
     # unlimited patrol's row is not a lock every check-in queues on). `checkin_count` is
-    # the number of check-ins, read with the activity (see points.checkins).
+    # the number of check-ins, a deferred count (see points.checkins).
     places_taken: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -87,7 +87,7 @@ def find_activities(session: Session, *, community_id: int | None, starting_from
                     starting_before: datetime | None = None, after_id: int | None = None,
                     limit: int = 50) -> list[Activity]:
     """Activities by id; `starting_from`/`starting_before` bound their start."""
-    query = select(Activity).order_by(Activity.id).limit(limit)
+    query = select(Activity).options(undefer_group("counts")).order_by(Activity.id).limit(limit)
     if community_id is not None:
         query = query.where(Activity.community_id == community_id)
     if starting_from is not None:

@@ -152,8 +152,9 @@ _TAKE_A_PLACE = (_activities.update().where(_activities.c.id == bindparam("activ
                  .where(_activities.c.places_taken < _activities.c.capacity)
                  .values(places_taken=_activities.c.places_taken + 1))
 
-# How many have checked in, loaded with each activity (one indexed count in the same query).
+# How many have checked in: one indexed count, loaded only where it is shown (activity lists
+# undefer the "counts" group; one activity counts on first access), never on a check-in.
 Activity.checkin_count = column_property(
     select(func.count(Checkin.id)).where(Checkin.activity_id == Activity.id).correlate_except(Checkin)
-    .scalar_subquery())
+    .scalar_subquery(), deferred=True, group="counts")
 
