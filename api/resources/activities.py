@@ -83,7 +83,7 @@ def visible_activity(session, activity_id: int) -> Activity:
 
 @blp.route("", methods=["POST"])
 @authorize("admin", "organiser")
-@blp.arguments(ActivityArgsSchema)
+@blp.arguments(ActivityArgsSchema())
 @blp.response(201, ActivitySchema)
 def create_activity(args):
     """Schedule an activity; its `checkin_url` is what the printed QR code carries."""
@@ -94,7 +94,7 @@ def create_activity(args):
 
 @blp.route("", methods=["GET"])
 @authorize("admin", "organiser", "volunteer")
-@blp.arguments(ActivityQueryArgsSchema, location="query")
+@blp.arguments(ActivityQueryArgsSchema(), location="query")
 @blp.response(200, page_schema(ActivitySchema))
 def activities(args):
     """Activities of a community, optionally those starting in [from, to)."""
@@ -148,7 +148,7 @@ def live_svg(activity_id):
 @authorize("admin", "organiser")
 @idempotent
 @found("activity_id", "activity", visible_activity)
-@blp.arguments(MemberCodeArgsSchema)
+@blp.arguments(MemberCodeArgsSchema())
 @blp.response(201, CheckinSchema)
 def check_in_by_card(args, activity):
     """Check in a volunteer by scanning their member card (for volunteers without a smartphone)."""
@@ -159,7 +159,7 @@ def check_in_by_card(args, activity):
 
 @blp.route("/<id:activity_id>/checkins", methods=["GET"])
 @authorize("admin", "organiser")
-@blp.arguments(PageArgsSchema, location="query")
+@blp.arguments(PageArgsSchema(), location="query")
 @blp.response(200, page_schema(CheckinSchema))
 def checkins(args, activity_id):
     """Who has checked in to an activity."""

@@ -59,7 +59,7 @@ def visible_transfer(session, transfer_id: int) -> Transfer:
 @blp.route("/awards", methods=["POST"])
 @authorize("admin", "organiser")
 @idempotent
-@blp.arguments(AwardArgsSchema)
+@blp.arguments(AwardArgsSchema())
 @blp.response(201, AwardSchema)
 def create_award(args):
     """Award a member points under a rule (organisers' direct award; no review)."""
@@ -76,7 +76,7 @@ def create_award(args):
 @authorize("admin", "organiser")
 @idempotent
 @found("transfer_id", "original", visible_transfer)
-@blp.arguments(ReverseArgsSchema)
+@blp.arguments(ReverseArgsSchema())
 @blp.response(201, ReversalSchema)
 def reverse_transfer(args, original):
     """Reverse an earning (at most once); refused if the member has already spent the points."""

@@ -57,7 +57,7 @@ def visible_checkin(session, checkin_id: int) -> Checkin:
 @checkin_limit()
 @authorize("volunteer")
 @idempotent
-@blp.arguments(CheckinArgsSchema)
+@blp.arguments(CheckinArgsSchema())
 @blp.response(201, CheckinSchema)
 def create_checkin(args):
     """Check in with a scanned code (printed or live); per-event points are awarded at once."""
@@ -82,7 +82,7 @@ def checkin(checkin_id):
 @authorize("admin", "organiser", "volunteer")
 @idempotent
 @found("checkin_id", "checkin", visible_checkin)
-@blp.arguments(CheckoutArgsSchema)
+@blp.arguments(CheckoutArgsSchema())
 @blp.response(200, CheckinSchema)
 def checkout(args, checkin):
     """Check out of a per-hour activity: full hours served earn the rule's points per hour."""

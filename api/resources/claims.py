@@ -60,7 +60,7 @@ def visible_claim(session, claim_id: int) -> Claim:
 
 @blp.route("", methods=["POST"])
 @authorize("admin", "organiser", "volunteer")
-@blp.arguments(ClaimArgsSchema)
+@blp.arguments(ClaimArgsSchema())
 @blp.response(201, ClaimSchema)
 def create_claim(args):
     """File a tip or a mediation for review (volunteers for themselves, organisers for a member)."""
@@ -77,7 +77,7 @@ def create_claim(args):
 
 @blp.route("", methods=["GET"])
 @authorize("admin", "organiser", "volunteer")
-@blp.arguments(ClaimQueryArgsSchema, location="query")
+@blp.arguments(ClaimQueryArgsSchema(), location="query")
 @blp.response(200, page_schema(ClaimSchema))
 def claims(args):
     """Claims, oldest first: the review queue with `?status=pending`."""
@@ -101,7 +101,7 @@ def claim(claim_id):
 @authorize("admin", "organiser")
 @idempotent
 @found("claim_id", "claim", visible_claim)
-@blp.arguments(ApproveArgsSchema)
+@blp.arguments(ApproveArgsSchema())
 @blp.response(200, ClaimSchema)
 def approve(args, claim):
     """Approve a pending claim: its points are awarded, once."""
@@ -113,7 +113,7 @@ def approve(args, claim):
 @authorize("admin", "organiser")
 @idempotent
 @found("claim_id", "claim", visible_claim)
-@blp.arguments(RejectArgsSchema)
+@blp.arguments(RejectArgsSchema())
 @blp.response(200, ClaimSchema)
 def reject(args, claim):
     """Reject a pending claim with a reason; no points move."""

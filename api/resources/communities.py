@@ -30,7 +30,7 @@ class CommunitySchema(Schema):
 
 @blp.route("", methods=["POST"])
 @authorize("admin")
-@blp.arguments(CommunityArgsSchema)
+@blp.arguments(CommunityArgsSchema())
 @blp.response(201, CommunitySchema)
 def create_community(args):
     """Found a community with its points issuance and workstation accounts."""

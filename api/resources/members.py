@@ -64,7 +64,7 @@ class EntrySchema(Schema):
 
 @blp.route("", methods=["POST"])
 @authorize("admin", "organiser")
-@blp.arguments(MemberArgsSchema)
+@blp.arguments(MemberArgsSchema())
 @blp.response(201, MemberSchema)
 def create_member(args):
     """Register a volunteer (phone numbers are unique)."""
@@ -74,7 +74,7 @@ def create_member(args):
 
 @blp.route("", methods=["GET"])
 @authorize("admin", "organiser")
-@blp.arguments(MemberQueryArgsSchema, location="query")
+@blp.arguments(MemberQueryArgsSchema(), location="query")
 @blp.response(200, page_schema(MemberSchema))
 def members(args):
     """Members of a community, filtered by team or a name/phone search."""
@@ -102,7 +102,7 @@ def balance(member_id):
 
 @blp.route("/<id:member_id>/entries", methods=["GET"])
 @authorize("admin", "organiser", "volunteer")
-@blp.arguments(PageArgsSchema, location="query")
+@blp.arguments(PageArgsSchema(), location="query")
 @blp.response(200, page_schema(EntrySchema))
 def entries(args, member_id):
     """A member's points history, newest first."""

@@ -74,7 +74,7 @@ class SettlementSchema(Schema):
 
 @blp.route("", methods=["POST"])
 @authorize("admin", "organiser")
-@blp.arguments(PartnerArgsSchema)
+@blp.arguments(PartnerArgsSchema())
 @blp.response(201, PartnerSchema)
 def create_partner(args):
     """Sign up a partner (shop, clinic, school, property company, workstation) for one or more communities."""
@@ -98,7 +98,7 @@ def partners():
 
 @blp.route("/<id:partner_id>/settlement", methods=["GET"])
 @authorize("admin", "organiser", "partner")
-@blp.arguments(SettlementArgsSchema, location="query")
+@blp.arguments(SettlementArgsSchema(), location="query")
 @blp.response(200, SettlementSchema)
 @blp.doc(responses={"200": {"description": "the settlement, as JSON or CSV", "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/Settlement"}},

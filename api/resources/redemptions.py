@@ -91,7 +91,7 @@ def visible_redemption(session, redemption_id: int) -> Redemption:
 @blp.route("", methods=["POST"])
 @authorize("volunteer", "organiser", "admin")
 @idempotent
-@blp.arguments(RedemptionArgsSchema)
+@blp.arguments(RedemptionArgsSchema())
 @blp.response(201, RedemptionSchema)
 def create_redemption(args):
     """Redeem points for a reward: the points are held, the stock taken, and a voucher issued."""
@@ -111,7 +111,7 @@ def create_redemption(args):
 
 @blp.route("", methods=["GET"])
 @authorize("volunteer", "organiser", "admin", "partner")
-@blp.arguments(RedemptionQueryArgsSchema, location="query")
+@blp.arguments(RedemptionQueryArgsSchema(), location="query")
 @blp.response(200, page_schema(RedemptionSchema))
 def redemptions(args):
     """Redemptions, newest first (a volunteer's own; a partner's vouchers; a community's)."""
@@ -151,7 +151,7 @@ def voucher(redemption_id):
 @blp.route("/fulfil", methods=["POST"])
 @authorize("partner", "organiser", "admin")
 @idempotent
-@blp.arguments(FulfilArgsSchema)
+@blp.arguments(FulfilArgsSchema())
 @blp.response(200, RedemptionSchema)
 def fulfil_voucher(args):
     """Fulfil a voucher at the counter (scanned or typed): the held points are spent, once."""
@@ -169,7 +169,7 @@ def fulfil_voucher(args):
 @authorize("volunteer", "organiser", "admin")
 @idempotent
 @found("redemption_id", "subject", visible_redemption)
-@blp.arguments(CancelArgsSchema)
+@blp.arguments(CancelArgsSchema())
 @blp.response(200, RedemptionSchema)
 def cancel_redemption(args, subject):
     """Cancel an unfulfilled voucher: the points are released and the stock returned."""

@@ -71,7 +71,7 @@ def visible_reward(session, reward_id: int) -> Reward:
 
 @blp.route("", methods=["POST"])
 @authorize("admin", "organiser")
-@blp.arguments(RewardArgsSchema)
+@blp.arguments(RewardArgsSchema())
 @blp.response(201, RewardSchema)
 def create_reward(args):
     """Put a reward on the shelf: goods (with stock), a property-fee deduction, or a partner's service."""
@@ -81,7 +81,7 @@ def create_reward(args):
 
 @blp.route("", methods=["GET"])
 @authorize("admin", "organiser", "volunteer", "partner")
-@blp.arguments(RewardQueryArgsSchema, location="query")
+@blp.arguments(RewardQueryArgsSchema(), location="query")
 @blp.response(200, page_schema(RewardSchema))
 def rewards(args):
     """The catalogue (volunteers see what is on offer now; partners, their own rewards)."""
@@ -110,7 +110,7 @@ def reward(reward_id):
 @blp.route("/<id:reward_id>", methods=["PATCH"])
 @authorize("admin", "organiser")
 @found("reward_id", "subject", visible_reward)
-@blp.arguments(RewardChangeArgsSchema)
+@blp.arguments(RewardChangeArgsSchema())
 @blp.response(200, RewardSchema)
 def change(args, subject):
     """Restock, reprice or shelve a reward; vouchers already issued keep their price."""

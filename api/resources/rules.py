@@ -64,7 +64,7 @@ class RuleListSchema(Schema):
 
 @blp.route("", methods=["GET"])
 @authorize("admin", "organiser", "volunteer")
-@blp.arguments(CommunityArgsSchema, location="query")
+@blp.arguments(CommunityArgsSchema(), location="query")
 @blp.response(200, RuleListSchema)
 def rules(args):
     """The live rules (current versions) of a community."""
@@ -76,7 +76,7 @@ def rules(args):
 
 @blp.route("", methods=["POST"])
 @authorize("admin", "organiser")
-@blp.arguments(RuleArgsSchema)
+@blp.arguments(RuleArgsSchema())
 @blp.response(201, RuleSchema)
 def create_rule(args):
     """Define a rule (version 1)."""
@@ -86,7 +86,7 @@ def create_rule(args):
 
 @blp.route("/<rule_code:code>", methods=["PUT"])
 @authorize("admin", "organiser")
-@blp.arguments(RuleChangeArgsSchema)
+@blp.arguments(RuleChangeArgsSchema())
 @blp.response(200, RuleSchema)
 def change_rule(args, code):
     """Change a rule: writes its next version; earlier entries keep theirs."""
@@ -96,7 +96,7 @@ def change_rule(args, code):
 
 @blp.route("/<rule_code:code>", methods=["DELETE"])
 @authorize("admin", "organiser")
-@blp.arguments(CommunityArgsSchema, location="query")
+@blp.arguments(CommunityArgsSchema(), location="query")
 @blp.response(200, RuleSchema)
 def retire(args, code):
     """Retire a rule: no new earnings under it; its history stays."""

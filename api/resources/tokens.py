@@ -47,7 +47,7 @@ class TokenSchema(Schema):
 @blp.route("/auth/login", methods=["POST"])
 @login_limit()
 @blp.doc(security=[])
-@blp.arguments(LoginArgsSchema)
+@blp.arguments(LoginArgsSchema())
 @blp.response(200, LoginSchema)
 def login(args):
     """Log a volunteer in with phone and password; returns a volunteer token."""
@@ -61,7 +61,7 @@ def login(args):
 
 @blp.route("/tokens", methods=["POST"])
 @authorize("admin", "organiser")
-@blp.arguments(TokenArgsSchema)
+@blp.arguments(TokenArgsSchema())
 @blp.response(201, TokenSchema)
 def create_token(args):
     """Issue a token (admins: any role; organisers: partner and volunteer tokens in their community)."""
