@@ -13,7 +13,7 @@ ATTEMPTS = 5
 
 
 class ServiceBusy(Exception):
-    """The database stayed locked or kept aborting the transaction through every retry."""
+    """The database stayed locked, kept aborting the transaction, or was lost while committing."""
 
 
 def session() -> Session:
@@ -54,18 +54,28 @@ def transactional(view):
 
     Views never commit; a view that raises leaves nothing behind, because the session
     is closed (rolled back) before the error response is made.
+
+    A connection found dead (the database restarted, a proxy dropped it) is retried too,
+    on a new one, if it died before COMMIT was sent: the server has then rolled the
+    transaction back. This is why pooled connections are not pinged before each use.
+    If it dies during COMMIT, whether the work was saved is unknown: 503, no retry.
     """
     @wraps(view)
     def run(*args, **kwargs):
         for attempt in range(1, ATTEMPTS + 1):
+            committing = False
             try:
                 response = view(*args, **kwargs)
                 if "db_session" in g:
+                    committing = True
                     g.db_session.commit()
                 return response
             except DBAPIError as error:
                 close_session()
-                if not is_retryable(error):
+                if error.connection_invalidated and committing:
+                    raise ServiceBusy("the database connection was lost while saving; repeat the request "
+                                      "with the same Idempotency-Key to be sure it counts once") from error
+                if not (is_retryable(error) or error.connection_invalidated):
                     raise
                 if attempt == ATTEMPTS:
                     raise ServiceBusy("the database is busy; try again") from error

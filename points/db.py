@@ -60,7 +60,6 @@ def make_engine(url: str, **kwargs) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
     else:
-        kwargs.setdefault("pool_pre_ping", True)
         engine = create_engine(url, **kwargs)
     return engine
 
