@@ -87,24 +87,20 @@ def _configure_sqlite(engine: Engine) -> None:
             writers.enter(connection.connection.dbapi_connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
-    @event.listens_for(engine, "commit")
-    def on_commit(connection):
-        # The event comes before SQLAlchemy's own COMMIT, and SQLite holds its write lock
-        # until the COMMIT is done: commit here, then let the next writer in (SQLAlchemy's
-        # COMMIT then finds no transaction open and does nothing).
-        dbapi_connection = connection.connection.dbapi_connection
-        try:
-            dbapi_connection.commit()
-        finally:
-            writers.leave(dbapi_connection)
+    # SQLAlchemy fires "commit" and "rollback" before it sends them, and SQLite holds its
+    # write lock until they are done: end the transaction here, then let the next writer
+    # in. (SQLAlchemy's own COMMIT or ROLLBACK then finds no transaction and does nothing.)
+    def end_then_hand_on(ending: str):
+        def listener(connection):
+            dbapi_connection = connection.connection.dbapi_connection
+            try:
+                getattr(dbapi_connection, ending)()
+            finally:
+                writers.leave(dbapi_connection)
+        return listener
 
-    @event.listens_for(engine, "rollback")
-    def on_rollback(connection):
-        dbapi_connection = connection.connection.dbapi_connection
-        try:
-            dbapi_connection.rollback()
-        finally:
-            writers.leave(dbapi_connection)
+    for ending in ("commit", "rollback"):
+        event.listen(engine, ending, end_then_hand_on(ending))
 
     @event.listens_for(engine, "checkin")
     def on_return(dbapi_connection, _record):
