@@ -85,6 +85,10 @@ def main() -> None:
     print(f"ratio to ceiling:        {ratio:8.2f}   (target >= {target})  {'ok' if ratio >= target else 'MISSED'}")
     print(f"check-in latency:        p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms   "
           f"(target p99 <= 30 ms)  {'ok' if result['p99_ms'] <= 30 else 'MISSED'}")
+    # Little's law: with every connection always waiting on an answer, the mean latency is
+    # the connections over the rate, however the server spends its time.
+    print(f"  mean latency at this rate: {args.connections} / {result['checkins_per_s']:.0f} per s = "
+          f"{1000 * args.connections / result['checkins_per_s']:.1f} ms")
     print(f"worker RSS after load:   {', '.join(f'{mb:.0f} MB' for mb in result['rss_mb'])}   (target <= 120 MB)  "
           f"{'ok' if result['rss_mb'] and max(result['rss_mb']) <= 120 else 'MISSED'}")
 
