@@ -1,9 +1,10 @@
 """Activities and QR check-in, end to end: print, decode, scan, earn."""
 import xml.etree.ElementTree as ElementTree
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from points.ledger import Transfer
 
@@ -216,3 +217,35 @@ def test_close_open_checkins_credits_up_to_the_end(app, make_activity, volunteer
     assert [(c.status, c.minutes, c.points) for c in closed] == [("awarded", 180, 60)]
     assert close_open_checkins(session, now=clock.now(), grace=timedelta(minutes=15)) == []
     assert session.scalar(select(func.count()).select_from(Transfer)) == 1
+
+
+
+
+@contextmanager
+def statements_run(app):
+    """The SQL statements the app sends while the block runs (lower-cased)."""
+    statements = []
+    engine = app.extensions["benniu"].engine
+
+    def record(_connection, _cursor, statement, *_):
+        statements.append(statement.lower())
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_checkin_does_not_count_the_earlier_ones_but_the_activity_list_does(app, organiser, patrol, enrol):
+    # A check-in's cost must not grow with the check-ins before it: the activity's
+    # checkin_count is loaded where it is shown (in the list's one query), not with every check-in.
+    enrol()[1].post("/api/v1/checkins", {"code": patrol["checkin_url"]}, expect=201)
+    _, phone = enrol(name="第二位")
+    with statements_run(app) as checkin:
+        phone.post("/api/v1/checkins", {"code": patrol["checkin_url"]}, expect=201)
+    assert checkin and not [statement for statement in checkin if "count(" in statement]
+    with statements_run(app) as listing:
+        listed = organiser.get("/api/v1/activities").json["items"]
+    assert [(item["id"], item["checkin_count"]) for item in listed] == [(patrol["id"], 2)]
+    assert len([statement for statement in listing if "from activities" in statement]) == 1
