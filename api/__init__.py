@@ -42,7 +42,7 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
     )
-    engine = make_engine(app.config["DATABASE_URL"], **_pool_options(app.config))
+    engine = make_engine(app.config["DATABASE_URL"], **_engine_options(app.config))
     app.extensions["benniu"] = Services(
         engine=engine, sessionmaker=sessionmaker(engine, expire_on_commit=False),
         clock=clock or SystemClock(app.config["TIMEZONE"]))
@@ -59,7 +59,7 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
     return app
 
 
-def _pool_options(config: dict) -> dict:
+def _engine_options(config: dict) -> dict:
     if config["DATABASE_URL"].startswith("sqlite"):
-        return {}
+        return {"sqlite_synchronous": config["SQLITE_SYNCHRONOUS"]}
     return {"pool_size": config["DB_POOL_SIZE"], "max_overflow": config["DB_POOL_SIZE"]}

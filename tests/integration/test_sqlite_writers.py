@@ -1,9 +1,11 @@
-"""SQLite writers queue on a file lock, and the next one enters only once the last has committed."""
+"""SQLite's set-up: writers queue on a file lock and the next enters only once the last has
+committed; how durably it commits is a setting."""
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from api import create_app
 from points.db import begin_write, make_engine
 
 from ..conftest import POSTGRES_URL
@@ -43,3 +45,20 @@ def test_a_queued_writer_never_finds_the_database_still_locked(tmp_path):
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(rows)) == 600
     engine.dispose()
+
+
+@pytest.mark.parametrize("setting, level", [(None, 1), ("full", 2), ("NORMAL", 1)])
+def test_how_sqlite_commits_is_configurable(tmp_path, setting, level):
+    # PRAGMA synchronous: 1 is NORMAL, 2 is FULL.
+    config = {"DATABASE_URL": f"sqlite:///{tmp_path / 'sync.db'}", "SECRET_KEY": "x"}
+    if setting:
+        config["SQLITE_SYNCHRONOUS"] = setting
+    app = create_app(config, instance_path=tmp_path)
+    with app.extensions["benniu"].engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == level
+
+
+def test_an_unknown_sqlite_synchronous_setting_stops_the_start(tmp_path):
+    with pytest.raises(ValueError, match="NORMAL, FULL"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'sync.db'}", "SECRET_KEY": "x",
+                    "SQLITE_SYNCHRONOUS": "off"}, instance_path=tmp_path)
