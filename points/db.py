@@ -56,7 +56,7 @@ class UTCDateTime(TypeDecorator):
 
 # How SQLite commits in WAL mode. NORMAL: a crash of the service loses nothing, a power cut
 # or OS crash may lose the last commits (never corrupts). FULL: nothing either way; each
-# commit waits for the disk (about 10-15 % fewer check-ins a second, bench/RESULTS.md).
+# commit waits for the disk (10-25 % fewer check-ins a second, bench/RESULTS.md).
 SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
 
 
