@@ -8,7 +8,7 @@ from sqlalchemy.orm import sessionmaker
 
 import points  # noqa: F401  (registers the tables)
 import rewards  # noqa: F401
-from points.db import make_engine
+from points.engines import make_engine
 
 from . import config as configuration
 from .clock import SystemClock

@@ -16,7 +16,7 @@ DEFAULTS = {
     "VOUCHER_DAYS": 30,
     "IDEMPOTENCY_HOURS": 24,
     "DB_POOL_SIZE": 5,
-    "SQLITE_SYNCHRONOUS": "NORMAL",      # or FULL: see points.db.SQLITE_SYNCHRONOUS
+    "SQLITE_SYNCHRONOUS": "NORMAL",      # or FULL: see points.engines.SQLITE_SYNCHRONOUS
 }
 
 

@@ -12,7 +12,7 @@ from api.schema import upgrade
 from points.activities import plan_activity
 from points.codes import sign
 from points.communities import found_community
-from points.db import make_engine
+from points.engines import make_engine
 from points.members import enrol_member
 from points.rules import define_rule
 

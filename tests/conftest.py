@@ -11,7 +11,8 @@ import api.models  # noqa: F401
 from api import create_app
 from api.auth import issue_token
 from api.schema import upgrade
-from points.db import Base, make_engine
+from points.db import Base
+from points.engines import make_engine
 from points.verify import ledger_problems
 
 from .helpers import Client

@@ -11,7 +11,7 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from points.db import make_engine
+        from points.engines import make_engine
         with make_engine(config.get_main_option("sqlalchemy.url")).connect() as connection:
             _run(connection)
     else:

@@ -4,7 +4,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from api.cli import main
-from points.db import make_engine
+from points.engines import make_engine
 
 from ..conftest import POSTGRES_URL
 

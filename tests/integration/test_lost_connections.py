@@ -4,7 +4,7 @@ that cannot count it twice."""
 import pytest
 from sqlalchemy import event, func, select, text
 
-from points.db import make_engine
+from points.engines import make_engine
 from points.ledger import Transfer
 
 from ..conftest import POSTGRES_URL

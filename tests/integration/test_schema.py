@@ -5,7 +5,8 @@ from sqlalchemy import text
 
 import api.models  # noqa: F401
 from api.schema import upgrade
-from points.db import Base, make_engine
+from points.db import Base
+from points.engines import make_engine
 
 from ..conftest import POSTGRES_URL
 

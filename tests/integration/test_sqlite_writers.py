@@ -6,7 +6,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from api import create_app
-from points.db import begin_write, make_engine
+from points.db import begin_write
+from points.engines import make_engine
 
 from ..conftest import POSTGRES_URL
 from ..helpers import at_once
