@@ -8,7 +8,7 @@ from .activities import Activity, ensure_inside, ensure_open
 from .claims import submit_claim
 from .db import Base, UTCDateTime, fetch, insert_unless_taken
 from .earning import earn, earn_up_to_cap
-from .errors import AlreadyDone, Conflict, DomainError, LimitReached, NotFound
+from .errors import AlreadyDone, Conflict, LimitReached, NotFound
 from .ledger import Transfer
 from .members import Member
 from .rules import current_rule, latest_rule
@@ -124,7 +124,7 @@ def close_open_checkins(session: Session, *, now: datetime, grace: timedelta, li
         try:
             with session.begin_nested():
                 closed.append(check_out(session, checkin=checkin, now=now, memo="活动结束自动签退"))
-        except DomainError:  # closed meanwhile by its volunteer, or nothing left to award
+        except Conflict:  # closed meanwhile, by its volunteer or by another run
             continue
     return closed
 

@@ -143,7 +143,7 @@ def expire_vouchers(session: Session, *, now: datetime, limit: int = 500) -> lis
         try:
             with session.begin_nested():
                 expired.append(cancel(session, redemption=redemption, now=now, status="expired"))
-        except AlreadyDone:  # fulfilled or cancelled meanwhile
+        except (AlreadyDone, VoucherExpired):  # fulfilled, cancelled or expired by another run meanwhile
             continue
     return expired
 

@@ -77,3 +77,29 @@ def test_two_clerks_fulfilling_one_voucher_fulfil_it_once(organiser, volunteer, 
         (200, None), (409, "already_fulfilled")]
     assert phone.get(f"/api/v1/members/{member['id']}/balance").json["lifetime_spent"] == 200
     assert ledger_problems(session) == []
+
+
+def test_two_expiry_runs_at_once_expire_each_voucher_once(app, organiser, volunteer, shop, clock, session):
+    # Two cron machines select the same due vouchers; the second finds them already expired.
+    # Guarded by the conditional UPDATE in closing a voucher, and by expire_vouchers passing
+    # over a voucher that another run closed meanwhile instead of failing its whole batch.
+    from points.db import begin_write
+    from rewards.redemptions import expire_vouchers
+
+    member, phone = volunteer
+    give(organiser, member, 3000)
+    for _ in range(10):
+        phone.post("/api/v1/redemptions", {"reward_id": shop["rice"]["id"]}, expect=201)
+    clock.advance(days=31)
+    sessions = app.extensions["benniu"].sessionmaker
+
+    def run():
+        with sessions() as run_session, run_session.begin():
+            begin_write(run_session)
+            return len(expire_vouchers(run_session, now=clock.now()))
+
+    assert sum(at_once([run] * 2)) == 10
+    assert count(session, status="expired") == 10
+    assert phone.get(f"/api/v1/members/{member['id']}/balance").json["available"] == 3000
+    assert organiser.get(f"/api/v1/rewards/{shop['rice']['id']}").json["stock"] == 20
+    assert ledger_problems(session) == []
