@@ -153,6 +153,17 @@ def visible_member(session: Session, member_id: int) -> Member:
     raise NotFound(f"member {member_id} not found")
 
 
+def member_acted_for(session: Session, member_id: int | None) -> Member:
+    """Whom a request is for: volunteers act for themselves unless they name someone they may
+    see; organisers and admins must name the member."""
+    principal = current_principal()
+    if member_id is None:
+        if principal.role != "volunteer":
+            raise Invalid("name the member_id this is for", field="member_id")
+        member_id = principal.member_id
+    return visible_member(session, member_id)
+
+
 def found(path_param: str, name: str, loader):
     """Load the path's `path_param` into the view's `name` argument before its body is read.
 

@@ -3,10 +3,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from points.claims import STATUSES, Claim, approve_claim, find_claims, get_claim, reject_claim, submit_claim
-from points.errors import Invalid, NotFound
+from points.errors import NotFound
 
 from .. import db
-from ..auth import authorize, community_in_scope, current_principal, found, visible_member
+from ..auth import authorize, community_in_scope, current_principal, found, member_acted_for
 from ..clock import now
 from ..fields import Id, LocalDateTime, Points, QueryId
 from ..idempotency import idempotent
@@ -64,14 +64,7 @@ def visible_claim(session, claim_id: int) -> Claim:
 @blp.response(201, ClaimSchema)
 def create_claim(args):
     """File a tip or a mediation for review (volunteers for themselves, organisers for a member)."""
-    session = db.session()
-    principal = current_principal()
-    member_id = args.pop("member_id", None)
-    if principal.role == "volunteer":
-        member_id = member_id or principal.member_id
-    elif member_id is None:
-        raise Invalid("name the member_id the claim is for", field="member_id")
-    member = visible_member(session, member_id)
+    member = member_acted_for(db.session(), args.pop("member_id", None))
     return submit_claim(db.writer(), member=member, now=now(), **args)
 
 

@@ -5,7 +5,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from points.errors import Forbidden, Invalid, NotFound
+from points.errors import Forbidden, NotFound
 from rewards.redemptions import (
     STATUSES,
     Order,
@@ -20,7 +20,7 @@ from rewards.redemptions import (
 from rewards.vouchers import display
 
 from .. import codes, db
-from ..auth import authorize, current_principal, found, visible_member
+from ..auth import authorize, current_principal, found, member_acted_for
 from ..clock import now
 from ..fields import Id, LocalDateTime, Points, QueryId
 from ..idempotency import idempotent
@@ -96,13 +96,7 @@ def visible_redemption(session, redemption_id: int) -> Redemption:
 def create_redemption(args):
     """Redeem points for a reward: the points are held, the stock taken, and a voucher issued."""
     session = db.session()
-    principal = current_principal()
-    if principal.role == "volunteer":
-        member = visible_member(session, args.get("member_id") or principal.member_id)
-    elif args.get("member_id") is None:
-        raise Invalid("name the member_id who redeems", field="member_id")
-    else:
-        member = visible_member(session, args["member_id"])
+    member = member_acted_for(session, args.get("member_id"))
     reward = visible_reward(session, args["reward_id"])
     order = Order(quantity=args["quantity"], points=args.get("points"), household=args.get("household"))
     return redeem(db.writer(), member=member, reward=reward, order=order, now=now(),

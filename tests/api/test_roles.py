@@ -44,6 +44,15 @@ def test_a_volunteer_cannot_claim_for_someone_else(enrol, rules):
     assert_error(response, 404, "not_found")
 
 
+def test_organisers_name_the_member_a_claim_or_redemption_is_for(organiser, volunteer, rules, shop):
+    response = organiser.post("/api/v1/claims", {"rule_code": "rental_tip", "description": "线索"})
+    assert_error(response, 422, "validation_error")
+    assert list(response.json["errors"]) == ["member_id"]
+    response = organiser.post("/api/v1/redemptions", {"reward_id": shop["rice"]["id"]})
+    assert_error(response, 422, "validation_error")
+    assert list(response.json["errors"]) == ["member_id"]
+
+
 def test_only_admins_found_communities(organiser):
     assert_error(organiser.post("/api/v1/communities", {"name": "x", "code": "x"}), 403, "forbidden")
 
