@@ -22,5 +22,5 @@ def screen_page(activity_id: int):
 @blp.get("/v/<code>")
 def voucher_page(code: str):
     """A clerk who scanned a volunteer's voucher lands here to fulfil it (partner token kept locally)."""
-    bare = normalise(code)[:16]
+    bare = normalise(code)
     return render_template("voucher.html", code=bare, display=display(bare))

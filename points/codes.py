@@ -46,7 +46,7 @@ def read(secret: str, text: str, *, now: datetime, purposes: tuple[str, ...]) ->
     Raises InvalidCode if it is malformed, forged, tampered with or for another purpose,
     and CodeExpired if it was genuine but its time has passed.
     """
-    text = text.strip().split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
+    text = last_segment(text)
     try:
         payload, signature = text.rsplit(".", 1)
         head, expires = payload.split(".")
@@ -62,6 +62,12 @@ def read(secret: str, text: str, *, now: datetime, purposes: tuple[str, ...]) ->
     if expiry is not None and now >= expiry:
         raise CodeExpired("this code has expired")
     return Code(purpose=PURPOSES[letter], subject_id=subject_id, expires_at=expiry)
+
+
+def last_segment(text: str) -> str:
+    """What a scanner read or someone typed, as the bare code: the text itself, or the last
+    path segment of a URL ending in it (its query and fragment dropped)."""
+    return text.strip().split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
 
 
 def _signature(secret: str, payload: str) -> str:

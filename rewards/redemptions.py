@@ -154,7 +154,7 @@ def get_redemption(session: Session, redemption_id: int) -> Redemption:
 
 def by_voucher(session: Session, typed: str) -> Redemption:
     """The redemption for a typed or scanned voucher code."""
-    redemption = session.scalar(select(Redemption).where(Redemption.voucher_code == normalise(typed)[:16]))
+    redemption = session.scalar(select(Redemption).where(Redemption.voucher_code == normalise(typed)))
     if redemption is None:
         raise NotFound("no voucher with that code")
     return redemption
