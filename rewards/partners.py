@@ -2,10 +2,10 @@
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from points.accounts import open_account
-from points.communities import get_community
+from points.communities import Community, get_community
 from points.db import Base, UTCDateTime, fetch
 from points.errors import Invalid
 
@@ -27,6 +27,8 @@ class Partner(Base):
     kind: Mapped[str] = mapped_column(String(16))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    communities: Mapped[list[Community]] = relationship(secondary=partner_communities, order_by=Community.id,
+                                                        viewonly=True)
 
 
 def sign_partner(session: Session, *, name: str, kind: str, community_ids: list[int], now: datetime) -> Partner:
@@ -48,12 +50,6 @@ def get_partner(session: Session, partner_id: int) -> Partner:
     return fetch(session, Partner, partner_id, "partner")
 
 
-def communities_of(session: Session, partner_id: int) -> list[int]:
-    return list(session.scalars(select(partner_communities.c.community_id)
-                                .where(partner_communities.c.partner_id == partner_id)
-                                .order_by(partner_communities.c.community_id)))
-
-
 def partner_serves(session: Session, partner_id: int, community_id: int | None) -> bool:
     return session.scalar(select(partner_communities.c.partner_id).where(
         partner_communities.c.partner_id == partner_id,
@@ -62,8 +58,8 @@ def partner_serves(session: Session, partner_id: int, community_id: int | None) 
 
 def find_partners(session: Session, *, partner_id: int | None = None,
                   community_id: int | None = None) -> list[Partner]:
-    """Partners, optionally just one, or those serving a community."""
-    query = select(Partner).order_by(Partner.id)
+    """Partners, optionally just one, or those serving a community (each with its communities)."""
+    query = select(Partner).options(selectinload(Partner.communities)).order_by(Partner.id)
     if partner_id is not None:
         query = query.where(Partner.id == partner_id)
     if community_id is not None:

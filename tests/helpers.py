@@ -1,6 +1,9 @@
 """Test helpers: an HTTP client bound to a token, and running calls at the same instant."""
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+from sqlalchemy import event
 
 
 class Client:
@@ -58,3 +61,19 @@ def decode_qr(png: bytes) -> str:
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert len(found) == 1, f"expected one QR code, decoded {len(found)}"
     return found[0].text
+
+
+@contextmanager
+def statements_run(app):
+    """The SQL statements the app sends while the block runs (lower-cased)."""
+    statements = []
+    engine = app.extensions["benniu"].engine
+
+    def record(_connection, _cursor, statement, *_):
+        statements.append(statement.lower())
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

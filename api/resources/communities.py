@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from points.communities import found_community, list_communities
-from rewards.partners import communities_of
+from rewards.partners import get_partner
 
 from .. import db
 from ..auth import authorize, current_principal
@@ -47,7 +47,7 @@ def communities():
     if principal.role == "admin":
         items = list_communities(session)
     elif principal.role == "partner":
-        items = list_communities(session, ids=communities_of(session, principal.partner_id))
+        items = get_partner(session, principal.partner_id).communities
     else:
         items = list_communities(session, ids=[principal.community_id])
     return {"items": items, "next_cursor": None}

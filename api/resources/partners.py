@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from points.errors import Forbidden, NotFound
-from rewards.partners import KINDS, Partner, communities_of, find_partners, get_partner, partner_serves, sign_partner
+from rewards.partners import KINDS, Partner, find_partners, get_partner, partner_serves, sign_partner
 from rewards.settlement import settlement_csv, settlement_for
 
 from .. import db
@@ -27,11 +27,9 @@ class PartnerSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True)
-    community_ids = fields.Method("_communities", required=True)
+    community_ids = fields.Function(lambda partner: [community.id for community in partner.communities],
+                                    required=True)
     created_at = LocalDateTime()
-
-    def _communities(self, partner):
-        return communities_of(db.session(), partner.id)
 
 
 class PartnerListSchema(Schema):

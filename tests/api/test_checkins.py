@@ -1,14 +1,13 @@
 """Activities and QR check-in, end to end: print, decode, scan, earn."""
 import xml.etree.ElementTree as ElementTree
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from points.ledger import Transfer
 
-from ..helpers import decode_qr
+from ..helpers import decode_qr, statements_run
 from .test_errors import assert_error
 
 # 犇牛's patrol ground: 振宇社区, 姜堰
@@ -219,22 +218,6 @@ def test_close_open_checkins_credits_up_to_the_end(app, make_activity, volunteer
     assert session.scalar(select(func.count()).select_from(Transfer)) == 1
 
 
-
-
-@contextmanager
-def statements_run(app):
-    """The SQL statements the app sends while the block runs (lower-cased)."""
-    statements = []
-    engine = app.extensions["benniu"].engine
-
-    def record(_connection, _cursor, statement, *_):
-        statements.append(statement.lower())
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_a_checkin_does_not_count_the_earlier_ones_but_the_activity_list_does(app, organiser, patrol, enrol):

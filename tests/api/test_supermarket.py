@@ -3,6 +3,8 @@ import csv
 import io
 from datetime import timedelta
 
+from ..conftest import _token
+from ..helpers import Client, statements_run
 from .test_errors import assert_error
 
 
@@ -198,3 +200,19 @@ def _earn(organiser, member, points):
     organiser.post("/api/v1/rules", {"code": "bonus", "name": "表彰奖励", "points": 1, "basis": "per_event"})
     organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "bonus", "points": points},
                    expect=201)
+
+
+def test_partners_list_their_communities_in_one_query_for_all(app, admin, organiser, community, shop):
+    other = admin.post("/api/v1/communities", {"name": "保利社区", "code": "baoli"}, expect=201).json
+    both = admin.post("/api/v1/partners", {"name": "仁心诊所", "kind": "clinic",
+                                           "community_ids": [other["id"], community["id"]]}, expect=201).json
+    assert both["community_ids"] == sorted([community["id"], other["id"]])
+    with statements_run(app) as listing:
+        listed = admin.get("/api/v1/partners").json["items"]
+    assert [(p["id"], p["community_ids"]) for p in listed] == [
+        (shop["barber"]["id"], [community["id"]]), (shop["estate"]["id"], [community["id"]]),
+        (both["id"], sorted([community["id"], other["id"]]))]
+    assert len([statement for statement in listing if "partner_communities" in statement]) == 1
+    clinic = Client(app, _token(app, app.extensions["benniu"].clock, role="partner", name="诊所",
+                                partner_id=both["id"]))
+    assert [c["id"] for c in clinic.get("/api/v1/communities").json["items"]] == sorted([community["id"], other["id"]])
