@@ -120,7 +120,7 @@ def printed_qr(activity_id):
     """The activity's printable QR code, with its title and time in Chinese beneath."""
     activity = visible_activity(db.session(), activity_id)
     return qr_image(codes.checkin_url(codes.printed_code(activity)), _caption(activity), requested_format(),
-                        f"activity-{activity.id}")
+                    f"activity-{activity.id}")
 
 
 @blp.route("/<id:activity_id>/live", methods=["GET"])
