@@ -69,13 +69,12 @@ def check_in(session: Session, *, activity: Activity, member: Member, now: datet
     if status == "pending_review":
         checkin.claim_id = submit_claim(session, member=member, rule_code=rule.code, now=now, activity_id=activity.id,
                                         description=f"活动签到: {activity.title}").id
-    elif status == "awarded":
-        checkin.transfer_id = earn(session, member=member, rule=rule, now=now, memo=activity.title,
-                                   activity_id=activity.id, checkin_id=checkin.id).id
-    if checkin.claim_id:
         checkins = Checkin.__table__
         session.connection().execute(checkins.update().where(checkins.c.id == checkin.id)
                                      .values(claim_id=checkin.claim_id))
+    elif status == "awarded":
+        checkin.transfer_id = earn(session, member=member, rule=rule, now=now, memo=activity.title,
+                                   activity_id=activity.id, checkin_id=checkin.id).id
     return checkin
 
 
