@@ -75,7 +75,7 @@ def token_create(role, name, community_id, partner_id, member_id):
     """Issue a token; the token is printed as the last line."""
     from points.errors import DomainError
 
-    from .auth import issue_token
+    from .tokens import issue_token
 
     app = _app()
     try:

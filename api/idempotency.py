@@ -12,7 +12,7 @@ from points.db import Base, UTCDateTime, insert_unless_taken
 from points.errors import DomainError
 
 from . import db
-from .auth import current_principal
+from .authentication import current_principal
 from .clock import now
 from .errors import error_response, response_for_domain_error
 

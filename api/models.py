@@ -2,4 +2,4 @@
 import points  # noqa: F401
 import rewards  # noqa: F401
 
-from . import auth, idempotency  # noqa: F401
+from . import idempotency, tokens  # noqa: F401

@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 import api.models  # noqa: F401
-from api.auth import issue_token
 from api.schema import upgrade
+from api.tokens import issue_token
 from points.activities import plan_activity
 from points.codes import sign
 from points.communities import found_community

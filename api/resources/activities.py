@@ -10,7 +10,8 @@ from points.errors import NotFound
 from points.members import get_member
 
 from .. import codes, db
-from ..auth import authorize, community_in_scope, current_principal, found
+from ..access import community_in_scope, found
+from ..authentication import authorize, current_principal
 from ..clock import now, zone
 from ..fields import Id, LocalDateTime, Name, QueryId
 from ..idempotency import idempotent

@@ -10,7 +10,8 @@ from points.members import Member
 from points.rules import current_rule
 
 from .. import db
-from ..auth import authorize, current_principal, found, visible_member
+from ..access import found, visible_member
+from ..authentication import authorize, current_principal
 from ..clock import now
 from ..fields import Id, Points
 from ..idempotency import idempotent

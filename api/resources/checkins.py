@@ -8,7 +8,8 @@ from points.errors import NotFound
 from points.members import get_member
 
 from .. import codes, db
-from ..auth import authorize, current_principal, found
+from ..access import found
+from ..authentication import authorize, current_principal
 from ..clock import now
 from ..fields import LocalDateTime
 from ..idempotency import idempotent

@@ -6,7 +6,8 @@ from points.claims import STATUSES, Claim, approve_claim, find_claims, get_claim
 from points.errors import NotFound
 
 from .. import db
-from ..auth import authorize, community_in_scope, current_principal, found, member_acted_for
+from ..access import community_in_scope, found, member_acted_for
+from ..authentication import authorize, current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime, Points, QueryId
 from ..idempotency import idempotent

@@ -6,7 +6,7 @@ from points.communities import found_community, list_communities
 from rewards.partners import get_partner
 
 from .. import db
-from ..auth import authorize, current_principal
+from ..authentication import authorize, current_principal
 from ..clock import now
 from ..fields import LocalDateTime, Name
 from ..pagination import page_schema

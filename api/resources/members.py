@@ -6,7 +6,8 @@ from points.ledger import history
 from points.members import balance_of, enrol_member, find_members
 
 from .. import codes, db
-from ..auth import authorize, community_in_scope, visible_member
+from ..access import community_in_scope, visible_member
+from ..authentication import authorize
 from ..clock import now
 from ..fields import Id, LocalDateTime, Name, QueryId
 from ..images import IMAGE_DOC, qr_image, requested_format

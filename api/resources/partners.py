@@ -10,7 +10,8 @@ from rewards.partners import KINDS, Partner, find_partners, get_partner, partner
 from rewards.settlement import settlement_csv, settlement_for
 
 from .. import db
-from ..auth import authorize, community_in_scope, current_principal
+from ..access import community_in_scope
+from ..authentication import authorize, current_principal
 from ..clock import now, zone
 from ..fields import Id, LocalDateTime, Name
 

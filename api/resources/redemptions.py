@@ -20,7 +20,8 @@ from rewards.redemptions import (
 from rewards.vouchers import display
 
 from .. import codes, db
-from ..auth import authorize, current_principal, found, member_acted_for
+from ..access import found, member_acted_for
+from ..authentication import authorize, current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime, Points, QueryId
 from ..idempotency import idempotent

@@ -8,7 +8,8 @@ from rewards.catalogue import KINDS, Reward, change_reward, find_rewards, get_re
 from rewards.partners import partner_serves
 
 from .. import db
-from ..auth import authorize, community_in_scope, current_principal, found
+from ..access import community_in_scope, found
+from ..authentication import authorize, current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime, Name, Points, QueryId
 from ..pagination import PageArgsSchema, page, page_schema

@@ -6,7 +6,8 @@ from points.errors import Invalid
 from points.rules import BASES, define_rule, retire_rule, revise_rule, rules_of
 
 from .. import db
-from ..auth import authorize, community_in_scope, current_principal
+from ..access import community_in_scope
+from ..authentication import authorize, current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime, Name, Points, QueryId
 

@@ -7,10 +7,13 @@ from points.members import authenticate
 from rewards.partners import partner_serves
 
 from .. import db
-from ..auth import ROLES, authorize, community_in_scope, current_principal, issue_token, visible_member
+from ..access import community_in_scope, visible_member
+from ..authentication import authorize, current_principal
 from ..clock import now
 from ..fields import Id, Name
 from ..limits import login_limit
+from ..principal import ROLES
+from ..tokens import issue_token
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and tokens")
 

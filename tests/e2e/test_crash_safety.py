@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from api.auth import issue_token
+from api.tokens import issue_token
 from points.activities import plan_activity
 from points.checkins import Checkin
 from points.codes import sign
