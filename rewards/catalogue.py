@@ -9,7 +9,7 @@ from points.db import Base, UTCDateTime, fetch
 from points.errors import Invalid
 from points.periods import PERIODS
 
-from .partners import get_partner, partner_serves
+from .partners import get_partner, partner_serves, station_of
 
 KINDS = ("goods", "fee_deduction", "service")
 
@@ -29,6 +29,7 @@ class Reward(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    # Null only in rows older than the workstation partner (migration 0002 gave those theirs).
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
@@ -44,15 +45,17 @@ class Reward(Base):
 def stock_reward(session: Session, *, community_id: int, name: str, kind: str, cost: int, now: datetime,
                  partner_id: int | None = None, stock: int | None = None, per_member_limit: int | None = None,
                  period: str = "month", fen_per_point: int | None = None) -> Reward:
-    """Put a reward on the shelf of a community."""
-    get_community(session, community_id)
+    """Put a reward on the shelf of a community; goods without a partner are the workstation's."""
+    community = get_community(session, community_id)
     if period not in PERIODS:
         raise Invalid(f"period must be one of {', '.join(PERIODS)}", field="period")
     if kind in ("fee_deduction", "service") and partner_id is None:
         raise Invalid(f"a {kind} reward names the partner who provides it", field="partner_id")
     if kind == "fee_deduction" and fen_per_point is None:
         raise Invalid("a fee deduction needs fen_per_point (100 = 1 point is 1 yuan)", field="fen_per_point")
-    if partner_id is not None:
+    if kind == "goods" and partner_id is None:
+        partner_id = station_of(session, community, now=now).id
+    else:
         get_partner(session, partner_id)
         if not partner_serves(session, partner_id, community_id):
             raise Invalid("that partner does not serve this community", field="partner_id")

@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.accounts import lock_accounts
-from points.communities import get_community
 from points.db import Base, UTCDateTime, fetch
 from points.errors import AlreadyDone, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
@@ -236,7 +235,5 @@ def _close(session: Session, redemption: Redemption, *, status: str, now: dateti
 
 
 def _payee(session: Session, redemption: Redemption) -> int:
-    """Where fulfilled points go: the partner's account, or the community workstation's."""
-    if redemption.partner_id is not None:
-        return session.get(Partner, redemption.partner_id).account_id
-    return get_community(session, redemption.community_id).station_account_id
+    """Where fulfilled points go: the providing partner's account (the workstation's for goods)."""
+    return session.get(Partner, redemption.partner_id).account_id

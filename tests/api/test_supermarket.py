@@ -211,7 +211,7 @@ def test_partners_list_their_communities_in_one_query_for_all(app, admin, organi
         listed = admin.get("/api/v1/partners").json["items"]
     assert [(p["id"], p["community_ids"]) for p in listed] == [
         (shop["barber"]["id"], [community["id"]]), (shop["estate"]["id"], [community["id"]]),
-        (both["id"], sorted([community["id"], other["id"]]))]
+        (shop["rice"]["partner_id"], [community["id"]]), (both["id"], sorted([community["id"], other["id"]]))]
     assert len([statement for statement in listing if "partner_communities" in statement]) == 1
     clinic = Client(app, _token(app, app.extensions["benniu"].clock, role="partner", name="诊所",
                                 partner_id=both["id"]))
