@@ -18,3 +18,18 @@ def period_start(now: datetime, period: str) -> datetime | None:
     if period == "all":
         return None
     raise ValueError(f"unknown period {period!r}")
+
+
+def period_end(start: datetime, period: str) -> datetime | None:
+    """The start of the period after the one that starts at `start` (None for "all")."""
+    if period == "day":
+        return start + timedelta(days=1)
+    if period == "week":
+        return start + timedelta(days=7)
+    if period == "month":
+        return (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    if period == "year":
+        return start.replace(year=start.year + 1)
+    if period == "all":
+        return None
+    raise ValueError(f"unknown period {period!r}")

@@ -107,8 +107,9 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
 
 def fulfil(session: Session, *, redemption: Redemption, now: datetime, by: str) -> Redemption:
     """Hand over the reward: the held points become a spend to the provider's account, once."""
-    if redemption.status == "reserved" and now >= redemption.expires_at:
-        raise VoucherExpired(f"voucher {redemption.voucher_code} expired at {redemption.expires_at.isoformat()}")
+    refusal = fulfilment_refusal(redemption, now=now)
+    if refusal is not None:
+        raise refusal
     _close(session, redemption, status="fulfilled", now=now, fulfilled_at=now, fulfilled_by=by)
     member = session.get(Member, redemption.member_id)
     spend = transfer(session, debit_account_id=member.hold_account_id, credit_account_id=_payee(session, redemption),
@@ -131,6 +132,23 @@ def cancel(session: Session, *, redemption: Redemption, now: datetime, status: s
              memo=("取消" if status == "cancelled" else "过期") + f" {redemption.reward_name}")
     session.flush()
     return redemption
+
+
+def closed_refusal(redemption: Redemption) -> DomainError | None:
+    """What stops a voucher that is no longer reserved from being fulfilled or cancelled."""
+    if redemption.status == "expired":
+        return VoucherExpired(f"voucher {redemption.voucher_code} has expired")
+    if redemption.status != "reserved":
+        return AlreadyDone(f"voucher {redemption.voucher_code} is already {redemption.status}",
+                           code=f"already_{redemption.status}")
+    return None
+
+
+def fulfilment_refusal(redemption: Redemption, *, now: datetime) -> DomainError | None:
+    """Why this voucher cannot be fulfilled now, or None: the counter's preview asks the same as `fulfil`."""
+    if redemption.status == "reserved" and now >= redemption.expires_at:
+        return VoucherExpired(f"voucher {redemption.voucher_code} expired at {redemption.expires_at.isoformat()}")
+    return closed_refusal(redemption)
 
 
 def expire_vouchers(session: Session, *, now: datetime, limit: int = 500) -> list[Redemption]:
@@ -228,10 +246,7 @@ def _close(session: Session, redemption: Redemption, *, status: str, now: dateti
     ).rowcount
     session.refresh(redemption)
     if changed != 1:  # no longer reserved: say what became of it
-        if redemption.status == "expired":
-            raise VoucherExpired(f"voucher {redemption.voucher_code} has expired")
-        raise AlreadyDone(f"voucher {redemption.voucher_code} is already {redemption.status}",
-                          code=f"already_{redemption.status}")
+        raise closed_refusal(redemption)
 
 
 def _payee(session: Session, redemption: Redemption) -> int:
