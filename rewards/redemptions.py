@@ -2,7 +2,8 @@
 and released when it is cancelled or expires — each of those exactly once.
 
 Lock order, the same on every path so that PostgreSQL never deadlocks: the redemption
-row, then the reward row, then the accounts (in id order, inside `transfer`).
+row, then the reward row, then the household's cap row, then the accounts (in id order,
+inside `transfer`).
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from points.members import Member, add_to_lifetime
 from points.periods import period_start
 
 from .catalogue import Reward
+from .households import give_back_allowance, take_allowance
 from .partners import Partner
 from .vouchers import new_voucher_code, normalise
 
@@ -60,6 +62,8 @@ class Redemption(Base):
     status: Mapped[str] = mapped_column(String(16))
     hold_transfer_id: Mapped[int | None] = mapped_column()
     settle_transfer_id: Mapped[int | None] = mapped_column()
+    # The household cap's usage row this deduction counted against (given back on cancellation).
+    household_usage_id: Mapped[int | None] = mapped_column(ForeignKey("household_usage.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -86,6 +90,9 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
         raise NotFound(f"reward {reward.id} not found")
     quantity, points = _price(reward, order)
     _take_stock(session, reward, quantity)
+    amount_fen = points * reward.fen_per_point if reward.fen_per_point is not None else None
+    usage_id = take_allowance(session, reward=reward, household=order.household, amount_fen=amount_fen,
+                              now=now) if reward.kind == "fee_deduction" else None
     lock_accounts(session, member.account_id)
     if reward.per_member_limit is not None:
         taken = _taken_this_period(session, member=member, reward=reward, now=now)
@@ -94,8 +101,7 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
     redemption = Redemption(
         voucher_code=new_voucher_code(), member_id=member.id, reward_id=reward.id, community_id=reward.community_id,
         partner_id=reward.partner_id, reward_name=reward.name, kind=reward.kind, quantity=quantity, points=points,
-        fen_per_point=reward.fen_per_point,
-        amount_fen=points * reward.fen_per_point if reward.fen_per_point is not None else None,
+        fen_per_point=reward.fen_per_point, amount_fen=amount_fen, household_usage_id=usage_id,
         household=order.household, status="reserved", created_at=now, expires_at=now + valid_for)
     _insert_with_unique_code(session, redemption)
     hold = transfer(session, debit_account_id=member.account_id, credit_account_id=member.hold_account_id,
@@ -126,6 +132,7 @@ def cancel(session: Session, *, redemption: Redemption, now: datetime, status: s
     _close(session, redemption, status=status, now=now)
     session.execute(update(Reward).where(Reward.id == redemption.reward_id, Reward.stock.is_not(None))
                     .values(stock=Reward.stock + redemption.quantity).execution_options(synchronize_session=False))
+    give_back_allowance(session, usage_id=redemption.household_usage_id, amount_fen=redemption.amount_fen)
     member = session.get(Member, redemption.member_id)
     transfer(session, debit_account_id=member.hold_account_id, credit_account_id=member.account_id,
              amount=redemption.points, kind="release", at=now, redemption_id=redemption.id,

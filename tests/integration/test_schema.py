@@ -1,10 +1,11 @@
 """Alembic migrations build exactly the models' schema and upgrade without losing data."""
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import String, text
+from sqlalchemy.pool import StaticPool
 
 import api.models  # noqa: F401
-from api.schema import upgrade
+from api.schema import migrating, upgrade
 from points.db import Base
 from points.engines import make_engine
 
@@ -34,4 +35,32 @@ def test_upgrading_again_keeps_the_data(tmp_path, database_url):
     upgrade(engine)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT name FROM accounts WHERE name = 'kept'")).scalar() == "kept"
+    engine.dispose()
+
+
+
+def test_a_sqlite_migration_may_copy_a_table_that_other_rows_point_at(tmp_path):
+    """Batch migrations copy a table on SQLite; with rows pointing at it, that needs foreign-key
+    enforcement off while migrating, and on again afterwards."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}", poolclass=StaticPool)
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO accounts (id, kind, name, balance, opened_at) VALUES "
+                                "(1, 'member', 'm', 0, CURRENT_TIMESTAMP), (2, 'hold', 'h', 0, CURRENT_TIMESTAMP)"))
+        connection.execute(text("INSERT INTO communities (id, name, code, created_at) "
+                                "VALUES (1, '老社区', 'old', CURRENT_TIMESTAMP)"))
+        connection.execute(text(
+            "INSERT INTO members (id, community_id, name, phone, account_id, hold_account_id, issuance_account_id, "
+            "lifetime_earned, lifetime_spent, joined_at) VALUES (1, 1, '陈元龙', '138', 1, 2, 1, 0, 0, "
+            "CURRENT_TIMESTAMP)"))
+    with migrating(engine) as connection:
+        with Operations(MigrationContext.configure(connection)).batch_alter_table(
+                "communities", recreate="always") as batch:
+            batch.alter_column("name", existing_type=String(200), type_=String(300))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT name FROM communities")).scalar() == "老社区"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
