@@ -22,6 +22,11 @@ class Community(Base):
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(64), unique=True)
     station_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    # Where expired points go; and the validity: points expire this many months after they
+    # were earned (None: never), or at the end of that year if `points_expire_at_year_end`.
+    expiry_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    points_valid_months: Mapped[int | None] = mapped_column()
+    points_expire_at_year_end: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -29,7 +34,7 @@ def found_community(session: Session, *, name: str, code: str, now: datetime) ->
     """Create a community with its issuance account and its workstation's account."""
     if session.scalar(select(Community.id).where(Community.code == code)) is not None:
         raise Conflict(f"community code {code!r} is already taken")
-    community = Community(name=name, code=code, created_at=now)
+    community = Community(name=name, code=code, created_at=now, points_expire_at_year_end=False)
     session.add(community)
     try:
         with session.begin_nested():
@@ -40,6 +45,8 @@ def found_community(session: Session, *, name: str, code: str, now: datetime) ->
         open_account(session, kind="issuance", name=f"{name} 积分发放 {slot}", community_id=community.id, now=now)
     community.station_account_id = open_account(
         session, kind="station", name=f"{name} 警网融合工作站", community_id=community.id, now=now).id
+    community.expiry_account_id = open_account(
+        session, kind="expiry", name=f"{name} 过期积分", community_id=community.id, now=now).id
     session.flush()
     return community
 

@@ -18,7 +18,9 @@ from .errors import InsufficientPoints, Invalid
 
 # earn: issuance -> member      reversal: the opposite of an earlier transfer
 # hold: member -> hold          release: hold -> member      spend: hold -> partner/station
-KINDS = ("earn", "reversal", "hold", "release", "spend")
+# earn under public notice: issuance -> pending, then finalise: pending -> member
+# expire: member -> expiry      unexpire: expiry -> member (to reverse an expired earning)
+KINDS = ("earn", "reversal", "hold", "release", "spend", "finalise", "expire", "unexpire")
 
 
 class Transfer(Base):

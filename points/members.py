@@ -31,6 +31,8 @@ class Member(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     hold_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    # Awards on public notice (公示) wait here until final.
+    pending_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     # The community issuance account the member's earnings come from (see ISSUANCE_SLOTS).
     issuance_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     # Running totals kept with every earning, reversal and spend, so reading them is O(1).
@@ -44,6 +46,7 @@ class Balance:
     member_id: int
     available: int
     held: int
+    pending: int
     lifetime_earned: int
     lifetime_spent: int
 
@@ -57,11 +60,12 @@ def enrol_member(session: Session, *, community_id: int, name: str, phone: str, 
         raise Conflict(f"phone {phone} is already registered")
     account = open_account(session, kind="member", name=f"{name} {phone}", community_id=community_id, now=now)
     hold = open_account(session, kind="hold", name=f"{name} {phone} 冻结", community_id=community_id, now=now)
+    pending = open_account(session, kind="pending", name=f"{name} {phone} 公示中", community_id=community_id, now=now)
     slots = issuance_accounts(session, community_id)
     member = Member(community_id=community_id, name=name, phone=phone, team=team,
                     issuance_account_id=slots[int(hashlib.sha256(phone.encode()).hexdigest(), 16) % len(slots)],
                     password_hash=_hasher.hash(password) if password else None,
-                    account_id=account.id, hold_account_id=hold.id,
+                    account_id=account.id, hold_account_id=hold.id, pending_account_id=pending.id,
                     lifetime_earned=0, lifetime_spent=0, joined_at=now)
     session.add(member)
     try:
@@ -104,16 +108,19 @@ def authenticate(session: Session, *, phone: str, password: str) -> Member | Non
 
 
 def balance_of(session: Session, member: Member) -> Balance:
-    """The member's balance, read from the accounts' cached balances: O(1) whatever the history."""
+    """The member's balance as the accounts hold it: O(1) whatever the history. (`points.standing`
+    adds what is due by now: notices past their window, lots past their expiry.)"""
     held = Account.__table__.alias("held")
-    available, on_hold, earned, spent = session.execute(
-        select(Account.balance, held.c.balance, Member.lifetime_earned, Member.lifetime_spent)
+    pending = Account.__table__.alias("pending")
+    available, on_hold, on_notice, earned, spent = session.execute(
+        select(Account.balance, held.c.balance, pending.c.balance, Member.lifetime_earned, Member.lifetime_spent)
         .select_from(Member)
         .join(Account, Account.id == Member.account_id)
         .join(held, held.c.id == Member.hold_account_id)
+        .join(pending, pending.c.id == Member.pending_account_id)
         .where(Member.id == member.id)
     ).one()
-    return Balance(member_id=member.id, available=available, held=on_hold,
+    return Balance(member_id=member.id, available=available, held=on_hold, pending=on_notice,
                    lifetime_earned=earned, lifetime_spent=spent)
 
 

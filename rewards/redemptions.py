@@ -16,7 +16,9 @@ from points.accounts import lock_accounts
 from points.db import Base, UTCDateTime, fetch
 from points.errors import AlreadyDone, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
+from points.lots import expire_lots_of, put_back, take_from_lots
 from points.members import Member, add_to_lifetime
+from points.notices import finalise_notices
 from points.periods import period_start
 
 from .catalogue import Reward
@@ -94,6 +96,9 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
     usage_id = take_allowance(session, reward=reward, household=order.household, amount_fen=amount_fen,
                               now=now) if reward.kind == "fee_deduction" else None
     lock_accounts(session, member.account_id)
+    # What is due by now happens first: notices past their window become spendable, expired lots go.
+    finalise_notices(session, now=now, member_id=member.id)
+    expire_lots_of(session, member=member, now=now)
     if reward.per_member_limit is not None:
         taken = _taken_this_period(session, member=member, reward=reward, now=now)
         if taken + quantity > reward.per_member_limit:
@@ -106,6 +111,7 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
     _insert_with_unique_code(session, redemption)
     hold = transfer(session, debit_account_id=member.account_id, credit_account_id=member.hold_account_id,
                     amount=points, kind="hold", at=now, memo=f"兑换 {reward.name}", redemption_id=redemption.id)
+    take_from_lots(session, member_id=member.id, amount=points, transfer_id=hold.id)
     redemption.hold_transfer_id = hold.id
     session.flush()
     return redemption
@@ -137,6 +143,7 @@ def cancel(session: Session, *, redemption: Redemption, now: datetime, status: s
     transfer(session, debit_account_id=member.hold_account_id, credit_account_id=member.account_id,
              amount=redemption.points, kind="release", at=now, redemption_id=redemption.id,
              memo=("取消" if status == "cancelled" else "过期") + f" {redemption.reward_name}")
+    put_back(session, taken_by=redemption.hold_transfer_id)
     session.flush()
     return redemption
 
