@@ -30,11 +30,13 @@ class Community(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-def found_community(session: Session, *, name: str, code: str, now: datetime) -> Community:
-    """Create a community with its issuance account and its workstation's account."""
+def found_community(session: Session, *, name: str, code: str, now: datetime, points_valid_months: int | None = None,
+                    points_expire_at_year_end: bool = False) -> Community:
+    """Create a community with its issuance, workstation and expiry accounts."""
     if session.scalar(select(Community.id).where(Community.code == code)) is not None:
         raise Conflict(f"community code {code!r} is already taken")
-    community = Community(name=name, code=code, created_at=now, points_expire_at_year_end=False)
+    community = Community(name=name, code=code, created_at=now, points_valid_months=points_valid_months,
+                          points_expire_at_year_end=points_expire_at_year_end)
     session.add(community)
     try:
         with session.begin_nested():
@@ -47,6 +49,15 @@ def found_community(session: Session, *, name: str, code: str, now: datetime) ->
         session, kind="station", name=f"{name} 警网融合工作站", community_id=community.id, now=now).id
     community.expiry_account_id = open_account(
         session, kind="expiry", name=f"{name} 过期积分", community_id=community.id, now=now).id
+    session.flush()
+    return community
+
+
+def change_community(session: Session, community: Community, **changes) -> Community:
+    """Change a community's settings (name, points validity). A new validity applies to points
+    earned from then on: lots already earned keep the expiry they were given."""
+    for name, value in changes.items():
+        setattr(community, name, value)
     session.flush()
     return community
 

@@ -137,16 +137,17 @@ def restore_expired(session: Session, *, member: Member, lot: Lot, amount: int, 
                                  .values(expired=Lot.expired - amount, remaining=Lot.remaining + amount))
 
 
-def expire_points(session: Session, *, now: datetime, limit: int = 500) -> int:
-    """Expire every member's lots past their time (cron; idempotent, safe on several machines)."""
-    expired = 0
+def expire_points(session: Session, *, now: datetime, limit: int = 500) -> list[tuple[int, int]]:
+    """Expire members' lots past their time (cron; idempotent, safe on several machines): up to
+    `limit` members, each (member id, points expired)."""
+    expired = []
     member_ids = session.scalars(select(Lot.member_id).where(OPEN, Lot.expires_at <= now).distinct()
                                  .limit(limit)).all()
     for member_id in member_ids:
         member = session.get(Member, member_id)
         with session.begin_nested():
             lock_accounts(session, member.account_id)
-            expired += expire_lots_of(session, member=member, now=now)
+            expired.append((member_id, expire_lots_of(session, member=member, now=now)))
     return expired
 
 

@@ -93,15 +93,18 @@ def finalise(session: Session, *, notice: Notice, now: datetime) -> bool:
     return True
 
 
-def finalise_notices(session: Session, *, now: datetime, member_id: int | None = None, limit: int = 500) -> int:
-    """Finalise every notice whose window has ended (cron, and a member's spend; idempotent)."""
+def finalise_notices(session: Session, *, now: datetime, member_id: int | None = None,
+                     limit: int = 500) -> list[Notice]:
+    """Finalise notices whose window has ended (cron, and a member's spend; idempotent); returns
+    those this call made final."""
     query = select(Notice).where(Notice.status == "posted", Notice.final_at <= now).order_by(Notice.id).limit(limit)
     if member_id is not None:
         query = query.where(Notice.member_id == member_id)
-    finalised = 0
+    finalised = []
     for notice in session.scalars(query).all():
         with session.begin_nested():
-            finalised += finalise(session, notice=notice, now=now)
+            if finalise(session, notice=notice, now=now):
+                finalised.append(notice)
     return finalised
 
 

@@ -86,6 +86,7 @@ def register_resources(app: Flask) -> None:
         communities,
         health,
         members,
+        notices,
         partners,
         redemptions,
         rewards,
@@ -100,5 +101,5 @@ def register_resources(app: Flask) -> None:
     api.register_converter(IdConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     api.register_converter(RuleCodeConverter, lambda _: {"type": "string", "pattern": f"^{RuleCodeConverter.regex}$"})
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
-                   rewards, redemptions):
+                   rewards, redemptions, notices):
         api.register_blueprint(module.blp)

@@ -1,7 +1,7 @@
 """Awards and corrections: organisers give points directly, and take back mistakes by reversal."""
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from points.earning import earn, reverse
 from points.errors import NotFound
@@ -50,8 +50,9 @@ def visible_transfer(session, transfer_id: int) -> Transfer:
     principal = current_principal()
     if principal.role == "admin":
         return record
+    accounts = (record.debit_account_id, record.credit_account_id)
     community_id = session.scalar(select(Member.community_id).where(
-        Member.account_id.in_((record.debit_account_id, record.credit_account_id))))
+        or_(Member.account_id.in_(accounts), Member.pending_account_id.in_(accounts))))
     if community_id is None or community_id != principal.community_id:
         raise NotFound(f"transfer {transfer_id} not found")
     return record

@@ -1,11 +1,12 @@
 """Communities (社区)."""
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from points.communities import found_community, list_communities
+from points.communities import change_community, found_community, get_community, list_communities
 from rewards.partners import get_partner
 
 from .. import db
+from ..access import community_in_scope
 from ..authentication import authorize, current_principal
 from ..clock import now
 from ..fields import LocalDateTime, Name
@@ -14,17 +15,39 @@ from ..pagination import page_schema
 blp = Blueprint("communities", __name__, url_prefix="/api/v1/communities", description="Communities")
 
 
+def VALID_MONTHS(**kwargs) -> fields.Integer:  # noqa: N802
+    return fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=120), metadata={
+        "description": "points expire this many months after they were earned (null: never); with "
+                       "points_expire_at_year_end, at the end of that year (36 and true: 黄山's three years)"},
+        **kwargs)
+
+
 class CommunityArgsSchema(Schema):
     name = Name(200, required=True)
     code = fields.String(required=True, validate=[validate.Length(min=1, max=64),
                                                   validate.Regexp(r"^[a-z0-9][a-z0-9_-]*$",
                                                                   error="lower-case letters, digits, - and _")])
+    points_valid_months = VALID_MONTHS()
+    points_expire_at_year_end = fields.Boolean(load_default=False)
+
+
+class CommunityChangeArgsSchema(Schema):
+    name = Name(200)
+    points_valid_months = VALID_MONTHS()
+    points_expire_at_year_end = fields.Boolean()
+
+    @validates_schema
+    def something_changes(self, data, **kwargs):
+        if not data:
+            raise ValidationError("give at least one setting to change")
 
 
 class CommunitySchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     code = fields.String(required=True)
+    points_valid_months = fields.Integer(allow_none=True)
+    points_expire_at_year_end = fields.Boolean()
     created_at = LocalDateTime()
 
 
@@ -51,3 +74,13 @@ def communities():
     else:
         items = list_communities(session, ids=[principal.community_id])
     return {"items": items, "next_cursor": None}
+
+
+@blp.route("/<id:community_id>", methods=["PATCH"])
+@authorize("admin", "organiser")
+@blp.arguments(CommunityChangeArgsSchema())
+@blp.response(200, CommunitySchema)
+def change(args, community_id):
+    """Change a community's name or points validity (applies to points earned from then on)."""
+    community = get_community(db.session(), community_in_scope(community_id))
+    return change_community(db.writer(), community, **args)
