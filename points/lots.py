@@ -8,6 +8,7 @@ by `expire_points` (cron) or, first, by the member's next spend. Every change to
 happens under the lock on their account, the same lock their spending takes.
 """
 import calendar
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, bindparam, func, select, text, update
@@ -157,6 +158,27 @@ def expiring(session: Session, *, member_id: int, after: datetime, limit: int = 
         select(Lot.expires_at, func.sum(Lot.remaining))
         .where(Lot.member_id == member_id, OPEN, Lot.expires_at > after, Lot.expires_at < NEVER)
         .group_by(Lot.expires_at).order_by(Lot.expires_at).limit(limit))]
+
+
+@dataclass(frozen=True)
+class Expiring:
+    member_id: int
+    name: str
+    phone: str
+    team: str | None
+    points: int
+    first_on: datetime
+
+
+def expiring_members(session: Session, *, community_id: int, now: datetime, until: datetime) -> list[Expiring]:
+    """Members of a community with points expiring in [now, until), soonest first: whom to remind."""
+    rows = session.execute(
+        select(Member.id, Member.name, Member.phone, Member.team, func.sum(Lot.remaining), func.min(Lot.expires_at))
+        .join(Member, Member.id == Lot.member_id)
+        .where(OPEN, Lot.expires_at >= now, Lot.expires_at < until, Member.community_id == community_id)
+        .group_by(Member.id, Member.name, Member.phone, Member.team).order_by(func.min(Lot.expires_at), Member.id))
+    return [Expiring(member_id, name, phone, team, int(points), first_on)
+            for member_id, name, phone, team, points, first_on in rows]
 
 
 def due_points(session: Session, *, member_id: int, now: datetime) -> int:

@@ -1,5 +1,5 @@
 """Expiry, oldest points first: lots are spent soonest-to-expire first and expire into the community's account."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -104,3 +104,20 @@ def test_points_earned_before_a_validity_was_set_keep_theirs(organiser, communit
     organiser.patch(f"/api/v1/communities/{community['id']}", {"points_valid_months": 1})
     clock.advance(days=400)
     assert balance(phone, member)["available"] == 100 and balance(phone, member)["expiring"] == []
+
+
+def test_organisers_see_whom_to_remind_of_points_expiring_within_30_days(organiser, community, enrol, clock, session):
+    from points.lots import expiring_members
+
+    organiser.patch(f"/api/v1/communities/{community['id']}", {"points_valid_months": 1})
+    soon, _ = enrol(name="陈元龙")
+    later, _ = enrol(name="王芳")
+    award(organiser, soon, 100)
+    clock.advance(days=20)
+    award(organiser, later, 50)
+    clock.advance(days=5)
+    reminded = expiring_members(session, community_id=community["id"], now=clock.now(),
+                                until=clock.now() + timedelta(days=30))
+    assert [(e.name, e.points) for e in reminded] == [("陈元龙", 100), ("王芳", 50)]
+    assert expiring_members(session, community_id=community["id"] + 1, now=clock.now(),
+                            until=clock.now() + timedelta(days=30)) == []
