@@ -40,7 +40,9 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
     app.config.update(
         API_TITLE="Benniu 犇牛 volunteer points API", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        # Served from the package (swagger-ui-dist from npm, vendored): /docs works with no internet.
+        OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
     )
     engine = make_engine(app.config["DATABASE_URL"], **_engine_options(app.config))
     app.extensions["benniu"] = Services(

@@ -11,6 +11,9 @@ from .errors import DomainError, Invalid
 from .rules import current_rule
 
 EARTH_RADIUS_M = 6_371_000
+# How a volunteer may check in: the printed QR, the 30-second screen code, or their member
+# card scanned by an organiser on site. An activity accepts a subset (default all three).
+CHECKIN_METHODS = ("printed", "live", "card")
 
 
 class ActivityNotOpen(DomainError):
@@ -43,11 +46,18 @@ class Activity(Base):
     lng: Mapped[float | None] = mapped_column(Float)
     radius_m: Mapped[int | None] = mapped_column()
     capacity: Mapped[int | None] = mapped_column()
+    checkin_methods: Mapped[str] = mapped_column(String(32), default=",".join(CHECKIN_METHODS),
+                                                 server_default=",".join(CHECKIN_METHODS))
     # Counted only where there is a capacity, so that check is one conditional UPDATE (and an
     # unlimited patrol's row is not a lock every check-in queues on). `checkin_count` is
     # the number of check-ins, a deferred count (see points.checkins).
     places_taken: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def methods(self) -> list[str]:
+        """The check-in methods this activity accepts, in CHECKIN_METHODS order."""
+        return [method for method in CHECKIN_METHODS if method in self.checkin_methods.split(",")]
 
     @property
     def location(self) -> dict | None:
@@ -65,13 +75,16 @@ class Place:
 
 def plan_activity(session: Session, *, community_id: int, rule_code: str, title: str, starts_at: datetime,
                   ends_at: datetime, now: datetime, place: Place | None = None,
-                  capacity: int | None = None) -> Activity:
+                  capacity: int | None = None, checkin_methods: tuple[str, ...] = CHECKIN_METHODS) -> Activity:
     """Schedule an activity under a live rule; the window may lie in the past (back-filling)."""
     if ends_at <= starts_at:
         raise Invalid("ends_at must be after starts_at", field="ends_at")
+    if not checkin_methods or not set(checkin_methods) <= set(CHECKIN_METHODS):
+        raise Invalid(f"checkin_methods: some of {', '.join(CHECKIN_METHODS)}", field="checkin_methods")
     current_rule(session, community_id=community_id, code=rule_code)
     activity = Activity(community_id=community_id, rule_code=rule_code, title=title, starts_at=starts_at,
                         ends_at=ends_at, capacity=capacity, places_taken=0, created_at=now,
+                        checkin_methods=",".join(m for m in CHECKIN_METHODS if m in checkin_methods),
                         lat=place.lat if place else None, lng=place.lng if place else None,
                         radius_m=place.radius_m if place else None)
     session.add(activity)

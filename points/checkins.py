@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from .activities import Activity, ensure_inside, ensure_open
 from .claims import submit_claim
+from .codes import InvalidCode
 from .db import Base, UTCDateTime, fetch, insert_unless_taken
 from .earning import earn, earn_up_to_cap
 from .errors import AlreadyDone, Conflict, LimitReached, NotFound
@@ -14,6 +15,7 @@ from .members import Member
 from .rules import current_rule, latest_rule
 
 STATUSES = ("open", "awarded", "pending_review")
+METHOD_NAMES = {"printed": "printed code (打印二维码)", "live": "screen code (签到大屏)", "card": "member card (会员卡)"}
 
 
 class AlreadyCheckedIn(AlreadyDone):
@@ -53,8 +55,11 @@ def check_in(session: Session, *, activity: Activity, member: Member, now: datet
     """
     if member.community_id != activity.community_id:
         raise NotFound(f"activity {activity.id} not found")
+    if method not in activity.methods:
+        raise InvalidCode(f"{activity.title} does not accept check-in by {METHOD_NAMES[method]}")
     ensure_open(activity, now=now, grace=grace)
-    ensure_inside(activity, lat=lat, lng=lng)
+    if method != "card":  # a card is scanned by the organiser on site: the phone's place says nothing
+        ensure_inside(activity, lat=lat, lng=lng)
     rule = current_rule(session, community_id=activity.community_id, code=activity.rule_code)
     status = "pending_review" if rule.requires_review else "awarded" if rule.basis == "per_event" else "open"
     checkin = Checkin(activity_id=activity.id, member_id=member.id, status=status, method=method,
