@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, UTCDateTime, fetch
 from .earning import earn
-from .errors import AlreadyDone
+from .errors import AlreadyReviewed
 from .members import Member
 from .rules import current_rule
 
@@ -95,5 +95,5 @@ def _review(session: Session, claim: Claim, *, status: str, now: datetime, revie
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
-        raise AlreadyDone(f"claim {claim.id} is already reviewed", code="already_reviewed")
+        raise AlreadyReviewed(f"claim {claim.id} is already reviewed")
     session.refresh(claim)

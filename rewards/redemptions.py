@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from points.accounts import lock_accounts
 from points.communities import get_community
 from points.db import Base, UTCDateTime, fetch
-from points.errors import AlreadyDone, DomainError, Invalid, LimitReached, NotFound
+from points.errors import AlreadyCancelled, AlreadyDone, AlreadyFulfilled, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
 from points.members import Member, add_to_lifetime
 from points.periods import period_start
@@ -229,10 +229,12 @@ def _close(session: Session, redemption: Redemption, *, status: str, now: dateti
     ).rowcount
     session.refresh(redemption)
     if changed != 1:  # no longer reserved: say what became of it
-        if redemption.status == "expired":
-            raise VoucherExpired(f"voucher {redemption.voucher_code} has expired")
-        raise AlreadyDone(f"voucher {redemption.voucher_code} is already {redemption.status}",
-                          code=f"already_{redemption.status}")
+        refusal = _NO_LONGER_RESERVED[redemption.status]
+        raise refusal(f"voucher {redemption.voucher_code} is already {redemption.status}")
+
+
+# What a voucher that is no longer reserved became, as the refusal of a second close.
+_NO_LONGER_RESERVED = {"fulfilled": AlreadyFulfilled, "cancelled": AlreadyCancelled, "expired": VoucherExpired}
 
 
 def _payee(session: Session, redemption: Redemption) -> int:
