@@ -10,6 +10,7 @@ import points  # noqa: F401  (registers the tables)
 import rewards  # noqa: F401
 from points.engines import make_engine
 
+from . import bodies
 from . import config as configuration
 from .clock import SystemClock
 from .db import close_session, transactional
@@ -20,6 +21,10 @@ from .limits import limiter
 class JSONProvider(DefaultJSONProvider):
     ensure_ascii = False  # Chinese stays readable in responses
     sort_keys = False
+
+    def loads(self, s, **kwargs):
+        """Request bodies read with `request.get_json()` get the same limits as the API's parser."""
+        return bodies.parse(s)
 
 
 @dataclass

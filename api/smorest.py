@@ -5,11 +5,12 @@ from functools import wraps
 from flask import abort
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 from webargs.flaskparser import abort as abort_with_messages
 from werkzeug.routing import BaseConverter, IntegerConverter
 
-from . import db
+from . import bodies, db
 from .access import allows
 from .authentication import authenticate_request, current_principal
 from .errors import ErrorSchema, response_for_http_exception
@@ -28,6 +29,11 @@ class JSONOnlyParser(FlaskParser):
         if req.get_data(cache=True) and not req.is_json:
             abort(400, "send the body as JSON with Content-Type: application/json")
         return _storable(super().load_json(req, schema), "json")
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        return bodies.parse(req.get_data(cache=True))
 
     def load_querystring(self, req, schema):
         return _storable(super().load_querystring(req, schema), "query")

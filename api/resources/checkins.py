@@ -43,8 +43,8 @@ class CheckoutArgsSchema(Schema):
 
 
 @blp.route("", methods=["POST"])
-@checkin_limit()
 @blp.allow("volunteer")
+@checkin_limit()
 @idempotent
 @blp.arguments(CheckinArgsSchema())
 @blp.response(201, CheckinSchema)

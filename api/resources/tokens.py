@@ -9,7 +9,7 @@ from ..access import token_grant
 from ..authentication import current_principal
 from ..clock import now
 from ..fields import Id, Name
-from ..limits import login_limit
+from ..limits import login_limits
 from ..principal import ROLES
 from ..smorest import Blueprint
 from ..tokens import issue_token
@@ -47,7 +47,7 @@ class TokenSchema(Schema):
 
 
 @blp.route("/auth/login", methods=["POST"])
-@login_limit()
+@login_limits
 @blp.public
 @blp.arguments(LoginArgsSchema())
 @blp.response(200, LoginSchema)
