@@ -42,6 +42,12 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
     })
 
 
+def keyset_page(finder, session, args: dict, *, key=lambda row: row.id, **filters) -> dict:
+    """One page of a list: `finder(session, cursor=, limit=, **filters)` is asked for one row
+    more than `?limit=`, which tells whether a next page exists."""
+    return page(finder(session, cursor=args["cursor"], limit=args["limit"] + 1, **filters), args["limit"], key)
+
+
 def page(rows: list, limit: int, key=lambda row: row.id) -> dict:
     """Build the envelope from up to `limit + 1` rows (the extra one says a next page exists)."""
     more = len(rows) > limit

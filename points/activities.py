@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, undefer_group
 
-from .db import Base, UTCDateTime, fetch
+from .db import Base, UTCDateTime, fetch, keyset
 from .errors import DomainError, Invalid
 from .rules import current_rule
 
@@ -97,18 +97,16 @@ def get_activity(session: Session, activity_id: int) -> Activity:
 
 
 def find_activities(session: Session, *, community_id: int | None, starting_from: datetime | None = None,
-                    starting_before: datetime | None = None, after_id: int | None = None,
+                    starting_before: datetime | None = None, cursor: int | None = None,
                     limit: int = 50) -> list[Activity]:
     """Activities by id; `starting_from`/`starting_before` bound their start."""
-    query = select(Activity).options(undefer_group("counts")).order_by(Activity.id).limit(limit)
+    query = keyset(select(Activity).options(undefer_group("counts")), Activity.id, cursor=cursor, limit=limit)
     if community_id is not None:
         query = query.where(Activity.community_id == community_id)
     if starting_from is not None:
         query = query.where(Activity.starts_at >= starting_from)
     if starting_before is not None:
         query = query.where(Activity.starts_at < starting_before)
-    if after_id is not None:
-        query = query.where(Activity.id > after_id)
     return list(session.scalars(query))
 
 

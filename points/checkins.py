@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 from .activities import Activity, ensure_inside, ensure_open
 from .claims import submit_claim
 from .codes import InvalidCode
-from .db import Base, UTCDateTime, fetch, insert_unless_taken
+from .db import Base, UTCDateTime, fetch, insert_unless_taken, keyset
 from .earning import earn, earn_up_to_cap
 from .errors import AlreadyDone, Conflict, LimitReached, NotFound
 from .ledger import Transfer
@@ -137,11 +137,9 @@ def get_checkin(session: Session, checkin_id: int) -> Checkin:
     return fetch(session, Checkin, checkin_id, "check-in")
 
 
-def find_checkins(session: Session, *, activity_id: int, after_id: int | None = None,
+def find_checkins(session: Session, *, activity_id: int, cursor: int | None = None,
                   limit: int = 50) -> list[Checkin]:
-    query = select(Checkin).where(Checkin.activity_id == activity_id).order_by(Checkin.id).limit(limit)
-    if after_id is not None:
-        query = query.where(Checkin.id > after_id)
+    query = keyset(select(Checkin).where(Checkin.activity_id == activity_id), Checkin.id, cursor=cursor, limit=limit)
     return list(session.scalars(query))
 
 

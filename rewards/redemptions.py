@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.accounts import lock_accounts
 from points.communities import get_community
-from points.db import Base, UTCDateTime, fetch
+from points.db import Base, UTCDateTime, fetch, keyset
 from points.errors import AlreadyCancelled, AlreadyDone, AlreadyFulfilled, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
 from points.members import Member, add_to_lifetime
@@ -161,16 +161,14 @@ def by_voucher(session: Session, typed: str) -> Redemption:
 
 
 def find_redemptions(session: Session, *, member_id: int | None = None, partner_id: int | None = None,
-                     community_id: int | None = None, status: str | None = None, before_id: int | None = None,
+                     community_id: int | None = None, status: str | None = None, cursor: int | None = None,
                      limit: int = 50) -> list[Redemption]:
-    """Redemptions, newest first; `before_id` continues a page."""
-    query = select(Redemption).order_by(Redemption.id.desc()).limit(limit)
+    """Redemptions, newest first; `cursor` continues a page."""
+    query = keyset(select(Redemption), Redemption.id, cursor=cursor, limit=limit, newest_first=True)
     for column, value in ((Redemption.member_id, member_id), (Redemption.partner_id, partner_id),
                           (Redemption.community_id, community_id), (Redemption.status, status)):
         if value is not None:
             query = query.where(column == value)
-    if before_id is not None:
-        query = query.where(Redemption.id < before_id)
     return list(session.scalars(query))
 
 

@@ -14,7 +14,7 @@ from ..clock import now, zone
 from ..fields import Id, LocalDateTime, Name, QueryId, RuleCode
 from ..idempotency import idempotent
 from ..images import IMAGE_DOC, qr_image, requested_format
-from ..pagination import PageArgsSchema, page, page_schema
+from ..pagination import PageArgsSchema, keyset_page, page_schema
 from ..smorest import Blueprint, found
 from .checkins import CheckinSchema
 
@@ -103,10 +103,9 @@ def create_activity(args):
 @blp.response(200, page_schema(ActivitySchema))
 def activities(args):
     """Activities of a community, optionally those starting in [from, to)."""
-    rows = find_activities(db.session(), community_id=community_for(current_principal(), args.get("community_id")),
-                           starting_from=args.get("from_"), starting_before=args.get("to"),
-                           after_id=args["cursor"], limit=args["limit"] + 1)
-    return page(rows, args["limit"])
+    return keyset_page(find_activities, db.session(), args, starting_from=args.get("from_"),
+                       starting_before=args.get("to"),
+                       community_id=community_for(current_principal(), args.get("community_id")))
 
 
 @blp.route("/<id:activity_id>", methods=["GET"])
@@ -170,8 +169,7 @@ def checkins(args, activity_id):
     """Who has checked in to an activity."""
     session = db.session()
     activity = visible_activity(session, current_principal(), activity_id)
-    return page(find_checkins(session, activity_id=activity.id, after_id=args["cursor"], limit=args["limit"] + 1),
-                args["limit"])
+    return keyset_page(find_checkins, session, args, activity_id=activity.id)
 
 
 def _caption(activity: Activity) -> list[str]:

@@ -9,7 +9,7 @@ from ..authentication import current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime, Points, QueryId, RuleCode
 from ..idempotency import idempotent
-from ..pagination import PageArgsSchema, page, page_schema
+from ..pagination import PageArgsSchema, keyset_page, page_schema
 from ..smorest import Blueprint, found
 
 blp = Blueprint("claims", __name__, url_prefix="/api/v1/claims", description="Claims awaiting review")
@@ -66,11 +66,8 @@ def create_claim(args):
 def claims(args):
     """Claims, oldest first: the review queue with `?status=pending`."""
     principal = current_principal()
-    rows = find_claims(db.session(), community_id=community_for(principal, args.get("community_id")),
-                       status=args.get("status"), member_id=listed_member(principal, args.get("member_id")),
-                       after_id=args["cursor"],
-                       limit=args["limit"] + 1)
-    return page(rows, args["limit"])
+    return keyset_page(find_claims, db.session(), args, community_id=community_for(principal, args.get("community_id")),
+                       status=args.get("status"), member_id=listed_member(principal, args.get("member_id")))
 
 
 @blp.route("/<id:claim_id>", methods=["GET"])

@@ -10,7 +10,7 @@ from ..authentication import current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime, Name, QueryId
 from ..images import IMAGE_DOC, qr_image, requested_format
-from ..pagination import PageArgsSchema, page, page_schema
+from ..pagination import PageArgsSchema, keyset_page, page_schema
 from ..smorest import Blueprint
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1/members", description="Members and their points")
@@ -79,9 +79,8 @@ def create_member(args):
 @blp.response(200, page_schema(MemberSchema))
 def members(args):
     """Members of a community, filtered by team or a name/phone search."""
-    rows = find_members(db.session(), community_id=community_for(current_principal(), args.get("community_id")),
-                        team=args.get("team"), q=args.get("q"), after_id=args["cursor"], limit=args["limit"] + 1)
-    return page(rows, args["limit"])
+    return keyset_page(find_members, db.session(), args, team=args.get("team"), q=args.get("q"),
+                       community_id=community_for(current_principal(), args.get("community_id")))
 
 
 @blp.route("/<id:member_id>", methods=["GET"])
@@ -109,8 +108,8 @@ def entries(args, member_id):
     """A member's points history, newest first."""
     session = db.session()
     subject = visible_member(session, current_principal(), member_id)
-    rows = history(session, subject.account_id, before_id=args["cursor"], limit=args["limit"] + 1)
-    return page([_entry(entry, transfer) for entry, transfer in rows], args["limit"], key=lambda item: item["id"])
+    listed = keyset_page(history, session, args, account_id=subject.account_id, key=lambda row: row[0].id)
+    return {**listed, "items": [_entry(entry, transfer) for entry, transfer in listed["items"]]}
 
 
 @blp.route("/<id:member_id>/card.png", methods=["GET"], endpoint="card")

@@ -20,7 +20,7 @@ from ..clock import now
 from ..fields import Id, LocalDateTime, Points, QueryId
 from ..idempotency import idempotent
 from ..images import IMAGE_DOC, qr_image, requested_format
-from ..pagination import PageArgsSchema, page, page_schema
+from ..pagination import PageArgsSchema, keyset_page, page_schema
 from ..smorest import Blueprint, found
 
 blp = Blueprint("redemptions", __name__, url_prefix="/api/v1/redemptions", description="Points supermarket")
@@ -95,9 +95,7 @@ def redemptions(args):
     """Redemptions, newest first (a volunteer's own; a partner's vouchers; a community's)."""
     filters = redemption_filters(current_principal(), member_id=args.get("member_id"),
                                  partner_id=args.get("partner_id"))
-    rows = find_redemptions(db.session(), status=args.get("status"), before_id=args["cursor"],
-                            limit=args["limit"] + 1, **filters)
-    return page(rows, args["limit"])
+    return keyset_page(find_redemptions, db.session(), args, status=args.get("status"), **filters)
 
 
 @blp.route("/<id:redemption_id>", methods=["GET"])

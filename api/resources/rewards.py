@@ -9,7 +9,7 @@ from ..access import community_for, reward_filters, visible_reward
 from ..authentication import current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime, Name, Points, QueryId
-from ..pagination import PageArgsSchema, page, page_schema
+from ..pagination import PageArgsSchema, keyset_page, page_schema
 from ..smorest import Blueprint, found
 
 blp = Blueprint("rewards", __name__, url_prefix="/api/v1/rewards", description="Points supermarket")
@@ -77,8 +77,7 @@ def rewards(args):
     """The catalogue (volunteers see what is on offer now; partners, their own rewards)."""
     session = db.session()
     filters = reward_filters(session, current_principal(), args.get("community_id"))
-    rows = find_rewards(session, kind=args.get("kind"), after_id=args["cursor"], limit=args["limit"] + 1, **filters)
-    return page(rows, args["limit"])
+    return keyset_page(find_rewards, session, args, kind=args.get("kind"), **filters)
 
 
 @blp.route("/<id:reward_id>", methods=["GET"])
