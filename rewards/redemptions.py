@@ -85,7 +85,7 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
     """
     if not reward.active or reward.community_id != member.community_id:
         raise NotFound(f"reward {reward.id} not found")
-    quantity, points = _price(reward, order)
+    quantity, points = price(reward, order)
     _take_stock(session, reward, quantity)
     lock_accounts(session, member.account_id)
     if reward.per_member_limit is not None:
@@ -96,7 +96,7 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
         voucher_code=new_voucher_code(), member_id=member.id, reward_id=reward.id, community_id=reward.community_id,
         partner_id=reward.partner_id, reward_name=reward.name, kind=reward.kind, quantity=quantity, points=points,
         fen_per_point=reward.fen_per_point,
-        amount_fen=points * reward.fen_per_point if reward.fen_per_point is not None else None,
+        amount_fen=fee_amount(reward, points),
         household=order.household, status="reserved", created_at=now, expires_at=now + valid_for)
     _insert_with_unique_code(session, redemption)
     hold = transfer(session, debit_account_id=member.account_id, credit_account_id=member.hold_account_id,
@@ -172,8 +172,9 @@ def find_redemptions(session: Session, *, member_id: int | None = None, partner_
     return list(session.scalars(query))
 
 
-def _price(reward: Reward, order: Order) -> tuple[int, int]:
-    """(units, points) of an order."""
+def price(reward: Reward, order: Order) -> tuple[int, int]:
+    """(units, points) of an order: a fee deduction converts `points` in steps of its cost;
+    anything else costs its price per unit (a stated `points` must agree)."""
     if reward.kind == "fee_deduction":
         if not order.household:
             raise Invalid("a property-fee deduction needs the household (building, unit, room)", field="household")
@@ -183,6 +184,11 @@ def _price(reward: Reward, order: Order) -> tuple[int, int]:
     if order.points is not None and order.points != reward.cost * order.quantity:
         raise Invalid(f"{reward.name} costs {reward.cost} points each", field="points")
     return order.quantity, reward.cost * order.quantity
+
+
+def fee_amount(reward: Reward, points: int) -> int | None:
+    """The property fee (fen) `points` take off, for a fee deduction; None for other rewards."""
+    return points * reward.fen_per_point if reward.fen_per_point is not None else None
 
 
 def _take_stock(session: Session, reward: Reward, quantity: int) -> None:
