@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
         OPENAPI_SWAGGER_UI_PATH="docs",
         # Served from the package (swagger-ui-dist from npm, vendored): /docs works with no internet.
         OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},  # its badge would load from validator.swagger.io
     )
     engine = make_engine(app.config["DATABASE_URL"], **_engine_options(app.config))
     app.extensions["benniu"] = Services(
