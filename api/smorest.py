@@ -73,8 +73,8 @@ class Blueprint(SmorestBlueprint):
         The operation's OpenAPI entry gets the bearer scheme, its 401 and 403 answers and the
         roles (`x-benniu-roles`), so the document says what the code enforces.
         """
-        unknown = set(roles) - set(ROLES)
-        assert roles and not unknown, f"unknown roles {unknown}"
+        if not roles or set(roles) - set(ROLES):
+            raise ValueError(f"allow() takes some of {ROLES}, not {roles}")
 
         def decorate(view):
             @wraps(view)
