@@ -83,7 +83,19 @@ class FileStorage(Storage):
         connection = getattr(self._local, "connection", None)
         if connection is None:
             connection = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
+            _switch_to_wal(connection)
             connection.execute("PRAGMA synchronous=OFF")  # a lost counter after a power cut is harmless
             self._local.connection = connection
         return connection
+
+
+def _switch_to_wal(connection: sqlite3.Connection) -> None:
+    """WAL lets workers read while one writes. Switching takes an exclusive lock and does not wait
+    on the busy timeout, so workers starting together retry until one has switched the file."""
+    for _ in range(200):
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            time.sleep(0.05)
+    raise sqlite3.OperationalError("could not switch the rate-limit file to WAL mode")

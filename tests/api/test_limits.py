@@ -59,7 +59,8 @@ def logins_in_two_workers(database_url, instance, storage_uri=None) -> list[int]
             results = manager.list()
             worker = context.Process(target=_worker_logins, args=(database_url, instance, storage_uri, 2, results))
             worker.start()
-            worker.join(60)
+            worker.join(120)
+            assert worker.exitcode == 0
             statuses.extend(results)
     return statuses
 
@@ -88,7 +89,8 @@ def test_the_file_store_counts_every_increment_of_processes_racing(tmp_path):
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(60)
+        worker.join(120)
+    assert [worker.exitcode for worker in workers] == [0] * 4
     storage = FileStorage(uri)
     assert storage.get("login:x") == 400
     assert 0 < storage.get_expiry("login:x") - time.time() <= 60
