@@ -62,12 +62,16 @@ def is_staff(principal: Principal) -> bool:
 # Communities ------------------------------------------------------------------------------
 
 def community_for(principal: Principal, community_id: int | None) -> int | None:
-    """The community to act in: a bound principal's own (naming another is 403); the admin's pick."""
+    """The community to act in or list: the principal's own (naming another is 403); the admin's
+    pick (None: all). A partner is bound to no community: it lists by partner, never by this."""
     if principal.role == "admin":
         return community_id
-    if community_id is not None and community_id != principal.community_id:
+    own = scope(principal).community_id
+    if own is None:
+        raise Forbidden("this token is not bound to a community")
+    if community_id is not None and community_id != own:
         raise Forbidden("this token belongs to another community")
-    return principal.community_id
+    return own
 
 
 def named_community(principal: Principal, community_id: int | None) -> int:
@@ -115,7 +119,7 @@ def member_acted_for(session: Session, principal: Principal, member_id: int | No
 
 def listed_member(principal: Principal, member_id: int | None) -> int | None:
     """The member filter of a list: volunteers always their own."""
-    return principal.member_id if principal.role == "volunteer" else member_id
+    return scope(principal).member_id or member_id
 
 
 # Activities, check-ins, claims, transfers ---------------------------------------------------
