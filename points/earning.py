@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session, aliased
 
 from .accounts import lock_accounts
 from .communities import Community
-from .errors import AlreadyDone, Conflict, LimitReached
+from .errors import AlreadyReversed, Conflict, LimitReached
 from .ledger import Posted, Transfer, get_transfer, reversal_of, transfer
 from .lots import add_lot, expire_lots_of, expiry_of, lot_of, restore_expired, take_from_lots
 from .members import Member, add_to_lifetime
@@ -108,7 +108,7 @@ def reverse(session: Session, *, transfer_id: int, reason: str, now: datetime,
             return withdraw(session, notice=notice, reason=reason, now=now, actor=actor)
         finalise(session, notice=notice, now=now)
     if reversal_of(session, original.id) is not None:
-        raise AlreadyDone(f"transfer {original.id} is already reversed", code="already_reversed")
+        raise AlreadyReversed(f"transfer {original.id} is already reversed")
     expire_lots_of(session, member=member, now=now)
     lot = lot_of(session, original.id)
     if lot is not None and lot.remaining < original.amount and lot.expired:

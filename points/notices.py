@@ -16,8 +16,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, select, updat
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .communities import Community
-from .db import Base, UTCDateTime
-from .errors import AlreadyDone, Conflict, NotFound
+from .db import Base, UTCDateTime, fetch, keyset
+from .errors import AlreadyReversed, Conflict
 from .ledger import Posted, Transfer, transfer
 from .lots import add_lot, expiry_of
 from .masking import masked_name
@@ -112,7 +112,7 @@ def withdraw(session: Session, *, notice: Notice, reason: str, now: datetime, ac
     """Withdraw an award during its notice (an objection upheld): its points go back, once."""
     if not _close(session, notice, status="withdrawn", now=now, window_over=False, reason=reason, closed_by=actor):
         if notice.status == "withdrawn":
-            raise AlreadyDone(f"notice {notice.id} is already withdrawn", code="already_reversed")
+            raise AlreadyReversed(f"notice {notice.id} is already withdrawn")
         raise Conflict("the notice period is over: the award is final; reverse it instead")
     member = session.get(Member, notice.member_id)
     issuance = session.scalar(select(_transfers.c.debit_account_id).where(_transfers.c.id == notice.transfer_id))
@@ -123,24 +123,19 @@ def withdraw(session: Session, *, notice: Notice, reason: str, now: datetime, ac
     return record
 
 
-def on_notice(session: Session, *, community_id: int, now: datetime, before_id: int | None = None,
+def on_notice(session: Session, *, community_id: int, now: datetime, cursor: int | None = None,
               limit: int = 50, mask: bool = True) -> list[Posting]:
     """The public board: awards still in their window, newest first (never a tip's text)."""
-    query = (select(Notice, Member.name, Member.team).join(Member, Member.id == Notice.member_id)
-             .where(Notice.community_id == community_id, Notice.status == "posted", Notice.final_at > now)
-             .order_by(Notice.id.desc()).limit(limit))
-    if before_id is not None:
-        query = query.where(Notice.id < before_id)
+    query = keyset(select(Notice, Member.name, Member.team).join(Member, Member.id == Notice.member_id)
+                   .where(Notice.community_id == community_id, Notice.status == "posted", Notice.final_at > now),
+                   Notice.id, cursor=cursor, limit=limit, newest_first=True)
     return [Posting(entry_id=notice.id, name=masked_name(name) if mask else name, team=team,
                     rule_code=notice.rule_code, rule_name=notice.rule_name, points=notice.points, at=notice.at,
                     final_at=notice.final_at) for notice, name, team in session.execute(query)]
 
 
 def get_notice(session: Session, notice_id: int) -> Notice:
-    notice = session.get(Notice, notice_id)
-    if notice is None:
-        raise NotFound(f"notice {notice_id} not found")
-    return notice
+    return fetch(session, Notice, notice_id, "notice")
 
 
 def _close(session: Session, notice: Notice, *, status: str, now: datetime, window_over: bool, **values) -> bool:

@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, sele
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
-from points.db import Base, UTCDateTime, fetch
+from points.db import Base, UTCDateTime, fetch, keyset
 from points.errors import Invalid
 from points.periods import PERIODS
 
@@ -29,7 +29,7 @@ class Reward(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
-    # Null only in rows older than the workstation partner (migration 0002 gave those theirs).
+    # Null only in rows older than the workstation partner (migration 0003 gave those theirs).
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
@@ -97,14 +97,12 @@ def change_reward(session: Session, reward: Reward, *, stock: int | None = None,
 
 
 def find_rewards(session: Session, *, community_id: int | None = None, kind: str | None = None,
-                 partner_id: int | None = None, active_only: bool = False, after_id: int | None = None,
+                 partner_id: int | None = None, active_only: bool = False, cursor: int | None = None,
                  limit: int = 50) -> list[Reward]:
-    query = select(Reward).order_by(Reward.id).limit(limit)
+    query = keyset(select(Reward), Reward.id, cursor=cursor, limit=limit)
     for column, value in ((Reward.community_id, community_id), (Reward.kind, kind), (Reward.partner_id, partner_id)):
         if value is not None:
             query = query.where(column == value)
     if active_only:
         query = query.where(Reward.active.is_(True))
-    if after_id is not None:
-        query = query.where(Reward.id > after_id)
     return list(session.scalars(query))

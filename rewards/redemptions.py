@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.accounts import lock_accounts
-from points.db import Base, UTCDateTime, fetch
-from points.errors import AlreadyDone, DomainError, Invalid, LimitReached, NotFound
+from points.db import Base, UTCDateTime, fetch, keyset
+from points.errors import AlreadyCancelled, AlreadyDone, AlreadyFulfilled, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
 from points.lots import expire_lots_of, put_back, take_from_lots
 from points.members import Member, add_to_lifetime
@@ -90,9 +90,9 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
     """
     if not reward.active or reward.community_id != member.community_id:
         raise NotFound(f"reward {reward.id} not found")
-    quantity, points = _price(reward, order)
+    quantity, points = price(reward, order)
     _take_stock(session, reward, quantity)
-    amount_fen = points * reward.fen_per_point if reward.fen_per_point is not None else None
+    amount_fen = fee_amount(reward, points)
     usage_id = take_allowance(session, reward=reward, household=order.household, amount_fen=amount_fen,
                               now=now) if reward.kind == "fee_deduction" else None
     lock_accounts(session, member.account_id)
@@ -150,12 +150,12 @@ def cancel(session: Session, *, redemption: Redemption, now: datetime, status: s
 
 def closed_refusal(redemption: Redemption) -> DomainError | None:
     """What stops a voucher that is no longer reserved from being fulfilled or cancelled."""
-    if redemption.status == "expired":
-        return VoucherExpired(f"voucher {redemption.voucher_code} has expired")
-    if redemption.status != "reserved":
-        return AlreadyDone(f"voucher {redemption.voucher_code} is already {redemption.status}",
-                           code=f"already_{redemption.status}")
-    return None
+    refusal = _NO_LONGER_RESERVED.get(redemption.status)
+    return refusal and refusal(f"voucher {redemption.voucher_code} is already {redemption.status}")
+
+
+# What a voucher that is no longer reserved became, as the refusal of a second close.
+_NO_LONGER_RESERVED = {"fulfilled": AlreadyFulfilled, "cancelled": AlreadyCancelled, "expired": VoucherExpired}
 
 
 def fulfilment_refusal(redemption: Redemption, *, now: datetime) -> DomainError | None:
@@ -192,21 +192,20 @@ def by_voucher(session: Session, typed: str) -> Redemption:
 
 
 def find_redemptions(session: Session, *, member_id: int | None = None, partner_id: int | None = None,
-                     community_id: int | None = None, status: str | None = None, before_id: int | None = None,
+                     community_id: int | None = None, status: str | None = None, cursor: int | None = None,
                      limit: int = 50) -> list[Redemption]:
-    """Redemptions, newest first; `before_id` continues a page."""
-    query = select(Redemption).order_by(Redemption.id.desc()).limit(limit)
+    """Redemptions, newest first; `cursor` continues a page."""
+    query = keyset(select(Redemption), Redemption.id, cursor=cursor, limit=limit, newest_first=True)
     for column, value in ((Redemption.member_id, member_id), (Redemption.partner_id, partner_id),
                           (Redemption.community_id, community_id), (Redemption.status, status)):
         if value is not None:
             query = query.where(column == value)
-    if before_id is not None:
-        query = query.where(Redemption.id < before_id)
     return list(session.scalars(query))
 
 
-def _price(reward: Reward, order: Order) -> tuple[int, int]:
-    """(units, points) of an order."""
+def price(reward: Reward, order: Order) -> tuple[int, int]:
+    """(units, points) of an order: a fee deduction converts `points` in steps of its cost;
+    anything else costs its price per unit (a stated `points` must agree)."""
     if reward.kind == "fee_deduction":
         if not order.household:
             raise Invalid("a property-fee deduction needs the household (building, unit, room)", field="household")
@@ -216,6 +215,11 @@ def _price(reward: Reward, order: Order) -> tuple[int, int]:
     if order.points is not None and order.points != reward.cost * order.quantity:
         raise Invalid(f"{reward.name} costs {reward.cost} points each", field="points")
     return order.quantity, reward.cost * order.quantity
+
+
+def fee_amount(reward: Reward, points: int) -> int | None:
+    """The property fee (fen) `points` take off, for a fee deduction; None for other rewards."""
+    return points * reward.fen_per_point if reward.fen_per_point is not None else None
 
 
 def _take_stock(session: Session, reward: Reward, quantity: int) -> None:

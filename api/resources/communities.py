@@ -1,16 +1,15 @@
 """Communities (社区)."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from points.communities import change_community, found_community, get_community, list_communities
-from rewards.partners import get_partner
+from points.communities import change_community, found_community
 
 from .. import db
-from ..access import community_in_scope
-from ..authentication import authorize, current_principal
+from ..access import managed_community, visible_communities
+from ..authentication import current_principal
 from ..clock import now
 from ..fields import LocalDateTime, Name
 from ..pagination import page_schema
+from ..smorest import Blueprint, found
 
 blp = Blueprint("communities", __name__, url_prefix="/api/v1/communities", description="Communities")
 
@@ -52,7 +51,7 @@ class CommunitySchema(Schema):
 
 
 @blp.route("", methods=["POST"])
-@authorize("admin")
+@blp.allow("admin")
 @blp.arguments(CommunityArgsSchema())
 @blp.response(201, CommunitySchema)
 def create_community(args):
@@ -61,26 +60,18 @@ def create_community(args):
 
 
 @blp.route("", methods=["GET"])
-@authorize("admin", "organiser", "volunteer", "partner")
+@blp.allow("admin", "organiser", "volunteer", "partner")
 @blp.response(200, page_schema(CommunitySchema))
 def communities():
     """The communities this token may see."""
-    principal = current_principal()
-    session = db.session()
-    if principal.role == "admin":
-        items = list_communities(session)
-    elif principal.role == "partner":
-        items = get_partner(session, principal.partner_id).communities
-    else:
-        items = list_communities(session, ids=[principal.community_id])
-    return {"items": items, "next_cursor": None}
+    return {"items": visible_communities(db.session(), current_principal()), "next_cursor": None}
 
 
 @blp.route("/<id:community_id>", methods=["PATCH"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
+@found("community_id", "community", managed_community)
 @blp.arguments(CommunityChangeArgsSchema())
 @blp.response(200, CommunitySchema)
-def change(args, community_id):
+def change(args, community):
     """Change a community's name or points validity (applies to points earned from then on)."""
-    community = get_community(db.session(), community_in_scope(community_id))
     return change_community(db.writer(), community, **args)

@@ -1,17 +1,16 @@
 """Public notice (公示): awards posted before they count, and their withdrawal on an upheld objection."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from points.errors import NotFound
-from points.notices import get_notice, on_notice, withdraw
+from points.notices import on_notice, withdraw
 
 from .. import db
-from ..access import found
-from ..authentication import authorize, current_principal
+from ..access import visible_notice
+from ..authentication import current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime
 from ..idempotency import idempotent
-from ..pagination import PageArgsSchema, page, page_schema
+from ..pagination import PageArgsSchema, keyset_page, page_schema
+from ..smorest import Blueprint, found
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1/notices", description="Public notice")
 
@@ -42,27 +41,18 @@ class WithdrawalSchema(Schema):
     points = fields.Integer(required=True)
 
 
-def visible_notice(session, notice_id: int):
-    notice = get_notice(session, notice_id)
-    principal = current_principal()
-    if principal.role == "admin" or notice.community_id == principal.community_id:
-        return notice
-    raise NotFound(f"notice {notice_id} not found")
-
-
 @blp.route("", methods=["GET"])
-@blp.doc(security=[])
+@blp.public
 @blp.arguments(NoticeQueryArgsSchema(), location="query")
 @blp.response(200, page_schema(PostingSchema))
 def notices(args):
     """What a community has on public notice now (no sign-in; names masked, never a tip's text)."""
-    rows = on_notice(db.session(), community_id=args["community_id"], now=now(), before_id=args["cursor"],
-                     limit=args["limit"] + 1)
-    return page(rows, args["limit"], key=lambda posting: posting.entry_id)
+    return keyset_page(on_notice, db.session(), args, key=lambda posting: posting.entry_id,
+                       community_id=args["community_id"], now=now())
 
 
 @blp.route("/<id:notice_id>/withdraw", methods=["POST"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @idempotent
 @found("notice_id", "notice", visible_notice)
 @blp.arguments(WithdrawArgsSchema())

@@ -1,7 +1,7 @@
 """the workstation is a partner: goods are settled like any partner's service
 
-Revision ID: 0002_i13_station
-Revises: 0001
+Revision ID: 0003_i13_station
+Revises: 0002_i9_checkin_methods
 Create Date: 2026-11-25
 
 Every community's police workstation gets a partner of kind `station` whose account is the
@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002_i13_station'
-down_revision = '0001'
+revision = '0003_i13_station'
+down_revision = '0002_i9_checkin_methods'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """household caps on fee deductions
 
-Revision ID: 0003_i14_household_caps
-Revises: 0002_i13_station
+Revision ID: 0004_i14_household_caps
+Revises: 0003_i13_station
 Create Date: 2026-11-25
 """
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 import points.db
 
-revision = '0003_i14_household_caps'
-down_revision = '0002_i13_station'
+revision = '0004_i14_household_caps'
+down_revision = '0003_i13_station'
 branch_labels = None
 depends_on = None
 

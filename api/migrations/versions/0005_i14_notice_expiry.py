@@ -1,7 +1,7 @@
 """public notice (pending accounts, notices) and expiry (lots, expiry accounts, validity)
 
-Revision ID: 0004_i14_notice_expiry
-Revises: 0003_i14_household_caps
+Revision ID: 0005_i14_notice_expiry
+Revises: 0004_i14_household_caps
 Create Date: 2026-11-25
 
 Existing members get a pending account, communities an expiry account, and every member's
@@ -19,8 +19,8 @@ ACCOUNT_KINDS = "kind IN ('issuance', 'member', 'hold', 'partner', 'station', 'p
 TRANSFER_KINDS = "kind IN ('earn', 'reversal', 'hold', 'release', 'spend', 'finalise', 'expire', 'unexpire')"
 
 
-revision = '0004_i14_notice_expiry'
-down_revision = '0003_i14_household_caps'
+revision = '0005_i14_notice_expiry'
+down_revision = '0004_i14_household_caps'
 branch_labels = None
 depends_on = None
 
