@@ -19,10 +19,11 @@ def register_resources(app: Flask) -> None:
         rewards,
         rules,
         tokens,
+        vouchers,
     )
 
     app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
     api = BenniuApi(app)
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
-                   rewards, redemptions, notices):
+                   rewards, redemptions, vouchers, notices):
         api.register_blueprint(module.blp)
