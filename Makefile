@@ -32,10 +32,18 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/benniu init --demo
 	@token=$$($(BIN)/benniu token create --role admin --name "demo admin" | tail -n 1); \
+	lan=$$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^(10|172|192)\.' | head -n 1); \
 	echo; \
 	echo "Benniu is starting at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/docs)"; \
 	echo "Admin token: $$token"; \
-	echo "Demo volunteer login: phone 13800000001, password benniu2024"; \
+	echo "Sign in at http://$(HOST):$(PORT)/login (password benniu2024 for everyone):"; \
+	echo "  volunteers     13800000001, 13800000002, 13800000003"; \
+	echo "  organiser      13900000001 (振宇社区)"; \
+	echo "  partner clerk  13900000002 (老街理发店)"; \
+	if [ -n "$$lan" ]; then \
+	  echo "Phones on the same Wi-Fi: make run HOST=0.0.0.0 BENNIU_PUBLIC_URL=http://$$lan:$(PORT)"; \
+	  echo "  then open http://$$lan:$(PORT)/ on the phone (printed QR codes then point there too)"; \
+	fi; \
 	echo
 	$(BIN)/benniu serve --host $(HOST) --port $(PORT)
 

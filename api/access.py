@@ -5,9 +5,11 @@ from sqlalchemy.orm import Session
 
 from points.errors import Forbidden, Invalid, NotFound
 from points.members import Member, get_member
+from rewards.partners import find_partners
 
 from . import db
 from .authentication import current_principal
+from .tokens import ApiToken, get_token
 
 
 def community_in_scope(community_id: int | None) -> int | None:
@@ -57,3 +59,26 @@ def found(path_param: str, name: str, loader):
             return view(*args, **kwargs)
         return wrapper
     return decorate
+
+
+def token_scope(session: Session) -> dict:
+    """Which tokens the caller may list and revoke (those it may issue): an admin's are all;
+    an organiser's are the volunteer tokens of their community and the partner tokens of its partners."""
+    principal = current_principal()
+    if principal.role == "admin":
+        return {}
+    if principal.role != "organiser":
+        raise Forbidden("only admins and organisers manage tokens")
+    partner_ids = [partner.id for partner in find_partners(session, community_id=principal.community_id)]
+    return {"community_id": principal.community_id, "partner_ids": partner_ids, "roles": ("volunteer", "partner")}
+
+
+def visible_token(session: Session, token_id: int) -> ApiToken:
+    """A token the caller may revoke; any other is 404."""
+    token = get_token(session, token_id)
+    scope = token_scope(session)
+    if scope and (token.role not in scope["roles"] or not (
+            token.partner_id in scope["partner_ids"] if token.role == "partner"
+            else token.community_id == scope["community_id"])):
+        raise NotFound(f"token {token_id} not found")
+    return token

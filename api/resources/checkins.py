@@ -62,13 +62,17 @@ def visible_checkin(session, checkin_id: int) -> Checkin:
 @blp.response(201, CheckinSchema)
 def create_checkin(args):
     """Check in with a scanned code (printed or live); per-event points are awarded at once."""
+    return check_in_by_code(args["code"], lat=args.get("lat"), lng=args.get("lng"))
+
+
+def check_in_by_code(text: str, *, lat: float | None, lng: float | None) -> Checkin:
+    """The caller checks in with a scanned or typed code (the JSON API and the pages alike)."""
     session = db.session()
-    code = codes.read(args["code"], "activity", "live")
+    code = codes.read(text, "activity", "live")
     activity = get_activity(session, code.subject_id)
     member = get_member(session, current_principal().member_id)
     return check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(),
-                    method="printed" if code.purpose == "activity" else "live",
-                    lat=args.get("lat"), lng=args.get("lng"))
+                    method="printed" if code.purpose == "activity" else "live", lat=lat, lng=lng)
 
 
 @blp.route("/<id:checkin_id>", methods=["GET"])

@@ -96,10 +96,15 @@ def visible_redemption(session, redemption_id: int) -> Redemption:
 @blp.response(201, RedemptionSchema)
 def create_redemption(args):
     """Redeem points for a reward: the points are held, the stock taken, and a voucher issued."""
-    session = db.session()
-    member = member_acted_for(session, args.get("member_id"))
-    reward = visible_reward(session, args["reward_id"])
     order = Order(quantity=args["quantity"], points=args.get("points"), household=args.get("household"))
+    return redeem_for(args.get("member_id"), reward_id=args["reward_id"], order=order)
+
+
+def redeem_for(member_id: int | None, *, reward_id: int, order: Order) -> Redemption:
+    """Redeem for the member the caller acts for (the JSON API and the pages alike)."""
+    session = db.session()
+    member = member_acted_for(session, member_id)
+    reward = visible_reward(session, reward_id)
     return redeem(db.writer(), member=member, reward=reward, order=order, now=now(),
                   valid_for=timedelta(days=current_app.config["VOUCHER_DAYS"]))
 
@@ -150,14 +155,19 @@ def voucher(redemption_id):
 @blp.response(200, RedemptionSchema)
 def fulfil_voucher(args):
     """Fulfil a voucher at the counter (scanned or typed): the held points are spent, once."""
-    session = db.session()
+    subject = voucher_at_counter(db.session(), args["voucher_code"])
+    return fulfil(db.writer(), redemption=subject, now=now(), by=current_principal().actor)
+
+
+def voucher_at_counter(session, typed: str) -> Redemption:
+    """The voucher a clerk typed or scanned, if the caller may fulfil it (the JSON API and the pages)."""
     principal = current_principal()
-    subject = by_voucher(session, args["voucher_code"])
+    subject = by_voucher(session, typed)
     if principal.role == "partner" and subject.partner_id != principal.partner_id:
         raise Forbidden("this voucher is for another partner")
     if principal.role == "organiser" and subject.community_id != principal.community_id:
         raise NotFound("no voucher with that code")
-    return fulfil(db.writer(), redemption=subject, now=now(), by=principal.actor)
+    return subject
 
 
 @blp.route("/<id:redemption_id>/cancel", methods=["POST"])
