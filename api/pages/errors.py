@@ -32,7 +32,7 @@ def register(blp: Blueprint) -> None:
 
     @blp.errorhandler(RateLimitExceeded)
     def too_many(error):
-        if request.endpoint == "site.login":
+        if request.endpoint == "site.login_post":
             from .site import login_form
             return login_form(message=sentence("login_rate_limited"), status=429)
         return refusal_page("rate_limited", 429)
