@@ -40,21 +40,3 @@ def pages(app):
 def volunteer_pages(pages, volunteer):
     member, _ = volunteer
     return pages().sign_in(member["phone"], "secret123")
-
-
-@pytest.fixture
-def staff(app, clock, community):
-    """Create a staff account; returns its phone (password 'password1')."""
-    from api.accounts import create_staff
-
-    counter = iter(range(1, 1000))
-
-    def make(role="organiser", **kwargs):
-        phone = f"1370000{next(counter):04d}"
-        with app.extensions["benniu"].sessionmaker() as session, session.begin():
-            if role == "organiser":
-                kwargs.setdefault("community_id", community["id"])
-            create_staff(session, role=role, name=kwargs.pop("name", f"{role} staff"), phone=phone,
-                         password="password1", now=clock.now(), **kwargs)
-        return phone
-    return make
