@@ -228,3 +228,10 @@ def test_a_page_that_fails_shows_a_friendly_page_not_a_stack(app, volunteer_page
     answer = volunteer_pages.get("/me")
     assert answer.status_code == 500 and "系统出了点问题" in text(answer) and "boom" not in text(answer)
     assert answer.mimetype == "text/html"
+
+
+def test_pages_speak_english_when_asked_and_chinese_otherwise(app):
+    client = app.test_client()
+    assert "手机号" in client.get("/login").get_data(as_text=True)
+    assert "Phone number" in client.get("/login?lang=en").get_data(as_text=True)
+    assert "Phone number" in client.get("/login").get_data(as_text=True)  # the choice is remembered
