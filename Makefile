@@ -61,6 +61,7 @@ test-postgres: install
 bench: install
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.history
+	$(BIN)/python -m bench.home_page
 	@url=$$(PG_FSYNC=on .ci/postgres start /tmp/benniu-bench-pg 54331 | tail -n 1); \
 	$(BIN)/python -m bench.throughput --database $$url && $(BIN)/python -m bench.history --database $$url; \
 	status=$$?; .ci/postgres stop /tmp/benniu-bench-pg; exit $$status
