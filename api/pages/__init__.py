@@ -40,10 +40,21 @@ def register_pages(app: Flask) -> None:
     Babel(app, locale_selector=_locale)
     csrf.init_app(app)
     app.after_request(_security_headers)
+    app.register_error_handler(404, _not_found)
     app.context_processor(template_words)
     app.add_template_filter(when)
     for module in (site, volunteer, venue):
         app.register_blueprint(module.blp)
+
+
+def _not_found(error):
+    """An unknown address is a page in Chinese for people, and JSON in the API's format for programs."""
+    from ..errors import response_for_http_exception
+    from .errors import refusal_page
+
+    if request.path.startswith(("/api/", "/openapi")):
+        return response_for_http_exception(error)
+    return refusal_page("not_found", 404)
 
 
 def _locale() -> str:

@@ -1,5 +1,6 @@
 """The volunteer's pages (mobile first): points, history, check-in, the supermarket, vouchers, tips, card."""
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from points.activities import get_activity
 from points.checkins import check_out, open_checkins_of
@@ -235,6 +236,12 @@ def new_claim_post():
     if code is None:
         return response
     return _claim_form(message=sentence(code), status=response.status_code)
+
+
+@blp.get("/leaderboard")
+def leaderboard():
+    """The community's ranking (its page comes with the reports): for now, says so."""
+    return render_template("site/coming.html", title=_("排行榜"))
 
 
 @blp.get("/me/card")

@@ -235,3 +235,15 @@ def test_pages_speak_english_when_asked_and_chinese_otherwise(app):
     assert "手机号" in client.get("/login").get_data(as_text=True)
     assert "Phone number" in client.get("/login?lang=en").get_data(as_text=True)
     assert "Phone number" in client.get("/login").get_data(as_text=True)  # the choice is remembered
+
+
+def test_an_unknown_address_is_a_chinese_page_for_people_and_json_for_programs(app):
+    client = app.test_client()
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and page.mimetype == "text/html" and "找不到" in text(page)
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.get_json()["code"] == "not_found"
+
+
+def test_the_leaderboard_link_leads_to_a_page_not_an_error(volunteer_pages):
+    assert volunteer_pages.get("/leaderboard").status_code == 200
