@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 import api.models  # noqa: F401
 from api import create_app
-from api.schema import upgrade
 from api.accounts import create_staff
+from api.schema import upgrade
 from api.tokens import issue_token
 from points.db import Base
 from points.engines import make_engine

@@ -46,3 +46,10 @@ def _form_fingerprint() -> str:
     fields = sorted((name, value) for name, value in request.form.items(multi=True) if name != "csrf_token")
     raw = request.path + "\n" + "\n".join(f"{name}={value}" for name, value in fields)
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def refusal_of(response) -> str | None:
+    """The refusal code of an action's answer (the API's JSON error), or None when it succeeded."""
+    if response.status_code < 400:
+        return None
+    return (response.get_json(silent=True) or {}).get("code", "internal_error")

@@ -20,6 +20,15 @@ def sign_in(page, server, phone, password, path="/"):
     page.get_by_role("button", name="登录").click()
 
 
+def wait_until_shown(page, selector):
+    """Until the image has loaded (polled from here: the page's CSP forbids the eval wait_for_function uses)."""
+    for _ in range(100):
+        if page.evaluate(f"(document.querySelector({selector!r}) || {{}}).naturalWidth > 0"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{selector} never loaded on {page.url}")
+
+
 def no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
 
@@ -116,8 +125,7 @@ def test_the_supermarket_redeems_each_kind_and_a_voucher_is_shown_and_cancelled(
     phone.goto(live_server + f"/shop/{shop['haircut']['id']}")
     phone.get_by_role("button", name="确认兑换").click()
     code = phone.get_by_test_id("voucher-code").inner_text()
-    phone.locator("img.qr").wait_for(timeout=WAIT)
-    assert phone.evaluate("document.querySelector('img.qr').naturalWidth") > 0
+    wait_until_shown(phone, "img.qr")
     shot(phone, "5-service-voucher")
     phone.get_by_role("button", name="取消兑换").click()
     phone.get_by_text("已取消").first.wait_for(timeout=WAIT)
@@ -146,7 +154,7 @@ def test_a_tip_is_submitted_and_listed_and_the_card_and_history_show(live_server
     shot(phone, "2-tips")
     phone.goto(live_server + "/me/card")
     phone.locator("img.qr").wait_for(timeout=WAIT)
-    phone.wait_for_function("document.querySelector('img.qr').naturalWidth > 0", timeout=WAIT)
+    wait_until_shown(phone, "img.qr")
     shot(phone, "3-card")
     phone.goto(live_server + "/me/entries")
     phone.get_by_text("还没有积分记录").wait_for(timeout=WAIT)
@@ -169,7 +177,7 @@ def test_the_venue_screen_shows_a_live_code_a_phone_can_read(live_server, browse
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     screen = context.new_page()
     sign_in(screen, live_server, staff("organiser"), "password1", f"/activities/{patrol['id']}/screen")
-    screen.wait_for_function("document.getElementById('live-code').naturalWidth > 0", timeout=WAIT)
+    wait_until_shown(screen, "#live-code")
     path = shot(screen, "screen")
     context.close()
     url = decode_qr(path.read_bytes())

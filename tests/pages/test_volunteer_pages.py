@@ -220,7 +220,7 @@ def test_every_refusal_of_the_contract_has_its_own_sentence():
 
 
 def test_a_page_that_fails_shows_a_friendly_page_not_a_stack(app, volunteer_pages, monkeypatch):
-    import api.pages.volunteer as volunteer
+    import api.pages.volunteer.home as volunteer
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
