@@ -120,6 +120,24 @@ def user_create(role, name, phone, community_id, partner_id, password):
     click.echo(f"{role} {name} (account {account.id}) signs in with phone {phone}")
 
 
+@user.command("disable")
+@click.option("--phone", required=True)
+def user_disable(phone):
+    """Disable a staff account: its sessions and tokens are refused from the next request on."""
+    from sqlalchemy import select
+
+    from .accounts import StaffAccount
+    from .credentials import disable_staff
+
+    app = _app()
+    with _session(app) as session, session.begin():
+        account = session.scalar(select(StaffAccount).where(StaffAccount.phone == phone))
+        if account is None:
+            raise click.ClickException(f"no staff account with phone {phone}")
+        disable_staff(session, account, now=_now(app))
+    click.echo(f"{account.role} {account.name} disabled")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

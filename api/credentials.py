@@ -5,11 +5,11 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from points.errors import Invalid
-from points.members import Member
+from points.members import Member, get_member
 from points.passwords import hash_password
 
-from .accounts import MIN_PASSWORD, Person, StaffAccount
-from .tokens import revoke_all
+from .accounts import MIN_PASSWORD, Person, StaffAccount, person_of_staff
+from .tokens import get_token, revoke_all
 
 
 def change_password(session: Session, person: Person, *, password: str, now: datetime) -> None:
@@ -26,3 +26,13 @@ def disable_staff(session: Session, staff: StaffAccount, *, now: datetime) -> No
     """Disable a staff account: its tokens and sessions are refused from the next request on."""
     staff.disabled_at = now
     session.flush()
+
+
+def person_signed_in(session: Session, token_id: int) -> Person:
+    """Who a session or sign-in token belongs to (for changing their own password)."""
+    token = get_token(session, token_id)
+    if token.staff_id is not None:
+        return person_of_staff(session.get(StaffAccount, token.staff_id))
+    member = get_member(session, token.member_id)
+    return Person(role="volunteer", name=member.name, phone=member.phone, community_id=member.community_id,
+                  member_id=member.id)

@@ -29,6 +29,8 @@ SENTENCES = {
     "unavailable": _l("系统正忙，请稍后再试。"),
     # Refusals only pages give
     "login_failed": _l("手机号或密码错误"),
+    "wrong_password": _l("当前密码不对。"),
+    "weak_password": _l("新密码至少 8 位，两次输入要一样。"),
     "login_rate_limited": _l("登录尝试次数太多，为保护账号已暂停登录，请稍后再试。"),
     "csrf": _l("页面已过期，请刷新后重新提交。"),
     "location_unavailable": _l("这个活动需要确认您在现场：请允许浏览器获取位置后重试。"),

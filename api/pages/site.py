@@ -1,10 +1,12 @@
 """Pages for everyone: sign in, sign out, and `/` sending each person to their home."""
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import db
-from ..accounts import sign_in
-from ..authentication import end_session, session_principal, start_session
+from ..accounts import MIN_PASSWORD, sign_in
+from ..authentication import current_principal, end_session, session_principal, start_session
+from ..clock import now
+from ..credentials import change_password, person_signed_in
 from ..limits import login_limit
 from .blueprint import page_blueprint
 from .guard import signed_in
@@ -55,6 +57,34 @@ def logout():
     """Sign out: the session is revoked on the server, not just forgotten by this browser."""
     end_session()
     return redirect(url_for("site.login"), code=303)
+
+
+@blp.get("/password")
+@signed_in(*HOMES)
+def password():
+    """Change my password: every other session and sign-in of mine ends."""
+    return password_form()
+
+
+def password_form(*, message: str | None = None, status: int = 200):
+    return render_template("site/password.html", message=message), status
+
+
+@blp.post("/password")
+@signed_in(*HOMES)
+@login_limit()
+def password_post():
+    """Check the current password, set the new one, end every session, and keep this browser signed in."""
+    person = person_signed_in(db.session(), current_principal().token_id)
+    current, new = request.form.get("current", "")[:128], request.form.get("new", "")[:128]
+    if sign_in(db.session(), phone=person.phone, password=current) != person:
+        return password_form(message=sentence("wrong_password"), status=401)
+    if len(new) < MIN_PASSWORD or new != request.form.get("again", ""):
+        return password_form(message=sentence("weak_password"), status=422)
+    change_password(db.writer(), person, password=new, now=now())
+    start_session(person)
+    flash("password_changed")
+    return redirect(url_for("site.index"), code=303)
 
 
 @blp.get("/counter")

@@ -103,3 +103,17 @@ def test_user_create_refuses_an_organiser_without_a_community(cli):
     result = CliRunner().invoke(main, ["user", "create", "--role", "organiser", "--name", "x", "--phone", "135",
                                        "--password", "long-enough"])
     assert result.exit_code != 0 and "community" in result.output
+
+
+def test_user_disable_refuses_the_accounts_tokens_at_once(cli):
+    from api import create_app
+
+    cli("init", "--demo")
+    app = create_app()
+    client = app.test_client()
+    token = client.post("/api/v1/auth/login", json={"phone": "13900000001", "password": "benniu2024"}).get_json()
+    assert cli("user", "disable", "--phone", "13900000001").exit_code == 0
+    answer = client.get("/api/v1/members", headers={"Authorization": f"Bearer {token['token']}"})
+    unknown = CliRunner().invoke(main, ["user", "disable", "--phone", "100"])
+    app.extensions["benniu"].engine.dispose()
+    assert answer.status_code == 401 and unknown.exit_code != 0

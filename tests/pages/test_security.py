@@ -196,3 +196,19 @@ def test_login_rate_limiting_is_said_as_such(database_url, clock, tmp_path, volu
     limited.extensions["benniu"].engine.dispose()
     assert refused.status_code == 429
     assert "登录尝试次数太多" in text(refused) and "手机号或密码错误" not in text(refused)
+
+
+def test_changing_my_password_signs_out_my_other_browsers_but_not_this_one(pages, volunteer):
+    member, _ = volunteer
+    here = pages().sign_in(member["phone"], "secret123")
+    elsewhere = pages().sign_in(member["phone"], "secret123")
+    wrong = here.submit("/password", current="not-it", new="a-new-password", again="a-new-password")
+    assert wrong.status_code == 401 and "当前密码不对" in text(wrong)
+    short = here.submit("/password", current="secret123", new="short", again="short")
+    assert short.status_code == 422 and "至少 8 位" in text(short)
+    done = here.submit("/password", current="secret123", new="a-new-password", again="a-new-password")
+    assert done.status_code == 303
+    assert "密码已修改" in text(here.get("/me"))
+    assert elsewhere.get("/me").status_code == 302
+    assert pages().submit("/login", phone=member["phone"], password="secret123").status_code == 401
+    pages().sign_in(member["phone"], "a-new-password")
