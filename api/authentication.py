@@ -13,6 +13,7 @@ from .tokens import issue_for, principal_for, revoke
 
 SESSION_KEY = "sid"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+KEPT_ACROSS_SIGN_IN = ("lang",)
 
 
 def current_principal() -> Principal:
@@ -54,7 +55,9 @@ def start_session(person: Person) -> Principal:
     hours = current_app.config["SESSION_HOURS"]
     plain, record = issue_for(db.writer(), person, kind="session", now=now(),
                               expires_at=now() + timedelta(hours=hours))
-    session.clear()
+    kept = {name: session[name] for name in KEPT_ACROSS_SIGN_IN if name in session}
+    session.clear()  # a new session (and CSRF token) on sign-in: nothing planted before it carries over
+    session.update(kept)
     session.permanent = True  # the cookie's signed timestamp enforces the idle timeout
     session[SESSION_KEY] = plain
     g.principal = principal_for(db.session(), plain, now=now(), kinds=("session",))
