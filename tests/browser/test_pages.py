@@ -204,3 +204,23 @@ def test_a_clerk_scans_a_voucher_and_fulfils_it(live_server, phone, staff, organ
     assert "核销成功" not in phone.content()
     shot(phone, "3-used")
     assert volunteer_phone.get(f"/api/v1/redemptions/{voucher['id']}").json["status"] == "fulfilled"
+
+
+def test_every_volunteer_page_fits_a_360_px_phone_with_big_type_and_big_tap_targets(live_server, phone, volunteer,
+                                                                                    organiser, shop, rules):
+    member, volunteer_phone = volunteer
+    organiser.post("/api/v1/rules", {"code": "bonus", "name": "表彰", "points": 1, "basis": "per_event"})
+    organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "bonus", "points": 300}, expect=201)
+    voucher = volunteer_phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}, expect=201).json
+    sign_in(phone, live_server, member["phone"], "secret123")
+    for path in ("/me", "/me/entries", "/scan", "/shop", f"/shop/{shop['fee']['id']}", "/me/vouchers",
+                 f"/me/vouchers/{voucher['id']}", "/me/claims/new", "/me/claims", "/me/card", "/password"):
+        phone.goto(live_server + path)
+        no_sideways_scroll(phone)
+        assert phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 16, path
+        small = phone.evaluate("""[...document.querySelectorAll('a, button, input, select, textarea')]
+            .filter((e) => e.offsetParent !== null && e.type !== 'hidden')
+            .map((e) => [(e.textContent || e.name).trim(), e.getBoundingClientRect().height])
+            .filter(([, height]) => height < 44)""")
+        assert small == [], (path, small)
+
