@@ -212,3 +212,12 @@ def test_changing_my_password_signs_out_my_other_browsers_but_not_this_one(pages
     assert elsewhere.get("/me").status_code == 302
     assert pages().submit("/login", phone=member["phone"], password="secret123").status_code == 401
     pages().sign_in(member["phone"], "a-new-password")
+
+
+def test_an_organiser_revoking_a_volunteers_browser_session_signs_that_browser_out(volunteer_pages, organiser,
+                                                                                 volunteer):
+    member, _ = volunteer
+    sessions = [item for item in organiser.get("/api/v1/tokens").json["items"] if item["kind"] == "session"]
+    assert [item["member_id"] for item in sessions] == [member["id"]]
+    assert organiser.delete(f"/api/v1/tokens/{sessions[0]['id']}").status_code == 204
+    assert volunteer_pages.get("/me").status_code == 302
