@@ -1,7 +1,6 @@
 """Request authentication: which principal a request acts as (a bearer token, or a browser
-session's cookie), and the role gate on views."""
+session's cookie), and signing a browser in and out."""
 from datetime import timedelta
-from functools import wraps
 
 from flask import abort, current_app, g, request, session
 
@@ -72,15 +71,3 @@ def end_session() -> None:
     session.clear()
     g.pop("principal", None)
 
-
-def authorize(*roles: str):
-    """Require a valid token (401) whose role is among `roles` (403)."""
-    def decorate(view):
-        @wraps(view)
-        def guarded(*args, **kwargs):
-            principal = authenticate_request()
-            if principal.role not in roles:
-                abort(403, f"a {principal.role} token may not do this")
-            return view(*args, **kwargs)
-        return guarded
-    return decorate

@@ -5,9 +5,7 @@ from functools import partial
 import click
 from sqlalchemy.orm import Session
 
-from points.db import begin_write
-
-from . import create_app
+from . import create_app, db
 from .schema import upgrade
 
 
@@ -23,6 +21,13 @@ def _now(app):
     return app.extensions["benniu"].clock.now()
 
 
+def _write(app, work):
+    """Run `work(session)` as one write transaction the way a view runs (api.db.transactional):
+    the write lock taken as it starts, committed at the end, retried whole on a lock or deadlock."""
+    with app.app_context():
+        return db.transactional(lambda: work(db.writer()))()
+
+
 def _in_batches(app, job, batch: int = 500) -> int:
     """Run `job(session, now=, limit=)` in write transactions until a batch comes back short.
 
@@ -30,9 +35,7 @@ def _in_batches(app, job, batch: int = 500) -> int:
     """
     total = 0
     while True:
-        with _session(app) as session, session.begin():
-            begin_write(session)
-            done = job(session, now=_now(app), limit=batch)
+        done = _write(app, lambda session: job(session, now=_now(app), limit=batch))
         total += len(done)
         if len(done) < batch:
             return total
@@ -56,11 +59,13 @@ def init(demo):
     upgrade(app.extensions["benniu"].engine)
     click.echo(f"schema up to date: {app.extensions['benniu'].engine.url.render_as_string(hide_password=True)}")
     if demo:
-        with _session(app) as session, session.begin():
+        def seed(session):
             community = seed_demo(session, now=_now(app))
             seed_catalogue(session, community=community, now=_now(app))
             seed_staff(session, community=community, now=_now(app))
-            click.echo(f"demo community {community.name} (id {community.id}) ready")
+            return community.name, community.id
+        name, community_id = _write(app, seed)
+        click.echo(f"demo community {name} (id {community_id}) ready")
 
 
 @main.group()
@@ -82,9 +87,9 @@ def token_create(role, name, community_id, partner_id, member_id):
 
     app = _app()
     try:
-        with _session(app) as session, session.begin():
-            plain, record = issue_token(session, role=role, name=name, community_id=community_id,
-                                        partner_id=partner_id, member_id=member_id, now=_now(app))
+        plain, record = _write(app, lambda session: issue_token(
+            session, role=role, name=name, community_id=community_id, partner_id=partner_id,
+            member_id=member_id, now=_now(app)))
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"{role} token {record.id} for {name}:")
@@ -112,9 +117,9 @@ def user_create(role, name, phone, community_id, partner_id, password):
 
     app = _app()
     try:
-        with _session(app) as session, session.begin():
-            account = create_staff(session, role=role, name=name, phone=phone, password=password,
-                                   community_id=community_id, partner_id=partner_id, now=_now(app))
+        account = _write(app, lambda session: create_staff(
+            session, role=role, name=name, phone=phone, password=password, community_id=community_id,
+            partner_id=partner_id, now=_now(app)))
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"{role} {name} (account {account.id}) signs in with phone {phone}")
@@ -129,13 +134,17 @@ def user_disable(phone):
     from .accounts import StaffAccount
     from .credentials import disable_staff
 
-    app = _app()
-    with _session(app) as session, session.begin():
+    def disable(session):
         account = session.scalar(select(StaffAccount).where(StaffAccount.phone == phone))
-        if account is None:
-            raise click.ClickException(f"no staff account with phone {phone}")
-        disable_staff(session, account, now=_now(app))
-    click.echo(f"{account.role} {account.name} disabled")
+        if account is not None:
+            disable_staff(session, account, now=_now(app))
+            return f"{account.role} {account.name} disabled"
+
+    app = _app()
+    done = _write(app, disable)
+    if done is None:
+        raise click.ClickException(f"no staff account with phone {phone}")
+    click.echo(done)
 
 
 @main.command()

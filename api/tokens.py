@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, and_, bindparam, or_
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
-from points.db import Base, UTCDateTime, fetch
+from points.db import Base, UTCDateTime, fetch, keyset
 from points.errors import Invalid
 from points.members import get_member
 from rewards.partners import get_partner
@@ -95,18 +95,15 @@ def get_token(session: Session, token_id: int) -> ApiToken:
 
 
 def find_tokens(session: Session, *, community_id: int | None = None, partner_ids: list[int] | None = None,
-                roles: tuple[str, ...] = ROLES, now: datetime, before_id: int | None = None,
+                roles: tuple[str, ...] = ROLES, now: datetime, cursor: int | None = None,
                 limit: int = 50) -> list[ApiToken]:
-    """Live tokens, newest first; an organiser's view is narrowed to a community and its partners."""
-    query = (select(ApiToken).where(ApiToken.revoked_at.is_(None), ApiToken.role.in_(roles),
-                                    or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now))
-             .order_by(ApiToken.id.desc()).limit(limit))
+    """Live tokens and sessions, newest first; an organiser's view is cut to a community and its partners."""
+    query = select(ApiToken).where(ApiToken.revoked_at.is_(None), ApiToken.role.in_(roles),
+                                   or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now))
     if community_id is not None:
-        query = query.where(or_(and_(ApiToken.role != "partner", ApiToken.community_id == community_id),
+        query = query.where(or_(and_(ApiToken.partner_id.is_(None), ApiToken.community_id == community_id),
                                 ApiToken.partner_id.in_(partner_ids or [])))
-    if before_id is not None:
-        query = query.where(ApiToken.id < before_id)
-    return list(session.scalars(query))
+    return list(session.scalars(keyset(query, ApiToken.id, cursor=cursor, limit=limit, newest_first=True)))
 
 
 def revoke(session: Session, token_id: int, *, now: datetime) -> None:

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from points.errors import DomainError
 
 from ..db import ServiceBusy
-from ..errors import STATUS_BY_CODE
+from ..errors import status_for
 from .refusals import sentence
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def refusal_page(code: str, status: int):
 def register(blp: Blueprint) -> None:
     @blp.errorhandler(DomainError)
     def refused(error):
-        return refusal_page(error.code, STATUS_BY_CODE.get(error.code, 409))
+        return refusal_page(error.code, status_for(type(error)))
 
     @blp.errorhandler(CSRFError)
     def stale_form(error):

@@ -5,6 +5,7 @@ from functools import wraps
 
 from flask import abort, redirect, request, url_for
 
+from ..access import allows
 from ..authentication import session_principal
 from ..idempotency import run_once
 
@@ -19,7 +20,7 @@ def signed_in(*roles: str):
             principal = session_principal()
             if principal is None:
                 return redirect(url_for("site.login", next=request.full_path.rstrip("?")))
-            if principal.role not in roles:
+            if not allows(principal, roles):
                 abort(403)
             return view(*args, **kwargs)
         return guarded

@@ -7,7 +7,7 @@ from ..accounts import MIN_PASSWORD, sign_in
 from ..authentication import current_principal, end_session, session_principal, start_session
 from ..clock import now
 from ..credentials import change_password, person_signed_in
-from ..limits import login_limit
+from ..limits import login_limits
 from .blueprint import page_blueprint
 from .guard import signed_in
 from .refusals import sentence
@@ -36,7 +36,7 @@ def login():
 
 
 @blp.post("/login")
-@login_limit()
+@login_limits
 def login_post():
     """Check the phone and password, open a session, and go back where the person was going."""
     phone, password = request.form.get("phone", "").strip()[:32], request.form.get("password", "")[:128]
@@ -72,7 +72,7 @@ def password_form(*, message: str | None = None, status: int = 200):
 
 @blp.post("/password")
 @signed_in(*HOMES)
-@login_limit()
+@login_limits
 def password_post():
     """Check the current password, set the new one, end every session, and keep this browser signed in."""
     person = person_signed_in(db.session(), current_principal().token_id)

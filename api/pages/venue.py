@@ -8,10 +8,9 @@ from rewards.redemptions import fulfil
 from rewards.vouchers import display, normalise
 
 from .. import codes, db
+from ..access import fulfillable_voucher, visible_activity
 from ..authentication import current_principal
 from ..clock import now
-from ..resources.activities import visible_activity
-from ..resources.redemptions import voucher_at_counter
 from .blueprint import page_blueprint
 from .guard import new_action_key, once_per_action, signed_in
 from .refusals import sentence
@@ -23,7 +22,7 @@ blp = page_blueprint("venue", __name__)
 @signed_in("organiser", "admin")
 def screen(activity_id: int):
     """Full-screen rotating check-in code for a screen at the venue; it says so once the activity is over."""
-    activity = visible_activity(db.session(), activity_id)
+    activity = visible_activity(db.session(), current_principal(), activity_id)
     try:
         ensure_open(activity, now=now(), grace=codes.grace())
     except ActivityNotOpen:
@@ -38,7 +37,7 @@ def screen(activity_id: int):
 def voucher(code: str):
     """Where a clerk's scan of a voucher lands: what it is for, and 确认核销 while it is unused."""
     try:
-        subject = voucher_at_counter(db.session(), normalise(code[:300]))
+        subject = fulfillable_voucher(db.session(), current_principal(), normalise(code[:300]))
     except DomainError as refusal:
         return render_template("venue/voucher.html", refusal=sentence(refusal.code), code=display(normalise(code))), \
             200
@@ -50,7 +49,7 @@ def voucher(code: str):
 @signed_in("partner", "organiser", "admin")
 def fulfil_voucher(code: str):
     """Fulfil the voucher, once per press: a used one is shown as used, with when, never as a new success."""
-    subject = voucher_at_counter(db.session(), normalise(code[:300]))
+    subject = fulfillable_voucher(db.session(), current_principal(), normalise(code[:300]))
 
     def fulfilled():
         fulfil(db.writer(), redemption=subject, now=now(), by=current_principal().actor)

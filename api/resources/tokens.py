@@ -2,20 +2,18 @@
 from datetime import timedelta
 
 from flask import abort, current_app
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from rewards.partners import partner_serves
-
 from .. import db
-from ..access import community_in_scope, token_scope, visible_member, visible_token
+from ..access import token_grant, token_scope, visible_token
 from ..accounts import sign_in
-from ..authentication import authorize, current_principal
+from ..authentication import current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime, Name
-from ..limits import login_limit
-from ..pagination import PageArgsSchema, page, page_schema
+from ..limits import login_limits
+from ..pagination import PageArgsSchema, keyset_page, page_schema
 from ..principal import ROLES
+from ..smorest import Blueprint
 from ..tokens import find_tokens, issue_for, issue_token, revoke
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and tokens")
@@ -65,8 +63,8 @@ class LogoutArgsSchema(Schema):
 
 
 @blp.route("/auth/login", methods=["POST"])
-@login_limit()
-@blp.doc(security=[])
+@login_limits
+@blp.public
 @blp.arguments(LoginArgsSchema())
 @blp.response(200, LoginSchema)
 def login(args):
@@ -81,7 +79,7 @@ def login(args):
 
 
 @blp.route("/auth/logout", methods=["POST"])
-@authorize(*ROLES)
+@blp.allow(*ROLES)
 @blp.arguments(LogoutArgsSchema())
 @blp.response(204)
 def logout(args):
@@ -90,47 +88,30 @@ def logout(args):
 
 
 @blp.route("/tokens", methods=["POST"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(TokenArgsSchema())
 @blp.response(201, NewTokenSchema)
 def create_token(args):
     """Issue a token (admins: any role; organisers: partner and volunteer tokens in their community)."""
-    session = db.session()
-    if current_principal().role == "organiser":
-        if args["role"] not in ("partner", "volunteer"):
-            abort(403, "organisers may issue only partner and volunteer tokens")
-        if args.get("member_id") is not None:
-            visible_member(session, args["member_id"])
-        if args["role"] == "partner":
-            _partner_in_scope(session, args.get("partner_id"))
-        args["community_id"] = community_in_scope(args.get("community_id")) if args["role"] != "partner" else None
+    args = token_grant(db.session(), current_principal(), args)
     token, record = issue_token(db.writer(), now=now(), **args)
     record.token = token  # shown in this answer only
     return record
 
 
 @blp.route("/tokens", methods=["GET"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(PageArgsSchema(), location="query")
 @blp.response(200, page_schema(TokenSchema))
 def tokens(args):
     """The live tokens and sessions the caller may revoke, newest first (never their secret)."""
     session = db.session()
-    rows = find_tokens(session, now=now(), before_id=args["cursor"], limit=args["limit"] + 1,
-                       **token_scope(session))
-    return page(rows, args["limit"])
+    return keyset_page(find_tokens, session, args, now=now(), **token_scope(session, current_principal()))
 
 
 @blp.route("/tokens/<id:token_id>", methods=["DELETE"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.response(204)
 def revoke_token(token_id):
     """Revoke a token or a session: it gets 401 from the next request on."""
-    session = db.session()
-    revoke(db.writer(), visible_token(session, token_id).id, now=now())
-
-
-def _partner_in_scope(session, partner_id):
-    """Organisers may issue tokens only for partners serving their community."""
-    if partner_id is not None and not partner_serves(session, partner_id, current_principal().community_id):
-        abort(404, f"partner {partner_id} not found")
+    revoke(db.writer(), visible_token(db.session(), current_principal(), token_id).id, now=now())

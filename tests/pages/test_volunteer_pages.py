@@ -2,7 +2,7 @@
 import re
 from datetime import timedelta
 
-from api.errors import STATUS_BY_CODE
+from api.errors import CODE_BY_STATUS, STATUS_BY_CODE
 from api.pages.refusals import SENTENCES
 
 
@@ -214,7 +214,11 @@ def test_the_member_card_page_shows_my_card(volunteer_pages, volunteer):
 
 
 def test_every_refusal_of_the_contract_has_its_own_sentence():
-    assert set(STATUS_BY_CODE) <= set(SENTENCES)
+    from tests.unit.test_error_table import CONTRACT, every_domain_error
+
+    codes = set(CONTRACT) | set(STATUS_BY_CODE) | set(CODE_BY_STATUS.values())
+    codes |= {error_class.code for error_class in every_domain_error()}
+    assert codes <= set(SENTENCES), codes - set(SENTENCES)
     sentences = [str(sentence) for sentence in SENTENCES.values()]
     assert len(set(sentences)) == len(sentences)
 

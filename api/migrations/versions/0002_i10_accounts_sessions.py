@@ -1,7 +1,7 @@
 """staff accounts; tokens gain a kind, an owner, an expiry and revocation
 
 Revision ID: 0002_i10_accounts
-Revises: 0001
+Revises: 0002_i9_checkin_methods
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 import points.db
 
 revision = '0002_i10_accounts'
-down_revision = '0001'
+down_revision = '0002_i9_checkin_methods'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ from points.members import Member, get_member
 
 from ... import db
 from ...authentication import current_principal
-from ...resources import MAX_ID
+from ...smorest import MAX_ID
 from ..blueprint import page_blueprint
 from ..guard import signed_in
 

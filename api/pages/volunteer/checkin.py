@@ -6,8 +6,11 @@ from points.checkins import check_out
 from points.errors import DomainError
 
 from ... import codes, db
+from ...access import visible_checkin
+from ...authentication import current_principal
 from ...clock import now
-from ...resources.checkins import check_in_by_code, visible_checkin
+from ...limits import checkin_limit
+from ...resources.checkins import check_in_by_code
 from ..errors import refusal_page
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence
@@ -25,6 +28,7 @@ def _scan_form(*, message: str | None = None, status: int = 200, code: str = "")
 
 
 @blp.post("/scan")
+@checkin_limit()
 def scan_post():
     """Check in with the typed or scanned code (and the phone's position when the activity has a place)."""
     text = request.form.get("code", "").strip()[:500]
@@ -60,7 +64,7 @@ def scanned(code: str):
 @blp.get("/me/checkins/<int:checkin_id>")
 def checkin(checkin_id: int):
     """A check-in's result: the points earned, or that they await review or a check-out."""
-    found = visible_checkin(db.session(), path_id(checkin_id))
+    found = visible_checkin(db.session(), current_principal(), path_id(checkin_id))
     return render_template("volunteer/checkin_result.html", checkin=found,
                            activity=get_activity(db.session(), found.activity_id), action_key=new_action_key())
 
@@ -68,7 +72,7 @@ def checkin(checkin_id: int):
 @blp.post("/me/checkins/<int:checkin_id>/checkout")
 def checkout(checkin_id: int):
     """Check out of an hourly activity: the hours served are paid."""
-    found = visible_checkin(db.session(), path_id(checkin_id))
+    found = visible_checkin(db.session(), current_principal(), path_id(checkin_id))
 
     def checked_out():
         check_out(db.writer(), checkin=found, now=now())

@@ -28,7 +28,7 @@ def home():
 def entries():
     """The points history, newest first, a page at a time."""
     before = path_id(request.args.get("before", type=int))
-    rows = history(db.session(), me().account_id, before_id=before, limit=PAGE + 1)
+    rows = history(db.session(), me().account_id, cursor=before, limit=PAGE + 1)
     more = rows[PAGE - 1][0].id if len(rows) > PAGE else None
     return render_template("volunteer/entries.html", rows=rows[:PAGE], more=more)
 

@@ -8,10 +8,10 @@ from rewards.redemptions import Order, cancel, find_redemptions, get_redemption
 from rewards.vouchers import display
 
 from ... import db
+from ...access import visible_redemption, visible_reward
 from ...authentication import current_principal
 from ...clock import now
-from ...resources.redemptions import redeem_for, visible_redemption
-from ...resources.rewards import visible_reward
+from ...resources.redemptions import redeem_for
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence
 from . import blp, me, path_id
@@ -29,7 +29,7 @@ def shop():
 @blp.get("/shop/<int:reward_id>")
 def reward(reward_id: int):
     """One reward, with what its kind needs and the button 确认兑换."""
-    return _reward_form(visible_reward(db.session(), path_id(reward_id)))
+    return _reward_form(visible_reward(db.session(), current_principal(), path_id(reward_id)))
 
 
 def _reward_form(subject, *, message: str | None = None, status: int = 200):
@@ -40,7 +40,7 @@ def _reward_form(subject, *, message: str | None = None, status: int = 200):
 @blp.post("/shop/<int:reward_id>")
 def redeem(reward_id: int):
     """Redeem: the points are held and a voucher issued, once however often the button is pressed."""
-    subject = visible_reward(db.session(), path_id(reward_id))
+    subject = visible_reward(db.session(), current_principal(), path_id(reward_id))
     order = _order(subject)
     if order is None:
         return _reward_form(subject, message=sentence("validation_error"), status=422)
@@ -106,6 +106,6 @@ def _my_voucher(redemption_id: int):
     session = db.session()
     get_redemption(session, path_id(redemption_id))
     try:
-        return visible_redemption(session, redemption_id)
+        return visible_redemption(session, current_principal(), redemption_id)
     except NotFound:
         abort(403)
