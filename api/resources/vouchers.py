@@ -35,7 +35,7 @@ class CounterVoucherSchema(Schema):
     fulfilled_at = LocalDateTime(attribute="redemption.fulfilled_at", allow_none=True)
 
 
-@blp.route("/<string(maxlength=300):code>", methods=["GET"])
+@blp.route("/<code>", methods=["GET"])
 @blp.allow("partner", "organiser", "admin")
 @voucher_limits
 @blp.response(200, CounterVoucherSchema)

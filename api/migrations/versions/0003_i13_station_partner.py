@@ -1,7 +1,7 @@
 """the workstation is a partner: goods are settled like any partner's service
 
 Revision ID: 0003_i13_station
-Revises: 0002_i9_checkin_methods
+Revises: 0002_i10_accounts
 Create Date: 2026-11-25
 
 Every community's police workstation gets a partner of kind `station` whose account is the
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0003_i13_station'
-down_revision = '0002_i9_checkin_methods'
+down_revision = '0002_i10_accounts'
 branch_labels = None
 depends_on = None
 
