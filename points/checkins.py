@@ -12,6 +12,7 @@ from .errors import AlreadyDone, Conflict, LimitReached, NotFound
 from .ledger import Transfer
 from .members import Member
 from .rules import current_rule, latest_rule
+from .tallies import attended, served, tally
 
 STATUSES = ("open", "awarded", "pending_review")
 
@@ -72,9 +73,11 @@ def check_in(session: Session, *, activity: Activity, member: Member, now: datet
         checkins = Checkin.__table__
         session.connection().execute(checkins.update().where(checkins.c.id == checkin.id)
                                      .values(claim_id=checkin.claim_id))
-    elif status == "awarded":
+    if status == "awarded":
         checkin.transfer_id = earn(session, member=member, rule=rule, now=now, memo=activity.title,
-                                   activity_id=activity.id, checkin_id=checkin.id).id
+                                   also=attended(activity.id), activity_id=activity.id, checkin_id=checkin.id).id
+    else:
+        tally(session, member=member, at=now, deeds=attended(activity.id))
     return checkin
 
 
@@ -95,12 +98,14 @@ def check_out(session: Session, *, checkin: Checkin, now: datetime, memo: str = 
     member = session.get(Member, checkin.member_id)
     # The rule's latest version: if it was retired while the patrol ran, it pays nothing.
     rule = latest_rule(session, community_id=activity.community_id, code=activity.rule_code)
-    served = min(now, activity.ends_at) - max(checkin.checked_in_at, activity.starts_at)
-    minutes = max(0, int(served.total_seconds() // 60))
+    time_served = min(now, activity.ends_at) - max(checkin.checked_in_at, activity.starts_at)
+    minutes = max(0, int(time_served.total_seconds() // 60))
     hours = minutes // 60
     record = earn_up_to_cap(session, member=member, rule=rule, now=now, points=hours * rule.points,
-                            activity_id=activity.id, checkin_id=checkin.id,
+                            also=served(minutes), activity_id=activity.id, checkin_id=checkin.id,
                             memo=memo or f"{activity.title} {hours} 小时")
+    if record is None and minutes:  # nothing paid (capped, retired), but the time was served
+        tally(session, member=member, at=now, deeds=served(minutes))
     checkin.minutes, checkin.points = minutes, record.amount if record else 0
     session.flush()
     session.expire(checkin, ["transfer_id"])

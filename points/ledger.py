@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from .accounts import Account
 from .db import Base, UTCDateTime, fetch
 from .errors import InsufficientPoints, Invalid
+from .members import Member
 
 # earn: issuance -> member      reversal: the opposite of an earlier transfer
 # hold: member -> hold          release: hold -> member      spend: hold -> partner/station
@@ -134,3 +135,18 @@ def history(session: Session, account_id: int, *, before_id: int | None = None,
     if before_id is not None:
         query = query.where(Entry.id < before_id)
     return [(entry, record) for entry, record in session.execute(query)]
+
+
+def community_history(session: Session, *, community_id: int, start: datetime | None = None,
+                      end: datetime | None = None):
+    """Entries of a community's members' accounts in [start, end), oldest first (streamed, for exports)."""
+    query = (select(Entry.id, Entry.at, Member.id.label("member_id"), Member.name, Member.team, Transfer.kind,
+                    Transfer.rule_code, Entry.amount, Entry.balance_after, Transfer.memo, Transfer.id.label("transfer_id"),
+                    Transfer.reverses_id)
+             .join(Member, Member.account_id == Entry.account_id).join(Transfer, Transfer.id == Entry.transfer_id)
+             .where(Member.community_id == community_id).order_by(Entry.id))
+    if start is not None:
+        query = query.where(Entry.at >= start)
+    if end is not None:
+        query = query.where(Entry.at < end)
+    return session.execute(query.execution_options(yield_per=2000))

@@ -1,6 +1,4 @@
 """Settlement (结算): what a partner handed over in a period, to check against its own books."""
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,23 +68,6 @@ def settlement_for(session: Session, *, partner_id: int, start: datetime | None,
 
 
 KIND_NAMES = {"goods": "物品", "fee_deduction": "物业费减免", "service": "服务"}
-CSV_HEADER = ["兑换单号", "券码", "志愿者", "手机", "奖品", "类别", "数量", "积分", "金额(元)", "房号", "兑付时间", "经办"]
-
-
-def settlement_csv(settlement: Settlement, *, zone) -> str:
-    """The settlement as CSV for Excel: UTF-8 with a BOM (so Chinese shows), a totals row last."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for line in settlement.lines:
-        writer.writerow([line.redemption_id, line.voucher_code, line.member_name, line.member_phone,
-                         line.reward_name, KIND_NAMES[line.kind], line.quantity, line.points,
-                         f"{line.amount_fen / 100:.2f}", line.household or "",
-                         line.fulfilled_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), line.fulfilled_by or ""])
-    writer.writerow(["合计", "", "", "", "", "", settlement.count, settlement.points,
-                     f"{settlement.amount_fen / 100:.2f}", "", "", ""])
-    return out.getvalue()
 
 
 def _masked(phone: str) -> str:

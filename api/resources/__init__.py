@@ -84,10 +84,12 @@ def register_resources(app: Flask) -> None:
         checkins,
         claims,
         communities,
+        exports,
         health,
         members,
         partners,
         redemptions,
+        reports,
         rewards,
         rules,
         tokens,
@@ -100,5 +102,5 @@ def register_resources(app: Flask) -> None:
     api.register_converter(IdConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     api.register_converter(RuleCodeConverter, lambda _: {"type": "string", "pattern": f"^{RuleCodeConverter.regex}$"})
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
-                   rewards, redemptions):
+                   rewards, redemptions, reports, exports):
         api.register_blueprint(module.blp)

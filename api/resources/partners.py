@@ -1,19 +1,19 @@
 """Partners (合作商户) and their settlement."""
 from dataclasses import replace
 
-from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from points.errors import Forbidden, NotFound
 from rewards.partners import KINDS, Partner, find_partners, get_partner, partner_serves, sign_partner
-from rewards.settlement import settlement_csv, settlement_for
+from rewards.settlement import KIND_NAMES, Settlement, settlement_for
 
 from .. import db
 from ..access import community_in_scope
 from ..authentication import authorize, current_principal
 from ..clock import now, zone
 from ..fields import Id, LocalDateTime, Name
+from ..sheets import FORMATS, Column, Sheet, sheet_response
 
 blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Points supermarket")
 
@@ -41,7 +41,7 @@ class PartnerListSchema(Schema):
 class SettlementArgsSchema(Schema):
     from_ = LocalDateTime(data_key="from")
     to = LocalDateTime()
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", *FORMATS)))
 
 
 class SettlementLineSchema(Schema):
@@ -102,6 +102,7 @@ def partners():
 @blp.doc(responses={"200": {"description": "the settlement, as JSON or CSV", "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/Settlement"}},
     "text/csv": {"schema": {"type": "string", "description": "?format=csv: the same for Excel (UTF-8 with BOM)"}},
+    FORMATS["xlsx"]: {"schema": {"type": "string", "format": "binary", "description": "?format=xlsx"}},
 }}})
 def settlement(args, partner_id):
     """What a partner fulfilled in [from, to): count, points, fen, and every voucher."""
@@ -110,11 +111,24 @@ def settlement(args, partner_id):
     result = settlement_for(session, partner_id=partner.id, start=args.get("from_"), end=args.get("to"))
     if result.end is None:  # "up to now", everything fulfilled so far
         result = replace(result, end=now())
-    if args["format"] == "csv":
-        filename = f"settlement-{partner.id}-{result.end.astimezone(zone()):%Y%m%d}.csv"
-        return Response(settlement_csv(result, zone=zone()), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    if args["format"] != "json":
+        name = f"settlement-{partner.id}-{result.end.astimezone(zone()):%Y%m%d}"
+        return sheet_response(settlement_sheet(result, name=name), format=args["format"], zone=zone())
     return result
+
+
+def settlement_sheet(settlement: Settlement, *, name: str) -> Sheet:
+    """A partner's settlement, a totals row last (also served by GET /partners/{id}/settlement)."""
+    rows = [(line.redemption_id, line.voucher_code, line.member_name, line.member_phone, line.reward_name,
+             KIND_NAMES[line.kind], line.quantity, line.points, line.amount_fen, line.household,
+             line.fulfilled_at, line.fulfilled_by) for line in settlement.lines]
+    rows.append(("合计", None, None, None, None, None, settlement.count, settlement.points, settlement.amount_fen,
+                 None, None, None))
+    return Sheet(name, [
+        Column("兑换单号", 10, "number"), Column("券码", 12), Column("志愿者", 12), Column("手机", 14),
+        Column("奖品", 20), Column("类别", 12), Column("数量", 8, "number"), Column("积分", 8, "number"),
+        Column("金额(元)", 10, "yuan"), Column("房号", 14), Column("兑付时间", 20, "time"), Column("经办", 16),
+    ], rows)
 
 
 def _settleable(session, partner_id: int) -> Partner:
