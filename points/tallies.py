@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, bindparam, select, text
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from .db import Base
@@ -102,19 +101,23 @@ def attended(activity_id: int) -> Deeds:
 def tally(session: Session, *, member, at: datetime, deeds: Deeds) -> None:
     """Add `deeds` to `member`'s tallies for the periods containing `at` (in `at`'s zone).
 
-    Call it in the transaction that makes the movement, after its accounts are locked.
+    Call it in the transaction that makes the movement, after its accounts are locked: one
+    statement for the member's four periods, one for the community's figures.
     """
     connection = session.connection()
-    dialect = connection.dialect.name
     figures = list(deeds.figures)
-    rows = _member_rows(member, at, deeds)
-    if rows:
-        month = starts_on(at, "month")
-        for span, day, earned in connection.execute(_member_upsert(dialect), rows):
-            if span == "month" and day == month and deeds.earned:
-                figures.extend(_activity_change(earned - deeds.earned, earned))
+    counts = {name: getattr(deeds, name) for name in COUNTS}
+    if any(counts.values()):
+        days = {span: starts_on(at, span) for span in SPANS}
+        params = {"member_id": member.id, "community_id": member.community_id, **counts,
+                  **{f"starts_{span}": day for span, day in days.items()}}
+        if deeds.earned:  # whether the member just became (or stopped being) active this month
+            earned = dict(connection.execute(_member_upsert(returning=True), params).all())
+            figures.extend(_activity_change(earned["month"] - deeds.earned, earned["month"]))
+        else:
+            connection.execute(_member_upsert(returning=False), params)
     if figures:
-        connection.execute(_figure_upsert(dialect), _figure_rows(member, at, figures))
+        connection.execute(_figure_upsert(len(figures)), _figure_params(member, at, figures))
 
 
 def _activity_change(before: int, after: int) -> list[Figure]:
@@ -141,23 +144,36 @@ def _figure_rows(member, at: datetime, figures: list[Figure]) -> list[dict]:
              "count": figure.count, "amount_fen": figure.amount_fen} for figure in figures]
 
 
+def _figure_params(member, at: datetime, figures: list[Figure]) -> dict:
+    return {f"{name}_{index}": value for index, row in enumerate(_figure_rows(member, at, figures))
+            for name, value in row.items()}
+
+
+# Written once as SQL that SQLite and PostgreSQL both read: SQLAlchemy compiles a multi-row
+# INSERT again on every call, which cost more than running it.
 @lru_cache(maxsize=None)
-def _member_upsert(dialect: str):
-    return _upsert(dialect, MemberTally.__table__, ("member_id", "span", "starts_on"), COUNTS).returning(
-        MemberTally.span, MemberTally.starts_on, MemberTally.earned, sort_by_parameter_order=True)
+def _member_upsert(*, returning: bool):
+    shared = ", ".join(f":{name}" for name in COUNTS)
+    rows = ", ".join(f"(:member_id, :community_id, '{span}', :starts_{span}, {shared})" for span in SPANS)
+    sql = _upsert_sql("member_tallies", ("member_id", "community_id", "span", "starts_on", *COUNTS), rows,
+                      ("member_id", "span", "starts_on"), COUNTS)
+    statement = text(sql + (" RETURNING span, earned" if returning else ""))
+    return statement.bindparams(*(bindparam(f"starts_{span}", type_=Date) for span in SPANS))
 
 
 @lru_cache(maxsize=None)
-def _figure_upsert(dialect: str):
-    return _upsert(dialect, CommunityTally.__table__, ("community_id", "month", "measure", "subject", "slot"),
-                   FIGURES)
+def _figure_upsert(count: int):
+    columns = ("community_id", "month", "measure", "subject", "slot", *FIGURES)
+    rows = ", ".join("(" + ", ".join(f":{name}_{index}" for name in columns) + ")" for index in range(count))
+    sql = _upsert_sql("community_tallies", columns, rows, ("community_id", "month", "measure", "subject", "slot"),
+                      FIGURES)
+    return text(sql).bindparams(*(bindparam(f"month_{index}", type_=Date) for index in range(count)))
 
 
-def _upsert(dialect: str, table, key: tuple[str, ...], added: tuple[str, ...]):
-    """INSERT ... ON CONFLICT (key) DO UPDATE SET each `added` column to itself plus the new value."""
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    return insert.on_conflict_do_update(index_elements=list(key),
-                                        set_={name: table.c[name] + insert.excluded[name] for name in added})
+def _upsert_sql(table: str, columns: tuple[str, ...], rows: str, key: tuple[str, ...], added: tuple[str, ...]) -> str:
+    """INSERT rows ... ON CONFLICT (key) DO UPDATE SET each `added` column to itself plus the new value."""
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES {rows} ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+            + ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in added))
 
 
 @dataclass(frozen=True)

@@ -52,16 +52,13 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_member_tallies')),
     sa.UniqueConstraint('member_id', 'span', 'starts_on', name=op.f('uq_member_tallies_member_id_span_starts_on'))
     )
-    with op.batch_alter_table('member_tallies', schema=None) as batch_op:
-        batch_op.create_index('ix_member_tallies_by_minutes', ['community_id', 'span', 'starts_on', sa.literal_column('minutes DESC'), 'member_id'], unique=False)
-        batch_op.create_index('ix_member_tallies_by_points', ['community_id', 'span', 'starts_on', sa.literal_column('earned DESC'), 'member_id'], unique=False)
-
-    with op.batch_alter_table('communities', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('mask_names', sa.Boolean(), server_default=sa.true(), nullable=False))
-
-    with op.batch_alter_table('members', schema=None) as batch_op:
-        batch_op.drop_column('lifetime_earned')
-        batch_op.drop_column('lifetime_spent')
+    op.create_index('ix_member_tallies_by_minutes', 'member_tallies', ['community_id', 'span', 'starts_on', sa.literal_column('minutes DESC'), 'member_id'], unique=False)
+    op.create_index('ix_member_tallies_by_points', 'member_tallies', ['community_id', 'span', 'starts_on', sa.literal_column('earned DESC'), 'member_id'], unique=False)
+    # Plain ALTER TABLE (SQLite 3.35+ drops columns in place): a batch copy of these tables
+    # would drop tables that other tables' rows point at, which SQLite's foreign keys refuse.
+    op.add_column('communities', sa.Column('mask_names', sa.Boolean(), server_default=sa.true(), nullable=False))
+    op.drop_column('members', 'lifetime_earned')
+    op.drop_column('members', 'lifetime_spent')
 
     # ### end Alembic commands ###
     _count_existing_ledger()

@@ -1,0 +1,53 @@
+"""Peak memory of exporting a community's whole ledger to XLSX, in a process of its own.
+
+    python -m bench.export --database URL [--format xlsx]
+
+Run by bench.reports on its large ledger; prints the rows, the time, the file's size and
+the process's peak resident memory (target under 200 MB).
+"""
+import argparse
+import io
+import resource
+import time
+
+from sqlalchemy import text
+
+from api import create_app
+from api.tokens import issue_token
+from points.engines import make_engine
+
+from .common import SECRET
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--format", default="xlsx", choices=("xlsx", "csv"))
+    args = parser.parse_args()
+    app = create_app({"DATABASE_URL": args.database, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False})
+    sessions = app.extensions["benniu"].sessionmaker
+    with sessions() as session, session.begin():
+        community_id = session.execute(text("SELECT MIN(id) FROM communities")).scalar()
+        token, _ = issue_token(session, role="organiser", name="export", community_id=community_id,
+                               now=app.extensions["benniu"].clock.now())
+    engine = make_engine(args.database)
+    with engine.connect() as connection:
+        entries = connection.execute(text("SELECT count(*) FROM entries")).scalar()
+    engine.dispose()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    began = time.perf_counter()
+    response = app.test_client().get(f"/api/v1/exports/entries?format={args.format}",
+                                     headers={"Authorization": f"Bearer {token}"})
+    size = sum(len(chunk) for chunk in response.response)
+    took = time.perf_counter() - began
+    assert response.status_code == 200
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"export entries as {args.format}: {entries} ledger entries (the community's members' half exported), "
+          f"{size / 1e6:.0f} MB file in {took:.0f} s; peak RSS {peak:.0f} MB (before the export {before:.0f} MB) "
+          f"(target < 200 MB) {'ok' if peak < 200 else 'MISSED'}")
+    response.close()
+    io.BytesIO()
+
+
+if __name__ == "__main__":
+    main()
