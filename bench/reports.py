@@ -11,7 +11,6 @@ under 50 ms per read. Then a separate process exports the large ledger to XLSX a
 its peak memory (target under 200 MB).
 """
 import argparse
-import statistics
 import subprocess
 import sys
 import time
@@ -29,7 +28,7 @@ from points.engines import make_engine
 from points.members import enrol_member
 from points.rules import define_rule
 
-from .common import SECRET, count_rows, fresh_database, machine
+from .common import SECRET, count_rows, fresh_database, machine, median_ms
 
 ZONE = ZoneInfo("Asia/Shanghai")
 YEAR = 2025
@@ -63,17 +62,6 @@ def seed(url: str, *, entries: int, seconds: float) -> str:
                 break
     engine.dispose()
     return token
-
-
-def median_ms(client, path: str, token: str, runs: int) -> float:
-    headers = {"Authorization": f"Bearer {token}"}
-    timings = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        response = client.get(path, headers=headers)
-        timings.append(time.perf_counter() - began)
-        assert response.status_code == 200, response.get_json()
-    return statistics.median(timings) * 1000
 
 
 READS = [
