@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from .accounts import Account
 from .ledger import Entry, Transfer
-from .tallies import tally_problems
+from .recount import tally_problems
 
 
 def ledger_problems(session: Session, *, zone: tzinfo | None = None) -> list[str]:

@@ -44,7 +44,7 @@ def test_upgrading_a_ledger_from_0001_counts_it_into_the_tallies(tmp_path, datab
     from sqlalchemy.orm import Session
 
     from api.schema import alembic_config
-    from points.tallies import tally_problems
+    from points.recount import tally_problems
 
     engine = make_engine(migrated_url(tmp_path))
     if engine.dialect.name == "postgresql":  # start again from the first revision

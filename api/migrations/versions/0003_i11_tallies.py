@@ -65,7 +65,8 @@ def upgrade() -> None:
 
 
 def _count_existing_ledger() -> None:
-    from points.tallies import CommunityTally, MemberTally, expected_tallies
+    from points.recount import expected_tallies
+    from points.tallies import CommunityTally, MemberTally
 
     session = Session(bind=op.get_bind())
     members, figures = expected_tallies(session, zone=ZoneInfo(os.environ.get("BENNIU_TIMEZONE", "Asia/Shanghai")))
