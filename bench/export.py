@@ -6,7 +6,6 @@ Run by bench.reports on its large ledger; prints the rows, the time, the file's 
 the process's peak resident memory (target under 200 MB).
 """
 import argparse
-import io
 import resource
 import time
 
@@ -46,7 +45,6 @@ def main() -> None:
           f"{size / 1e6:.0f} MB file in {took:.0f} s; peak RSS {peak:.0f} MB (before the export {before:.0f} MB) "
           f"(target < 200 MB) {'ok' if peak < 200 else 'MISSED'}")
     response.close()
-    io.BytesIO()
 
 
 if __name__ == "__main__":
