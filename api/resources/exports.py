@@ -36,10 +36,13 @@ class ExportArgsSchema(LeaderboardArgsSchema):
 @blp.route("/<what>", methods=["GET"])
 @authorize("admin", "organiser")
 @blp.arguments(ExportArgsSchema(), location="query")
-@blp.doc(parameters=[{"in": "path", "name": "what", "required": True,
-                      "schema": {"type": "string", "enum": list(EXPORTS)}}], **FILE_DOC)
+@blp.doc(**FILE_DOC)
 def export(args, what):
-    """A community's entries, members, redemptions, leaderboard or annual ranking as XLSX or CSV."""
+    """A community's entries, members, redemptions, leaderboard or annual ranking as XLSX or CSV.
+
+    `what` is `entries`, `members`, `redemptions`, `leaderboard` (with the leaderboard's
+    parameters) or `annual` (with `year` and `team`); text that would start a formula is neutralised.
+    """
     if what not in EXPORTS:
         raise NotFound(f"no export named {what!r}; there are {', '.join(EXPORTS)}")
     sheet = SHEETS[what](args)
