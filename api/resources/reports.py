@@ -159,7 +159,7 @@ def annual_of(args: dict, *, limit: int | None) -> dict:
     community = reported_community(args.get("community_id"))
     year = args.get("year") or now().year
     rows = standings(db.session(), community_id=community.id, span="year",
-                     at=datetime(year, 7, 1, tzinfo=zone()), team=args.get("team"), limit=limit)
+                     at=datetime(year, 1, 1, tzinfo=zone()), team=args.get("team"), limit=limit)
     return {"items": list(rows), "next_cursor": None, "year": year, "community": community}
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from ..conftest import ZONE
-from ..helpers import Client
+from ..helpers import Client, statements_run
 from .test_errors import assert_error
 
 
@@ -212,3 +212,13 @@ def test_partners_see_no_boards(app, clock, shop):
     clerk: Client = shop["barber_clerk"]
     assert_error(clerk.get("/api/v1/leaderboard"), 403, "forbidden")
     assert_error(clerk.get("/api/v1/reports/summary"), 403, "forbidden")
+
+
+def test_boards_and_summaries_read_tallies_never_the_ledger(app, organiser, enrol, rules):
+    award(organiser, enrol()[0], 50)
+    with statements_run(app) as statements:
+        for path in ("/api/v1/leaderboard", "/api/v1/reports/annual", "/api/v1/reports/summary"):
+            assert organiser.get(path).status_code == 200
+    reads = [statement for statement in statements if "tallies" in statement]
+    assert len(reads) == 3
+    assert not [statement for statement in statements if " entries" in statement or " transfers" in statement]
