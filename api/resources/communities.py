@@ -1,16 +1,15 @@
 """Communities (社区)."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from points.communities import found_community, get_community, list_communities, set_name_masking
-from rewards.partners import get_partner
+from points.communities import found_community, set_name_masking
 
 from .. import db
-from ..access import community_in_scope, found
-from ..authentication import authorize, current_principal
+from ..access import managed_community, visible_communities
+from ..authentication import current_principal
 from ..clock import now
 from ..fields import LocalDateTime, Name
 from ..pagination import page_schema
+from ..smorest import Blueprint, found
 
 blp = Blueprint("communities", __name__, url_prefix="/api/v1/communities", description="Communities")
 
@@ -36,7 +35,7 @@ class CommunitySchema(Schema):
 
 
 @blp.route("", methods=["POST"])
-@authorize("admin")
+@blp.allow("admin")
 @blp.arguments(CommunityArgsSchema())
 @blp.response(201, CommunitySchema)
 def create_community(args):
@@ -45,29 +44,16 @@ def create_community(args):
 
 
 @blp.route("", methods=["GET"])
-@authorize("admin", "organiser", "volunteer", "partner")
+@blp.allow("admin", "organiser", "volunteer", "partner")
 @blp.response(200, page_schema(CommunitySchema))
 def communities():
     """The communities this token may see."""
-    principal = current_principal()
-    session = db.session()
-    if principal.role == "admin":
-        items = list_communities(session)
-    elif principal.role == "partner":
-        items = get_partner(session, principal.partner_id).communities
-    else:
-        items = list_communities(session, ids=[principal.community_id])
-    return {"items": items, "next_cursor": None}
-
-
-def community_of_mine(session, community_id: int):
-    """A community the caller runs: any for admins, their own for organisers (another: 403)."""
-    return get_community(session, community_in_scope(community_id))
+    return {"items": visible_communities(db.session(), current_principal()), "next_cursor": None}
 
 
 @blp.route("/<id:community_id>", methods=["PATCH"])
-@authorize("admin", "organiser")
-@found("community_id", "community", community_of_mine)
+@blp.allow("admin", "organiser")
+@found("community_id", "community", managed_community)
 @blp.arguments(CommunityChangeSchema())
 @blp.response(200, CommunitySchema)
 def change_community(args, community):

@@ -1,5 +1,4 @@
 """Exports (导出): ledger entries, members, redemptions, the leaderboard and the annual ranking as XLSX or CSV."""
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from points.errors import NotFound
@@ -9,10 +8,10 @@ from rewards.redemptions import community_redemptions
 from rewards.settlement import KIND_NAMES
 
 from .. import db
-from ..authentication import authorize
 from ..clock import zone
 from ..fields import LocalDateTime
 from ..sheets import Column, Sheet, sheet_response
+from ..smorest import Blueprint
 from .reports import LeaderboardArgsSchema, annual_of, leaderboard_of, reported_community
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Reports and exports")
@@ -34,7 +33,7 @@ class ExportArgsSchema(LeaderboardArgsSchema):
 
 
 @blp.route("/<what>", methods=["GET"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(ExportArgsSchema(), location="query")
 @blp.doc(**FILE_DOC)
 def export(args, what):

@@ -1,9 +1,9 @@
 """Liveness: the service answers and its database does."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
 from .. import db
+from ..smorest import Blueprint
 
 blp = Blueprint("health", __name__, description="Operations")
 
@@ -13,7 +13,7 @@ class HealthSchema(Schema):
 
 
 @blp.route("/healthz", methods=["GET"])
-@blp.doc(security=[])
+@blp.public
 @blp.response(200, HealthSchema)
 def healthz():
     """Whether the service and its database answer."""

@@ -2,7 +2,6 @@
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from points.communities import Community, get_community
@@ -14,10 +13,11 @@ from points.standings import RANKED_BY, standings
 from rewards.partners import partner_names
 
 from .. import db
-from ..access import community_in_scope
-from ..authentication import authorize, current_principal
+from ..access import named_community, sees_full_names
+from ..authentication import current_principal
 from ..clock import now, zone
 from ..fields import LocalDateTime, QueryId
+from ..smorest import Blueprint
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports and exports")
 
@@ -128,15 +128,7 @@ class SummarySchema(Schema):
 
 def reported_community(community_id: int | None) -> Community:
     """The community a report is about: the caller's own, or the one an admin names."""
-    chosen = community_in_scope(community_id)
-    if chosen is None:
-        raise Invalid("name the community_id to report on", field="community_id")
-    return get_community(db.session(), chosen)
-
-
-def names_masked(community: Community) -> bool:
-    """Volunteers see each other as 陈*龙 unless their community turns masking off; staff see names."""
-    return current_principal().role == "volunteer" and community.mask_names
+    return get_community(db.session(), named_community(current_principal(), community_id))
 
 
 def leaderboard_of(args: dict, *, limit: int | None) -> dict:
@@ -146,7 +138,7 @@ def leaderboard_of(args: dict, *, limit: int | None) -> dict:
     span = args["period"]
     rows = standings(db.session(), community_id=community.id, span=span, at=at, team=args.get("team"),
                      rank_by=args["rank_by"], limit=limit)
-    if names_masked(community):
+    if not sees_full_names(current_principal(), community):
         rows = (replace(row, name=mask_name(row.name)) for row in rows)
     start = period_start(at, span)
     end = None if start is None else datetime.combine(next_start(start.date(), span), datetime.min.time(), zone())
@@ -164,7 +156,7 @@ def annual_of(args: dict, *, limit: int | None) -> dict:
 
 
 @blp.route("/leaderboard", methods=["GET"])
-@authorize("admin", "organiser", "volunteer")
+@blp.allow("admin", "organiser", "volunteer")
 @blp.arguments(LeaderboardArgsSchema(), location="query")
 @blp.response(200, LeaderboardSchema)
 def leaderboard(args):
@@ -173,7 +165,7 @@ def leaderboard(args):
 
 
 @blp.route("/reports/annual", methods=["GET"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(AnnualArgsSchema(), location="query")
 @blp.response(200, AnnualSchema)
 def annual(args):
@@ -182,7 +174,7 @@ def annual(args):
 
 
 @blp.route("/reports/summary", methods=["GET"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(SummaryArgsSchema(), location="query")
 @blp.response(200, SummarySchema)
 def report_summary(args):
