@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, bindparam, or
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account
-from .db import Base, UTCDateTime, fetch, keyset
+from .db import Base, UTCDateTime, fetch, keyset, within
 from .errors import InsufficientPoints, Invalid
 from .members import Member
 
@@ -143,8 +143,4 @@ def community_history(session: Session, *, community_id: int, start: datetime | 
                     Transfer.reverses_id)
              .join(Member, Member.account_id == Entry.account_id).join(Transfer, Transfer.id == Entry.transfer_id)
              .where(Member.community_id == community_id).order_by(Entry.id))
-    if start is not None:
-        query = query.where(Entry.at >= start)
-    if end is not None:
-        query = query.where(Entry.at < end)
-    return session.execute(query.execution_options(yield_per=2000))
+    return session.execute(within(query, Entry.at, start=start, end=end).execution_options(yield_per=2000))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.accounts import lock_accounts
 from points.communities import get_community
-from points.db import Base, UTCDateTime, fetch, keyset
+from points.db import Base, UTCDateTime, fetch, keyset, within
 from points.errors import AlreadyCancelled, AlreadyDone, AlreadyFulfilled, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
 from points.members import Member
@@ -256,8 +256,5 @@ def community_redemptions(session: Session, *, community_id: int, start: datetim
     """A community's redemptions made in [start, end), oldest first, with the member's name (streamed)."""
     query = (select(Redemption, Member.name).join(Member, Member.id == Redemption.member_id)
              .where(Redemption.community_id == community_id).order_by(Redemption.id))
-    if start is not None:
-        query = query.where(Redemption.created_at >= start)
-    if end is not None:
-        query = query.where(Redemption.created_at < end)
-    return session.execute(query.execution_options(yield_per=1000))
+    return session.execute(within(query, Redemption.created_at, start=start, end=end)
+                           .execution_options(yield_per=1000))

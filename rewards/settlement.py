@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from points.db import within
 from points.members import Member
 
 from .redemptions import Redemption
@@ -57,10 +58,7 @@ def settlement_for(session: Session, *, partner_id: int, start: datetime | None,
              .order_by(Redemption.fulfilled_at, Redemption.id))
     if community_id is not None:
         query = query.where(Redemption.community_id == community_id)
-    if start is not None:
-        query = query.where(Redemption.fulfilled_at >= start)
-    if end is not None:
-        query = query.where(Redemption.fulfilled_at < end)
+    query = within(query, Redemption.fulfilled_at, start=start, end=end)
     lines = [SettlementLine(
         redemption_id=r.id, voucher_code=r.voucher_code, member_id=r.member_id, member_name=name,
         member_phone=_masked(phone), reward_id=r.reward_id, reward_name=r.reward_name, kind=r.kind,
