@@ -38,22 +38,23 @@ class _Member:
 def expected_tallies(session: Session, *, zone: tzinfo) -> tuple[dict, dict]:
     """Every tally counted again from the ledger, check-ins, claims and members.
 
-    Returns ({(member_id, span, starts_on): {count: value}}, {(community_id, month, measure,
-    subject, slot): {figure: value}}), rows of zeros left out. Reads everything: for
-    `benniu verify` and migrations, never for a request.
+    Returns ({(member_id, span, starts_on): (earned, spent, minutes, activities, tips)},
+    {(community_id, month, measure, subject, slot): (points, count, amount_fen)}), rows of
+    zeros left out. Reads everything: for `benniu verify` and migrations, never for a request.
     """
     members, by_account = {}, {}
-    member_totals, figure_totals = defaultdict(lambda: defaultdict(int)), defaultdict(lambda: defaultdict(int))
+    member_totals, figure_totals = defaultdict(lambda: [0] * len(COUNTS)), defaultdict(lambda: [0] * len(FIGURES))
 
     def add(member_id: int, at: datetime, deeds: Deeds) -> None:
         member, local = members[member_id], at.astimezone(zone)
         for row in member_rows(member, local, deeds):
-            for name in COUNTS:
-                member_totals[(member_id, row["span"], row["starts_on"])][name] += row[name]
+            totals = member_totals[(member_id, row["span"], row["starts_on"])]
+            for index, name in enumerate(COUNTS):
+                totals[index] += row[name]
         for row in figure_rows(member, local, list(deeds.figures)):
-            for name in FIGURES:
-                figure_totals[(row["community_id"], row["month"], row["measure"], row["subject"], row["slot"])][
-                    name] += row[name]
+            totals = figure_totals[(row["community_id"], row["month"], row["measure"], row["subject"], row["slot"])]
+            for index, name in enumerate(FIGURES):
+                totals[index] += row[name]
 
     for member_id, community_id, issuance, account, hold, joined in session.execute(select(
             Member.id, Member.community_id, Member.issuance_account_id, Member.account_id, Member.hold_account_id,
@@ -82,10 +83,10 @@ def expected_tallies(session: Session, *, zone: tzinfo) -> tuple[dict, dict]:
         add(member_id, reviewed_at, Deeds(tips=1))
     _spends(session, add, by_account)
     for (member_id, span, day), counts in list(member_totals.items()):
-        if span == "month" and counts["earned"] > 0:
+        if span == "month" and counts[0] > 0:  # earned
             add(member_id, datetime(day.year, day.month, 1, 12, tzinfo=zone),
                 Deeds(figures=(Figure("active", count=1),)))
-    return _without_zeros(member_totals), _without_zeros(figure_totals)
+    return _without_zeros(member_totals.items()), _without_zeros(figure_totals.items())
 
 
 def _spends(session: Session, add, by_account: dict) -> None:
@@ -103,29 +104,34 @@ def _spends(session: Session, add, by_account: dict) -> None:
             add(by_account[debit], at, spending(amount, kind=kind, partner_id=partner_id, amount_fen=amount_fen))
 
 
-def _without_zeros(rows: dict) -> dict:
-    """Rows as {name: value} without zero values, and without rows left empty."""
-    kept = {key: {name: value for name, value in values.items() if value} for key, values in rows.items()}
-    return {key: values for key, values in kept.items() if values}
+def _without_zeros(rows) -> dict:
+    """{key: tuple of values} from (key, values) pairs, rows of zeros left out."""
+    return {key: tuple(values) for key, values in rows if any(values)}
 
 
 def stored_tallies(session: Session) -> tuple[dict, dict]:
     """The tallies as kept, in `expected_tallies`' shape."""
-    members = {(row.member_id, row.span, row.starts_on): {name: getattr(row, name) for name in COUNTS}
-               for row in session.execute(select(MemberTally)).scalars()}
-    figures = {(row.community_id, row.month, row.measure, row.subject, row.slot):
-               {name: getattr(row, name) for name in FIGURES}
-               for row in session.execute(select(CommunityTally)).scalars()}
-    return _without_zeros(members), _without_zeros(figures)
+    members = session.execute(select(MemberTally.member_id, MemberTally.span, MemberTally.starts_on,
+                                     *(getattr(MemberTally, name) for name in COUNTS))).yield_per(10_000)
+    figures = session.execute(select(CommunityTally.community_id, CommunityTally.month, CommunityTally.measure,
+                                     CommunityTally.subject, CommunityTally.slot,
+                                     *(getattr(CommunityTally, name) for name in FIGURES))).yield_per(10_000)
+    return (_without_zeros((tuple(row[:3]), row[3:]) for row in members),
+            _without_zeros((tuple(row[:5]), row[5:]) for row in figures))
 
 
 def tally_problems(session: Session, *, zone: tzinfo) -> list[str]:
     """Every tally that differs from what the ledger says it should be."""
     problems = []
-    for label, stored, expected in zip(("member", "community"), stored_tallies(session),
-                                       expected_tallies(session, zone=zone)):
-        for key in sorted(set(stored) | set(expected), key=str):
-            if stored.get(key, {}) != expected.get(key, {}):
-                problems.append(f"{label} tally {key}: kept {stored.get(key, {})} "
-                                f"but the ledger says {expected.get(key, {})}")
+    for label, names, stored, expected in zip(("member", "community"), (COUNTS, FIGURES), stored_tallies(session),
+                                              expected_tallies(session, zone=zone)):
+        differing = [key for key in set(stored) | set(expected) if stored.get(key) != expected.get(key)]
+        for key in sorted(differing, key=str):
+            problems.append(f"{label} tally {key}: kept {named(names, stored.get(key))} "
+                            f"but the ledger says {named(names, expected.get(key))}")
     return problems
+
+
+def named(names: tuple[str, ...], values: tuple[int, ...] | None) -> dict:
+    """{name: value} of a tally's values that are not zero."""
+    return {name: value for name, value in zip(names, values or ()) if value}

@@ -73,14 +73,16 @@ def _count_existing_ledger() -> None:
     if not members and not figures:
         return
     communities = dict(session.execute(sa.text("SELECT id, community_id FROM members")).all())
-    session.execute(sa.insert(MemberTally), [
-        {"member_id": member_id, "community_id": communities[member_id], "span": span, "starts_on": day,
-         **dict.fromkeys(("earned", "spent", "minutes", "activities", "tips"), 0), **counts}
-        for (member_id, span, day), counts in members.items()])
-    session.execute(sa.insert(CommunityTally), [
-        {"community_id": community_id, "month": month, "measure": measure, "subject": subject, "slot": slot,
-         **dict.fromkeys(("points", "count", "amount_fen"), 0), **values}
-        for (community_id, month, measure, subject, slot), values in figures.items()])
+    counts, figure_names = ("earned", "spent", "minutes", "activities", "tips"), ("points", "count", "amount_fen")
+    if members:
+        session.execute(sa.insert(MemberTally), [
+            {"member_id": member_id, "community_id": communities[member_id], "span": span, "starts_on": day,
+             **dict(zip(counts, values))} for (member_id, span, day), values in members.items()])
+    if figures:
+        session.execute(sa.insert(CommunityTally), [
+            {"community_id": community_id, "month": month, "measure": measure, "subject": subject, "slot": slot,
+             **dict(zip(figure_names, values))}
+            for (community_id, month, measure, subject, slot), values in figures.items()])
     session.flush()
 
 
