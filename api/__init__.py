@@ -58,10 +58,10 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
     register_error_handlers(app)
     limiter.init_app(app)
 
-    from .pages import blp as pages
+    from .pages import register_pages
     from .resources import register_resources
     register_resources(app)
-    app.register_blueprint(pages)
+    register_pages(app)
     for endpoint, view in list(app.view_functions.items()):
         app.view_functions[endpoint] = transactional(view)
     return app

@@ -18,7 +18,10 @@ DEFAULTS = {
     "VOUCHER_DAYS": 30,
     "IDEMPOTENCY_HOURS": 24,
     "DB_POOL_SIZE": 5,
-    "SQLITE_SYNCHRONOUS": "NORMAL",      # or FULL: see points.engines.SQLITE_SYNCHRONOUS
+    "SQLITE_SYNCHRONOUS": "NORMAL",
+    "LOGIN_TOKEN_HOURS": 720,            # tokens from POST /auth/login expire after this long
+    "SESSION_HOURS": 720,                # a browser session ends this long after sign-in at the latest
+    "SESSION_IDLE_MINUTES": 720,         # ...and sooner when the browser is not used this long      # or FULL: see points.engines.SQLITE_SYNCHRONOUS
 }
 
 

@@ -4,7 +4,7 @@ Lifetime earned and spent move from members' columns into the all-time tally; ex
 ledgers are counted into the new tallies here (in BENNIU_TIMEZONE, default Asia/Shanghai).
 
 Revision ID: 0003_i11_tallies
-Revises: 0002_i9_checkin_methods
+Revises: 0002_i10_accounts
 Create Date: 2026-11-25 12:42:28.687907
 """
 import os
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.orm import Session
 
 revision = '0003_i11_tallies'
-down_revision = '0002_i9_checkin_methods'
+down_revision = '0002_i10_accounts'
 branch_labels = None
 depends_on = None
 
