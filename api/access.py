@@ -85,8 +85,13 @@ def named_community(principal: Principal, community_id: int | None) -> int:
 
 
 def managed_community(session: Session, principal: Principal, community_id: int) -> Community:
-    """A community whose settings this principal may change: the admin any, an organiser their own."""
+    """A community whose settings this principal may change: admins any, organisers their own (403)."""
     return get_community(session, named_community(principal, community_id))
+
+
+def sees_full_names(principal: Principal, community: Community) -> bool:
+    """Boards show staff full names; volunteers see each other as 陈*龙 unless the community unmasks."""
+    return principal.role != "volunteer" or not community.mask_names
 
 
 def visible_communities(session: Session, principal: Principal) -> list[Community]:

@@ -1,7 +1,7 @@
 """Communities (社区): each has its own members, rules, points issuance and workstation."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import Boolean, ForeignKey, String, select, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account, open_account
@@ -26,16 +26,18 @@ class Community(Base):
     expiry_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     points_valid_months: Mapped[int | None] = mapped_column()
     points_expire_at_year_end: Mapped[bool] = mapped_column(default=False)
+    # Volunteers see each other on leaderboards as 陈*龙 unless the community turns this off.
+    mask_names: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 def found_community(session: Session, *, name: str, code: str, now: datetime, points_valid_months: int | None = None,
-                    points_expire_at_year_end: bool = False) -> Community:
+                    points_expire_at_year_end: bool = False, mask_names: bool = True) -> Community:
     """Create a community with its issuance, workstation and expiry accounts."""
     if session.scalar(select(Community.id).where(Community.code == code)) is not None:
         raise Conflict(f"community code {code!r} is already taken")
     community = Community(name=name, code=code, created_at=now, points_valid_months=points_valid_months,
-                          points_expire_at_year_end=points_expire_at_year_end)
+                          points_expire_at_year_end=points_expire_at_year_end, mask_names=mask_names)
     flush_unique(session, community, taken=f"community code {code!r} is already taken")
     for slot in range(1, ISSUANCE_SLOTS + 1):
         open_account(session, kind="issuance", name=f"{name} 积分发放 {slot}", community_id=community.id, now=now)
@@ -48,8 +50,8 @@ def found_community(session: Session, *, name: str, code: str, now: datetime, po
 
 
 def change_community(session: Session, community: Community, **changes) -> Community:
-    """Change a community's settings (name, points validity). A new validity applies to points
-    earned from then on: lots already earned keep the expiry they were given."""
+    """Change a community's settings (name, points validity, name masking). A new validity applies
+    to points earned from then on: lots already earned keep the expiry they were given."""
     for name, value in changes.items():
         setattr(community, name, value)
     session.flush()

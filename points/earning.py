@@ -9,17 +9,19 @@ from .communities import Community
 from .errors import AlreadyReversed, Conflict, LimitReached
 from .ledger import Posted, Transfer, get_transfer, reversal_of, transfer
 from .lots import add_lot, expire_lots_of, expiry_of, lot_of, restore_expired, take_from_lots
-from .members import Member, add_to_lifetime
+from .members import Member
 from .notices import finalise, notice_of, post_notice, withdraw
 from .periods import period_start
 from .rules import Rule
+from .tallies import Deeds, earning, tally
 
 
 def earn(session: Session, *, member: Member, rule: Rule, now: datetime, points: int | None = None,
-         memo: str = "", actor: str | None = None, **refs) -> Posted:
+         memo: str = "", actor: str | None = None, also: Deeds = Deeds(), **refs) -> Posted:
     """Credit `member` with `points` (the rule's points by default) under `rule`.
 
-    `now` must carry the service's local zone: it decides which day the daily cap counts.
+    `now` must carry the service's local zone: it decides which day the daily cap counts,
+    and which periods the earning is tallied in (with `also`, what else the deed counts).
     """
     if rule.retired:
         raise Conflict(f"rule {rule.code!r} is retired")
@@ -28,11 +30,12 @@ def earn(session: Session, *, member: Member, rule: Rule, now: datetime, points:
     if amount > room:
         raise LimitReached(f"daily cap of {rule.daily_cap} points for {rule.name} reached "
                            f"({rule.daily_cap - room} earned today)")
-    return _credit(session, member=member, rule=rule, amount=amount, now=now, memo=memo, actor=actor, **refs)
+    return _credit(session, member=member, rule=rule, amount=amount, now=now, memo=memo, actor=actor, also=also,
+                   **refs)
 
 
 def earn_up_to_cap(session: Session, *, member: Member, rule: Rule, now: datetime, points: int,
-                   memo: str = "", actor: str | None = None, **refs) -> Posted | None:
+                   memo: str = "", actor: str | None = None, also: Deeds = Deeds(), **refs) -> Posted | None:
     """Credit `member` with as much of `points` as today's cap under `rule` still allows.
 
     None when nothing fits, nothing was asked for, or the rule was retired meanwhile. Used
@@ -43,7 +46,8 @@ def earn_up_to_cap(session: Session, *, member: Member, rule: Rule, now: datetim
     amount = min(points, _room_today(session, member=member, rule=rule, now=now))
     if amount <= 0:
         return None
-    return _credit(session, member=member, rule=rule, amount=amount, now=now, memo=memo, actor=actor, **refs)
+    return _credit(session, member=member, rule=rule, amount=amount, now=now, memo=memo, actor=actor, also=also,
+                   **refs)
 
 
 def _room_today(session: Session, *, member: Member, rule: Rule, now: datetime) -> int | float:
@@ -57,19 +61,21 @@ def _room_today(session: Session, *, member: Member, rule: Rule, now: datetime) 
 
 
 def _credit(session: Session, *, member: Member, rule: Rule, amount: int, now: datetime, memo: str,
-            actor: str | None, **refs) -> Posted:
-    """Earn into the member's account as a new lot, or into their pending account on public notice."""
+            actor: str | None, also: Deeds, **refs) -> Posted:
+    """Earn into the member's account as a new lot; or, under public notice, into their pending
+    account, counted on boards and in figures only when the notice becomes final."""
     on_notice = rule.notice_days > 0
     record = transfer(session, debit_account_id=member.issuance_account_id, amount=amount, kind="earn", at=now,
                       credit_account_id=member.pending_account_id if on_notice else member.account_id,
                       memo=memo, actor=actor, rule_id=rule.id, rule_code=rule.code, **refs)
     if on_notice:
         post_notice(session, member=member, record=record, rule=rule, now=now)
+        tally(session, member=member, at=now, deeds=also)
     else:
         community = session.get(Community, member.community_id)
         add_lot(session, member_id=member.id, transfer_id=record.id, amount=amount, earned_at=now,
                 expires_at=expiry_of(community, now))
-    add_to_lifetime(session, member.id, earned=amount)
+        tally(session, member=member, at=now, deeds=earning(amount, rule.code) + also)
     return record
 
 
@@ -120,7 +126,9 @@ def reverse(session: Session, *, transfer_id: int, reason: str, now: datetime,
                       activity_id=original.activity_id)
     take_from_lots(session, member_id=member.id, amount=original.amount, transfer_id=record.id,
                    first_lot_id=lot.id if lot is not None else None)
-    add_to_lifetime(session, member.id, earned=-original.amount)
+    # Taken back from the periods it was earned in, as the service's zone counts them.
+    tally(session, member=member, at=original.at.astimezone(now.tzinfo),
+          deeds=earning(-original.amount, original.rule_code))
     return record
 
 

@@ -21,7 +21,8 @@ from .errors import AlreadyReversed, Conflict
 from .ledger import Posted, Transfer, transfer
 from .lots import add_lot, expiry_of
 from .masking import masked_name
-from .members import Member, add_to_lifetime
+from .members import Member
+from .tallies import earning, tally
 
 STATUSES = ("posted", "final", "withdrawn")
 
@@ -88,8 +89,11 @@ def finalise(session: Session, *, notice: Notice, now: datetime) -> bool:
              amount=notice.points, kind="finalise", at=now, memo=f"公示期满 {notice.rule_name}",
              rule_code=notice.rule_code)
     community = session.get(Community, member.community_id)
+    earned_at = notice.at.astimezone(now.tzinfo)
     add_lot(session, member_id=member.id, transfer_id=notice.transfer_id, amount=notice.points,
-            earned_at=notice.at, expires_at=expiry_of(community, notice.at))
+            earned_at=earned_at, expires_at=expiry_of(community, earned_at))
+    # On boards and in figures from now, in the period it was earned in.
+    tally(session, member=member, at=earned_at, deeds=earning(notice.points, notice.rule_code))
     return True
 
 
@@ -119,8 +123,7 @@ def withdraw(session: Session, *, notice: Notice, reason: str, now: datetime, ac
     record = transfer(session, debit_account_id=member.pending_account_id, credit_account_id=issuance,
                       amount=notice.points, kind="reversal", at=now, memo=reason, actor=actor,
                       reverses_id=notice.transfer_id, rule_code=notice.rule_code)
-    add_to_lifetime(session, member.id, earned=-notice.points)
-    return record
+    return record  # nothing to take off boards and figures: a notice counts there only when final
 
 
 def on_notice(session: Session, *, community_id: int, now: datetime, cursor: int | None = None,

@@ -13,13 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.accounts import lock_accounts
-from points.db import Base, UTCDateTime, fetch, keyset
+from points.db import Base, UTCDateTime, fetch, keyset, within
 from points.errors import AlreadyCancelled, AlreadyDone, AlreadyFulfilled, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
 from points.lots import expire_lots_of, put_back, take_from_lots
-from points.members import Member, add_to_lifetime
+from points.members import Member
 from points.notices import finalise_notices
 from points.periods import period_start
+from points.tallies import spending, tally
 
 from .catalogue import Reward
 from .households import give_back_allowance, take_allowance
@@ -128,7 +129,9 @@ def fulfil(session: Session, *, redemption: Redemption, now: datetime, by: str) 
                      amount=redemption.points, kind="spend", at=now, memo=f"兑付 {redemption.reward_name}",
                      redemption_id=redemption.id)
     redemption.settle_transfer_id = spend.id
-    add_to_lifetime(session, member.id, spent=redemption.points)
+    tally(session, member=member, at=now, deeds=spending(redemption.points, kind=redemption.kind,
+                                                         partner_id=redemption.partner_id,
+                                                         amount_fen=redemption.amount_fen))
     session.flush()
     return redemption
 
@@ -270,3 +273,12 @@ def _close(session: Session, redemption: Redemption, *, status: str, now: dateti
 def _payee(session: Session, redemption: Redemption) -> int:
     """Where fulfilled points go: the providing partner's account (the workstation's for goods)."""
     return session.get(Partner, redemption.partner_id).account_id
+
+
+def community_redemptions(session: Session, *, community_id: int, start: datetime | None = None,
+                          end: datetime | None = None):
+    """A community's redemptions made in [start, end), oldest first, with the member's name (streamed)."""
+    query = (select(Redemption, Member.name).join(Member, Member.id == Redemption.member_id)
+             .where(Redemption.community_id == community_id).order_by(Redemption.id))
+    return session.execute(within(query, Redemption.created_at, start=start, end=end)
+                           .execution_options(yield_per=1000))

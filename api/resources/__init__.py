@@ -11,11 +11,13 @@ def register_resources(app: Flask) -> None:
         checkins,
         claims,
         communities,
+        exports,
         health,
         members,
         notices,
         partners,
         redemptions,
+        reports,
         rewards,
         rules,
         tokens,
@@ -25,5 +27,5 @@ def register_resources(app: Flask) -> None:
     app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
     api = BenniuApi(app)
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
-                   rewards, redemptions, vouchers, notices):
+                   rewards, redemptions, vouchers, notices, reports, exports):
         api.register_blueprint(module.blp)

@@ -28,12 +28,14 @@ class CommunityArgsSchema(Schema):
                                                                   error="lower-case letters, digits, - and _")])
     points_valid_months = VALID_MONTHS()
     points_expire_at_year_end = fields.Boolean(load_default=False)
+    mask_names = fields.Boolean(load_default=True, metadata={"description": "volunteers see 陈*龙 on boards"})
 
 
 class CommunityChangeArgsSchema(Schema):
     name = Name(200)
     points_valid_months = VALID_MONTHS()
     points_expire_at_year_end = fields.Boolean()
+    mask_names = fields.Boolean(metadata={"description": "false: volunteers see each other's full names"})
 
     @validates_schema
     def something_changes(self, data, **kwargs):
@@ -47,6 +49,7 @@ class CommunitySchema(Schema):
     code = fields.String(required=True)
     points_valid_months = fields.Integer(allow_none=True)
     points_expire_at_year_end = fields.Boolean()
+    mask_names = fields.Boolean(required=True)
     created_at = LocalDateTime()
 
 
@@ -73,5 +76,5 @@ def communities():
 @blp.arguments(CommunityChangeArgsSchema())
 @blp.response(200, CommunitySchema)
 def change(args, community):
-    """Change a community's name or points validity (applies to points earned from then on)."""
+    """Change a community's settings: name, points validity (for points earned from then on), name masking."""
     return change_community(db.writer(), community, **args)

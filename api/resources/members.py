@@ -1,9 +1,9 @@
 """Members (志愿者), their balances and their points history."""
 from marshmallow import Schema, fields, validate
 
+from points.balance_now import balance_now
 from points.ledger import history
 from points.members import enrol_member, find_members
-from points.standing import standing_of
 
 from .. import codes, db
 from ..access import community_for, visible_member
@@ -57,6 +57,7 @@ class BalanceSchema(Schema):
     lifetime_spent = fields.Integer(required=True)
     expiring = fields.List(fields.Nested(ExpirySchema), required=True,
                            metadata={"description": "the next expiries of available points, soonest first"})
+    minutes_served = fields.Integer(required=True, metadata={"description": "service time (服务时长) from check-outs"})
 
 
 class EntrySchema(Schema):
@@ -107,7 +108,7 @@ def member(member_id):
 def balance(member_id):
     """A member's points: available, held by open redemptions, on public notice, lifetime totals, expiries."""
     session = db.session()
-    return standing_of(session, visible_member(session, current_principal(), member_id), now=now())
+    return balance_now(session, visible_member(session, current_principal(), member_id), now=now())
 
 
 @blp.route("/<id:member_id>/entries", methods=["GET"])

@@ -8,7 +8,7 @@ def test_an_organiser_award_shows_in_balance_and_history(organiser, volunteer, r
     assert response.json["points"] == 50
     assert phone.get(f"/api/v1/members/{member['id']}/balance").json == {
         "member_id": member["id"], "available": 50, "held": 0, "lifetime_earned": 50, "lifetime_spent": 0,
-        "pending": 0, "expiring": []}
+        "minutes_served": 0, "pending": 0, "expiring": []}
     entries = phone.get(f"/api/v1/members/{member['id']}/entries").json
     assert [(e["amount"], e["balance_after"], e["kind"], e["rule_code"]) for e in entries["items"]] == [
         (50, 50, "earn", "patrol")]

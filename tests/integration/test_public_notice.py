@@ -1,8 +1,10 @@
 """Public notice (公示): an award under a rule with notice_days is pending, public, withdrawable, then final."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
-from points.notices import Notice, finalise, withdraw
+from points.notices import Notice, finalise, finalise_notices, withdraw
 from points.verify import ledger_problems
 
 from ..helpers import at_once
@@ -55,7 +57,7 @@ def test_pending_points_cannot_be_spent_and_count_when_the_window_ends(organiser
 
 
 def test_a_withdrawal_gives_the_points_back_once_and_only_in_the_window(organiser, volunteer, noticed, clock,
-                                                                        session):
+                                                                        session, app):
     member, phone = volunteer
     first, second = award(organiser, member), award(organiser, member)
     [notice_2, notice_1] = [n.id for n in session.scalars(select(Notice).order_by(Notice.id.desc()))]
@@ -63,13 +65,20 @@ def test_a_withdrawal_gives_the_points_back_once_and_only_in_the_window(organise
     assert withdrawn["status"] == "withdrawn" and withdrawn["points"] == 100
     again = organiser.post(f"/api/v1/notices/{notice_1}/withdraw", {"reason": "再次"})
     assert again.status_code == 409 and again.json["code"] == "already_reversed"
-    assert balance(phone, member)["pending"] == 100 and balance(phone, member)["lifetime_earned"] == 100
+    # Pending points count on boards and in lifetime figures only once final.
+    assert balance(phone, member)["pending"] == 100 and balance(phone, member)["lifetime_earned"] == 0
+    assert organiser.get("/api/v1/leaderboard", period="month").json["items"] == []
     clock.advance(days=7, seconds=1)
     late = organiser.post(f"/api/v1/notices/{notice_2}/withdraw", {"reason": "晚了"})
     assert late.status_code == 409 and late.json["code"] == "conflict"
     # Reversing an award still on notice is its withdrawal; after the window, a reversal.
     assert organiser.post(f"/api/v1/transfers/{first['transfer_id']}/reverse", {"reason": "x"}).json["code"] == \
         "already_reversed"
+    with app.extensions["benniu"].sessionmaker() as cron, cron.begin():  # benniu finalise-notices
+        assert len(finalise_notices(cron, now=clock.now())) == 1
+    earned_month = (clock.now() - timedelta(days=8)).isoformat()
+    assert [row["points"] for row in organiser.get("/api/v1/leaderboard", period="month", at=earned_month
+                                                   ).json["items"]] == [100]
     organiser.post(f"/api/v1/transfers/{second['transfer_id']}/reverse", {"reason": "核实有误"}, expect=201)
     assert balance(phone, member)["available"] == 0
     assert ledger_problems(session) == []
@@ -117,5 +126,4 @@ def test_a_withdrawal_and_the_end_of_the_window_at_once_have_one_outcome(app, or
 
 
 def _second():
-    from datetime import timedelta
     return timedelta(seconds=1)

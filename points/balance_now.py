@@ -1,4 +1,4 @@
-"""A member's points as they stand now: the accounts' balances, with what is due by now applied.
+"""A member's balance as it stands now: the accounts' balances, with what is due by now applied.
 
 Notices whose window has ended and lots past their expiry are moved by cron and by the
 member's next spend; until then a read counts them as moved already, so what a volunteer
@@ -16,22 +16,22 @@ from .notices import Notice
 
 
 @dataclass(frozen=True)
-class Standing:
+class BalanceNow:
     member_id: int
     available: int
     held: int
     pending: int
     lifetime_earned: int
     lifetime_spent: int
+    minutes_served: int
     expiring: list[tuple[int, datetime]]
 
 
-def standing_of(session: Session, member: Member, *, now: datetime) -> Standing:
-    """Available, held and pending points, and the next expiries (soonest first)."""
+def balance_now(session: Session, member: Member, *, now: datetime) -> BalanceNow:
+    """Available, held and pending points, lifetime figures, and the next expiries (soonest first)."""
     balance = balance_of(session, member)
     now_final = int(session.scalar(select(func.coalesce(func.sum(Notice.points), 0)).where(
         Notice.member_id == member.id, Notice.status == "posted", Notice.final_at <= now)))
-    return Standing(member_id=member.id, held=balance.held, lifetime_earned=balance.lifetime_earned,
-                    lifetime_spent=balance.lifetime_spent, pending=balance.pending - now_final,
-                    available=balance.available + now_final - due_points(session, member_id=member.id, now=now),
-                    expiring=expiring(session, member_id=member.id, after=now))
+    return BalanceNow(**{**vars(balance), "pending": balance.pending - now_final,
+                         "available": balance.available + now_final - due_points(session, member_id=member.id, now=now),
+                         "expiring": expiring(session, member_id=member.id, after=now)})
