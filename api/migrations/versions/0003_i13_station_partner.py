@@ -21,6 +21,7 @@ depends_on = None
 def upgrade() -> None:
     bind = op.get_bind()
     now = datetime.now(timezone.utc)
+    _ids_follow_existing_rows(bind, "partners")
     communities = bind.execute(sa.text(
         "SELECT id, name, station_account_id FROM communities WHERE station_account_id IS NOT NULL "
         "AND station_account_id NOT IN (SELECT account_id FROM partners)")).all()
@@ -34,6 +35,14 @@ def upgrade() -> None:
             bind.execute(sa.text(f"UPDATE {table} SET partner_id = :p WHERE partner_id IS NULL AND community_id = :c"),
                          {"p": partner_id, "c": community_id})
     op.create_index('ix_partners_account_id', 'partners', ['account_id'], unique=True)
+
+
+def _ids_follow_existing_rows(bind, table: str) -> None:
+    """PostgreSQL: make the id sequence continue after the rows present (rows inserted with
+    explicit ids, as a restore or a copy may have, leave it behind), before inserting here."""
+    if bind.dialect.name == "postgresql":
+        bind.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"))
 
 
 def downgrade() -> None:

@@ -114,6 +114,7 @@ def upgrade() -> None:
 def _open_accounts_and_lots() -> None:
     bind = op.get_bind()
     now = datetime.now(timezone.utc)
+    _ids_follow_existing_rows(bind, "accounts")
 
     def open_account(kind, name, community_id):
         return bind.execute(sa.text(
@@ -135,6 +136,14 @@ def _open_accounts_and_lots() -> None:
                 "INSERT INTO lots (member_id, transfer_id, earned_at, expires_at, amount, remaining, expired) "
                 "VALUES (:m, NULL, :now, :never, :b, :b, 0)"), {"m": member_id, "now": now, "never": NEVER, "b": balance})
 
+
+
+def _ids_follow_existing_rows(bind, table: str) -> None:
+    """PostgreSQL: make the id sequence continue after the rows present (rows inserted with
+    explicit ids, as a restore or a copy may have, leave it behind), before inserting here."""
+    if bind.dialect.name == "postgresql":
+        bind.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"))
 
 
 def downgrade() -> None:
