@@ -3,6 +3,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,14 +53,17 @@ class Settlement:
 
 
 def settlement_for(session: Session, *, partner_id: int, start: datetime | None, end: datetime | None,
-                   community_id: int | None = None) -> Settlement:
+                   community_id: int | None = None, voucher_code: str | None = None) -> Settlement:
     """Vouchers the partner fulfilled in [start, end), oldest first; a missing bound is open.
-    With `community_id`, only that community's vouchers (a partner may serve several)."""
+    With `community_id`, only that community's vouchers (a partner may serve several); with
+    `voucher_code`, only that voucher (the counter's search)."""
     query = (select(Redemption, Member.name, Member.phone).join(Member, Member.id == Redemption.member_id)
              .where(Redemption.partner_id == partner_id, Redemption.status == "fulfilled")
              .order_by(Redemption.fulfilled_at, Redemption.id))
     if community_id is not None:
         query = query.where(Redemption.community_id == community_id)
+    if voucher_code is not None:
+        query = query.where(Redemption.voucher_code == voucher_code)
     if start is not None:
         query = query.where(Redemption.fulfilled_at >= start)
     if end is not None:
@@ -96,18 +100,27 @@ KIND_NAMES = {"goods": "物品", "fee_deduction": "物业费减免", "service": 
 CSV_HEADER = ["兑换单号", "券码", "志愿者", "手机", "奖品", "类别", "数量", "积分", "金额(元)", "房号", "兑付时间", "经办"]
 
 
+def settlement_rows(settlement: Settlement, *, zone) -> list[list]:
+    """The settlement as a sheet's rows under `CSV_HEADER`, a totals row last: counts and points
+    as integers, yuan as a Decimal with two places (a spreadsheet keeps them numbers)."""
+    rows: list[list] = [[line.redemption_id, line.voucher_code, line.member_name, line.member_phone,
+                         line.reward_name, KIND_NAMES[line.kind], line.quantity, line.points, yuan(line.amount_fen),
+                         line.household or "", line.fulfilled_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+                         line.fulfilled_by or ""] for line in settlement.lines]
+    rows.append(["合计", "", "", "", "", "", settlement.count, settlement.points, yuan(settlement.amount_fen),
+                 "", "", ""])
+    return rows
+
+
+def yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2)
+
+
 def settlement_csv(settlement: Settlement, *, zone) -> str:
     """The settlement as CSV for Excel: UTF-8 with a BOM (so Chinese shows), a totals row last."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for line in settlement.lines:
-        writer.writerow([line.redemption_id, line.voucher_code, line.member_name, line.member_phone,
-                         line.reward_name, KIND_NAMES[line.kind], line.quantity, line.points,
-                         f"{line.amount_fen / 100:.2f}", line.household or "",
-                         line.fulfilled_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), line.fulfilled_by or ""])
-    writer.writerow(["合计", "", "", "", "", "", settlement.count, settlement.points,
-                     f"{settlement.amount_fen / 100:.2f}", "", "", ""])
+    writer.writerows(settlement_rows(settlement, zone=zone))
     return out.getvalue()
-

@@ -14,7 +14,7 @@ from .refusals import sentence
 
 blp = page_blueprint("site", __name__)
 
-HOMES = {"volunteer": "volunteer.home", "partner": "site.counter", "organiser": "site.console",
+HOMES = {"volunteer": "volunteer.home", "partner": "counter.counter", "organiser": "site.console",
          "admin": "site.console"}
 
 
@@ -85,13 +85,6 @@ def password_post():
     start_session(person)
     flash("password_changed")
     return redirect(url_for("site.index"), code=303)
-
-
-@blp.get("/counter")
-@signed_in("partner")
-def counter():
-    """The partner clerk's home (built in a later round): for now, says so."""
-    return render_template("site/coming.html", title=_("商户核销台"))
 
 
 @blp.get("/console")
