@@ -26,7 +26,7 @@ UNGUARDED = ("/docs",)
 
 def register_pages(app: Flask) -> None:
     from . import counter, site, venue, volunteer
-    from .words import template_words, when
+    from .words import day, template_words, when
 
     public = app.config.get("PUBLIC_URL") or ""
     app.config.update(
@@ -43,6 +43,7 @@ def register_pages(app: Flask) -> None:
     app.register_error_handler(404, _not_found)
     app.context_processor(template_words)
     app.add_template_filter(when)
+    app.add_template_filter(day)
     for module in (site, volunteer, venue, counter):
         app.register_blueprint(module.blp)
 

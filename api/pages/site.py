@@ -2,6 +2,9 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from points.communities import get_community
+from points.notices import on_notice
+
 from .. import db
 from ..accounts import MIN_PASSWORD, sign_in
 from ..authentication import current_principal, end_session, session_principal, start_session
@@ -85,6 +88,15 @@ def password_post():
     start_session(person)
     flash("password_changed")
     return redirect(url_for("site.index"), code=303)
+
+
+@blp.get("/notice")
+def notice():
+    """The community's public notice board (公示, no sign-in): masked names, team, rule, points, when
+    each becomes final; never a tip's text."""
+    community = get_community(db.session(), request.args.get("community_id", type=int) or 0)
+    postings = on_notice(db.session(), community_id=community.id, now=now(), limit=200)
+    return render_template("site/notice.html", community=community, postings=postings)
 
 
 @blp.get("/console")

@@ -23,6 +23,10 @@ def when(moment: datetime | None) -> str:
     return "" if moment is None else f"{moment.astimezone(zone()):%Y-%m-%d %H:%M}"
 
 
+def day(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment.astimezone(zone()):%Y-%m-%d}"
+
+
 def template_words() -> dict:
     return {"kind_names": REWARD_KINDS, "transfer_kind_names": TRANSFER_KINDS, "status_names": VOUCHER_STATUSES,
             "claim_status_names": CLAIM_STATUSES, "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
