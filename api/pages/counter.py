@@ -16,7 +16,7 @@ from points.periods import period_end, period_start
 from rewards.counter import VoucherAtCounter
 from rewards.partners import Partner, get_partner, station_of
 from rewards.redemptions import VoucherExpired, by_voucher, fulfil
-from rewards.settlement import CSV_HEADER, by_household, settlement_csv, settlement_for, settlement_rows
+from rewards.settlement import CSV_HEADER, Settlement, by_household, settlement_csv, settlement_for, settlement_rows
 from rewards.vouchers import display, normalise
 
 from .. import db
@@ -93,12 +93,10 @@ def receipt(redemption_id: int):
 @signed_in(*CLERKS)
 def settlement():
     """One month's statement: every voucher fulfilled, totals, and per household for the property company."""
-    partner, community_id, month = _statement_args()
-    start, end = _month_bounds(month)
-    result = settlement_for(db.session(), partner_id=partner.id, community_id=community_id, start=start, end=end)
+    partner, month, result = _month_statement()
     households = by_household(result) if partner.kind == "property" else None
-    previous = (start - timedelta(days=1)).strftime("%Y-%m")
-    following = end.strftime("%Y-%m") if end <= now().astimezone(zone()) else None
+    previous = (result.start - timedelta(days=1)).strftime("%Y-%m")
+    following = result.end.strftime("%Y-%m") if result.end <= now().astimezone(zone()) else None
     partner_arg = request.args.get("partner_id", type=int)
     return render_template("counter/settlement.html", partner=partner, settlement=result, households=households,
                            month=month, previous=previous, following=following, partner_id=partner_arg)
@@ -108,9 +106,7 @@ def settlement():
 @signed_in(*CLERKS)
 def settlement_download(kind: str):
     """The month's statement as CSV or Excel, with a totals row."""
-    partner, community_id, month = _statement_args()
-    start, end = _month_bounds(month)
-    result = settlement_for(db.session(), partner_id=partner.id, community_id=community_id, start=start, end=end)
+    partner, month, result = _month_statement()
     filename = f"settlement-{partner.id}-{month}.{kind}"
     if kind == "csv":
         body, mimetype = settlement_csv(result, zone=zone()), "text/csv"
@@ -204,18 +200,16 @@ def _searched(partner_id: int, community_id: int | None):
     return None
 
 
-def _statement_args() -> tuple[Partner, int | None, str]:
+def _month_statement() -> tuple[Partner, str, Settlement]:
+    """The partner, the month asked for (`month=YYYY-MM`, default this one; malformed: a 404 page)
+    and its settlement, [first of the month, first of the next) in the service's zone."""
     partner, community_id = _counter_of()
     if partner is None:
         raise NotFound("name a partner: ?partner_id=")
     month = request.args.get("month", "")[:7] or now().astimezone(zone()).strftime("%Y-%m")
-    return partner, community_id, month
-
-
-def _month_bounds(month: str) -> tuple[datetime, datetime]:
-    """[first of the month, first of the next) in the service's zone; a malformed month is a 404 page."""
     try:
         start = datetime.strptime(month, "%Y-%m").replace(tzinfo=zone())
     except ValueError:
         raise NotFound(f"no month {month!r}") from None
-    return start, period_end(start, "month")
+    return partner, month, settlement_for(db.session(), partner_id=partner.id, community_id=community_id,
+                                          start=start, end=period_end(start, "month"))

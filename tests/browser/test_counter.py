@@ -138,3 +138,25 @@ def test_the_months_settlement_matches_the_fulfilments_and_its_excel_opens(live_
     rows = list(openpyxl.load_workbook(BytesIO(open(download.value.path(), "rb").read())).active.values)
     assert len(rows) == 5 and rows[-1][0] == "合计" and rows[-1][6:9] == (3, 300, 300)
     assert sorted(row[1] for row in rows[1:4]) == sorted(fee["voucher_code"] for fee in fees)
+
+
+def test_a_clerks_phone_camera_reads_the_voucher_qr(live_server, driver, staff, organiser, volunteer, shop, shot,
+                                                     tmp_path):
+    from .camera import y4m_from_png
+    from .conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    haircut, = vouchers(volunteer, organiser, shop, {"reward_id": shop["haircut"]["id"]})
+    png = volunteer[1].get(f"/api/v1/redemptions/{haircut['id']}/voucher.png").data
+    video = y4m_from_png(png, tmp_path / "voucher.y4m")
+    camera = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS + [
+        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}"])
+    try:
+        page = camera.new_context(**PHONE, permissions=["camera"]).new_page()
+        sign_in(page, live_server, staff("partner", partner_id=shop["barber"]["id"]), "password1", "/counter")
+        page.get_by_role("button", name="打开相机扫码").click()
+        page.get_by_role("button", name="确认核销").wait_for(timeout=20_000)
+        assert haircut["voucher_display"] in page.content() and "免费理发" in page.content()
+        shot(page, "scanned")
+    finally:
+        camera.close()

@@ -138,3 +138,22 @@ def test_a_partner_sees_only_its_own_statement_and_an_organiser_reaches_each_par
     page = text(desk.get(f"/counter/settlement?partner_id={shop['estate']['id']}"))
     assert "振宇物业服务中心" in page and "按房号汇总" in page
     assert desk.get(f"/counter/settlement.xlsx?partner_id={shop['estate']['id']}").mimetype.endswith("sheet")
+
+
+def test_the_counters_look_ups_share_the_apis_limit_and_misses_are_logged(database_url, clock, tmp_path, shop,
+                                                                          staff, caplog):
+    from api import create_app
+
+    from .conftest import PageClient
+
+    limited = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": True,
+                          "VOUCHER_RATE_LIMIT": "3 per minute"}, clock=clock, instance_path=tmp_path / "counter")
+    clerk = PageClient(limited).sign_in(staff("partner", partner_id=shop["barber"]["id"]), "password1")
+    with caplog.at_level("WARNING", logger="benniu.counter"):
+        for guess in ("AAAA-AAAA", "AAAA-AAAB", "AAAA-AAAC"):
+            assert "没有这个兑换码" in text(clerk.get(f"/counter/voucher?code={guess}"))
+    assert clerk.get("/counter/voucher?code=AAAA-AAAD").status_code == 429
+    assert clerk.get("/v/AAAAAAAE").status_code == 429
+    assert "操作太频繁" in text(clerk.get("/counter/voucher?code=AAAA-AAAF"))
+    assert clerk.get("/counter").status_code == 200  # the counter itself is not a look-up
+    assert len([r for r in caplog.records if "AAAA-AAA" in r.getMessage()]) == 3
