@@ -10,17 +10,16 @@ from datetime import datetime, timedelta
 from flask import Response, flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from points.communities import get_community
 from points.errors import AlreadyCancelled, AlreadyFulfilled, Forbidden, NotFound
 from points.periods import period_end, period_start
 from rewards.counter import VoucherAtCounter
-from rewards.partners import Partner, get_partner, station_of
+from rewards.partners import Partner, get_partner
 from rewards.redemptions import VoucherExpired, by_voucher, fulfil
 from rewards.settlement import CSV_HEADER, Settlement, by_household, settlement_csv, settlement_for, settlement_rows
 from rewards.vouchers import display, normalise
 
 from .. import db
-from ..access import settlement_view, visible_redemption
+from ..access import counter_of, visible_redemption
 from ..authentication import current_principal
 from ..clock import now, zone
 from ..counter import look_up
@@ -170,18 +169,7 @@ def _provider_name(typed: str) -> str:
 
 
 def _counter_of() -> tuple[Partner | None, int | None]:
-    """Whose counter this is: the clerk's partner; for an organiser, the workstation's goods (or a
-    partner of their community named by `partner_id`); an admin names a partner."""
-    principal = current_principal()
-    partner_id = request.args.get("partner_id", type=int)
-    if principal.role == "partner":
-        partner_id = principal.partner_id
-    elif partner_id is None and principal.community_id is not None:
-        community = get_community(db.session(), principal.community_id)
-        partner_id = station_of(db.writer(), community, now=now()).id
-    if partner_id is None:
-        return None, None
-    return settlement_view(db.session(), principal, partner_id)
+    return counter_of(db.session(), current_principal(), request.args.get("partner_id", type=int))
 
 
 def _searched(partner_id: int, community_id: int | None):

@@ -228,7 +228,7 @@ def test_a_page_that_fails_shows_a_friendly_page_not_a_stack(app, volunteer_page
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
-    monkeypatch.setattr(volunteer, "balance_of", broken)
+    monkeypatch.setattr(volunteer, "standing_of", broken)
     answer = volunteer_pages.get("/me")
     assert answer.status_code == 500 and "系统出了点问题" in text(answer) and "boom" not in text(answer)
     assert answer.mimetype == "text/html"
