@@ -21,7 +21,7 @@ from points.ledger import Transfer, get_transfer
 from points.members import Member, get_member
 from points.notices import Notice, get_notice
 from rewards.catalogue import Reward, get_reward
-from rewards.partners import Partner, communities_served, find_partners, get_partner, partner_serves
+from rewards.partners import Partner, communities_served, find_partners, get_partner, partner_serves, station_if_any
 from rewards.redemptions import Redemption, by_voucher, get_redemption
 
 from .principal import Principal
@@ -259,6 +259,20 @@ def settlement_view(session: Session, principal: Principal, partner_id: int) -> 
             raise NotFound(f"partner {partner_id} not found")
         return partner, principal.community_id
     return partner, None
+
+
+def counter_of(session: Session, principal: Principal, partner_id: int | None) -> tuple[Partner | None, int | None]:
+    """Whose counter the counter's pages show, and the community its lines are cut to: a clerk's
+    own partner; an organiser's named partner, else their community's workstation (if made yet);
+    an admin's named partner, else none. Then as `settlement_view`."""
+    if principal.role == "partner":
+        partner_id = principal.partner_id
+    elif partner_id is None and principal.community_id is not None:
+        station = station_if_any(session, get_community(session, principal.community_id))
+        partner_id = station.id if station is not None else None
+    if partner_id is None:
+        return None, None
+    return settlement_view(session, principal, partner_id)
 
 
 # Tokens -----------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def sign_partner(session: Session, *, name: str, kind: str, community_ids: list[
 def station_of(session: Session, community: Community, *, now: datetime) -> Partner:
     """The community's police workstation (警网融合工作站) as a partner: where goods are handed
     over, so that they are settled like any partner's. Made on first use, once."""
-    existing = session.scalar(select(Partner).where(Partner.account_id == community.station_account_id))
+    existing = station_if_any(session, community)
     if existing is not None:
         return existing
     partner = Partner(name=f"{community.name} 警网融合工作站", kind="station",
@@ -65,6 +65,11 @@ def station_of(session: Session, community: Community, *, now: datetime) -> Part
     except IntegrityError:  # made by a concurrent request meanwhile
         return session.scalars(select(Partner).where(Partner.account_id == community.station_account_id)).one()
     return partner
+
+
+def station_if_any(session: Session, community: Community) -> Partner | None:
+    """The community's workstation partner if it has been made (nothing is made: a read)."""
+    return session.scalar(select(Partner).where(Partner.account_id == community.station_account_id))
 
 
 def get_partner(session: Session, partner_id: int) -> Partner:

@@ -51,14 +51,17 @@ class Settlement:
 
 
 def settlement_for(session: Session, *, partner_id: int, start: datetime | None, end: datetime | None,
-                   community_id: int | None = None) -> Settlement:
+                   community_id: int | None = None, voucher_code: str | None = None) -> Settlement:
     """Vouchers the partner fulfilled in [start, end), oldest first; a missing bound is open.
-    With `community_id`, only that community's vouchers (a partner may serve several)."""
+    With `community_id`, only that community's vouchers (a partner may serve several); with
+    `voucher_code`, only that voucher (the counter's search)."""
     query = (select(Redemption, Member.name, Member.phone).join(Member, Member.id == Redemption.member_id)
              .where(Redemption.partner_id == partner_id, Redemption.status == "fulfilled")
              .order_by(Redemption.fulfilled_at, Redemption.id))
     if community_id is not None:
         query = query.where(Redemption.community_id == community_id)
+    if voucher_code is not None:
+        query = query.where(Redemption.voucher_code == voucher_code)
     query = within(query, Redemption.fulfilled_at, start=start, end=end)
     lines = [SettlementLine(
         redemption_id=r.id, voucher_code=r.voucher_code, member_id=r.member_id, member_name=name,
@@ -89,4 +92,3 @@ def by_household(settlement: Settlement) -> list[HouseholdTotal]:
 
 
 KIND_NAMES = {"goods": "物品", "fee_deduction": "物业费减免", "service": "服务"}
-

@@ -25,8 +25,8 @@ UNGUARDED = ("/docs",)
 
 
 def register_pages(app: Flask) -> None:
-    from . import site, venue, volunteer
-    from .words import template_words, when
+    from . import counter, site, venue, volunteer
+    from .words import day, template_words, when
 
     public = app.config.get("PUBLIC_URL") or ""
     app.config.update(
@@ -43,7 +43,8 @@ def register_pages(app: Flask) -> None:
     app.register_error_handler(404, _not_found)
     app.context_processor(template_words)
     app.add_template_filter(when)
-    for module in (site, volunteer, venue):
+    app.add_template_filter(day)
+    for module in (site, volunteer, venue, counter):
         app.register_blueprint(module.blp)
 
 
@@ -69,6 +70,6 @@ def _security_headers(response):
     if response.mimetype == "text/html" and not request.path.startswith(UNGUARDED):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-    if request.blueprint in ("site", "volunteer", "venue"):
+    if request.blueprint in ("site", "volunteer", "venue", "counter"):
         response.headers.setdefault("Cache-Control", "no-store")  # pages show one person's data
     return response

@@ -2,6 +2,9 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from points.communities import get_community
+from points.notices import on_notice
+
 from .. import db
 from ..accounts import MIN_PASSWORD, sign_in
 from ..authentication import current_principal, end_session, session_principal, start_session
@@ -14,7 +17,7 @@ from .refusals import sentence
 
 blp = page_blueprint("site", __name__)
 
-HOMES = {"volunteer": "volunteer.home", "partner": "site.counter", "organiser": "site.console",
+HOMES = {"volunteer": "volunteer.home", "partner": "counter.counter", "organiser": "site.console",
          "admin": "site.console"}
 
 
@@ -87,11 +90,13 @@ def password_post():
     return redirect(url_for("site.index"), code=303)
 
 
-@blp.get("/counter")
-@signed_in("partner")
-def counter():
-    """The partner clerk's home (built in a later round): for now, says so."""
-    return render_template("site/coming.html", title=_("商户核销台"))
+@blp.get("/notice")
+def notice():
+    """The community's public notice board (公示, no sign-in): masked names, team, rule, points, when
+    each becomes final; never a tip's text."""
+    community = get_community(db.session(), request.args.get("community_id", type=int) or 0)
+    postings = on_notice(db.session(), community_id=community.id, now=now(), limit=200)
+    return render_template("site/notice.html", community=community, postings=postings)
 
 
 @blp.get("/console")

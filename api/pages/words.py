@@ -4,6 +4,9 @@ from datetime import datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from points.masking import masked_name
+from rewards.vouchers import display
+
 from ..clock import zone
 from .refusals import sentence
 
@@ -20,7 +23,12 @@ def when(moment: datetime | None) -> str:
     return "" if moment is None else f"{moment.astimezone(zone()):%Y-%m-%d %H:%M}"
 
 
+def day(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment.astimezone(zone()):%Y-%m-%d}"
+
+
 def template_words() -> dict:
     return {"kind_names": REWARD_KINDS, "transfer_kind_names": TRANSFER_KINDS, "status_names": VOUCHER_STATUSES,
             "claim_status_names": CLAIM_STATUSES, "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
-            "refusal_for": lambda status: sentence(VOUCHER_REFUSALS.get(status, "conflict"))}
+            "refusal_for": lambda status: sentence(VOUCHER_REFUSALS.get(status, "conflict")),
+            "masked": masked_name, "voucher_display": display}

@@ -1,5 +1,5 @@
 /* Benniu's pages work without JavaScript; this adds the camera, the automatic check-in
-   after a scan, the venue screen's refresh, and one press per button. No inline script. */
+   after a scan, the venue screen's refresh, the receipt's print button, and one press per button. No inline script. */
 (() => {
   "use strict";
 
@@ -124,5 +124,7 @@
     if (scan) scanner(scan);
     const live = document.getElementById("live-code");
     if (live) liveCode(live);
+    const print = document.getElementById("print");
+    if (print) print.addEventListener("click", () => window.print());
   });
 })();

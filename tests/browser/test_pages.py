@@ -214,7 +214,8 @@ def test_every_volunteer_page_fits_a_360_px_phone_with_big_type_and_big_tap_targ
     voucher = volunteer_phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}, expect=201).json
     sign_in(phone, live_server, member["phone"], "secret123")
     for path in ("/me", "/me/entries", "/scan", "/shop", f"/shop/{shop['fee']['id']}", "/me/vouchers",
-                 f"/me/vouchers/{voucher['id']}", "/me/claims/new", "/me/claims", "/me/card", "/password"):
+                 f"/me/vouchers/{voucher['id']}", "/me/claims/new", "/me/claims", "/me/card", "/password",
+                 f"/notice?community_id={member['community_id']}"):
         phone.goto(live_server + path)
         no_sideways_scroll(phone)
         assert phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 16, path

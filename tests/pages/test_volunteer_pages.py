@@ -53,7 +53,7 @@ def test_each_role_is_sent_to_its_home(pages, volunteer, staff, shop):
     assert pages().sign_in(staff("admin"), "password1").get("/").location == "/console"
     clerk = pages().sign_in(staff("partner", partner_id=shop["barber"]["id"]), "password1")
     assert clerk.get("/").location == "/counter"
-    assert "正在建设中" in text(clerk.get("/counter"))
+    assert "兑换码" in text(clerk.get("/counter"))
 
 
 def test_another_roles_session_gets_the_403_page_on_volunteer_pages(pages, staff):
@@ -228,7 +228,7 @@ def test_a_page_that_fails_shows_a_friendly_page_not_a_stack(app, volunteer_page
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
-    monkeypatch.setattr(volunteer, "balance_of", broken)
+    monkeypatch.setattr(volunteer, "balance_now", broken)
     answer = volunteer_pages.get("/me")
     assert answer.status_code == 500 and "系统出了点问题" in text(answer) and "boom" not in text(answer)
     assert answer.mimetype == "text/html"

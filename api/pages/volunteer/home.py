@@ -2,11 +2,12 @@
 from flask import render_template, request
 
 from points.activities import get_activity
+from points.balance_now import balance_now
 from points.checkins import open_checkins_of
 from points.ledger import history
-from points.members import balance_of
 
 from ... import db
+from ...clock import now
 from ...resources.reports import leaderboard_of
 from ..guard import new_action_key
 from . import blp, me, path_id
@@ -16,11 +17,12 @@ PAGE = 20
 
 @blp.get("/me")
 def home():
-    """Name, available and held points, open hourly check-ins to check out of, and the way to everything else."""
+    """Name, available, held and pending points (公示中), the next expiry, open hourly check-ins to check
+    out of, and the way to everything else."""
     member, session = me(), db.session()
     open_checkins = [(checkin, get_activity(session, checkin.activity_id))
                      for checkin in open_checkins_of(session, member.id)]
-    return render_template("volunteer/home.html", member=member, balance=balance_of(session, member),
+    return render_template("volunteer/home.html", member=member, balance=balance_now(session, member, now=now()),
                            open_checkins=open_checkins, action_key=new_action_key())
 
 
