@@ -17,6 +17,8 @@ DEFAULTS = {
     "IDEMPOTENCY_HOURS": 24,
     "DB_POOL_SIZE": 5,
     "SQLITE_SYNCHRONOUS": "NORMAL",      # or FULL: see points.engines.SQLITE_SYNCHRONOUS
+    "TRUSTED_PROXIES": 0,                # proxies in front whose X-Forwarded-For/-Proto count (nginx: 1)
+    "METRICS_TOKEN": None,               # GET /metrics answers only to this bearer token; off when unset
 }
 
 

@@ -9,7 +9,7 @@ from points.ledger import Transfer, get_transfer
 from points.members import Member
 from points.rules import current_rule
 
-from .. import db
+from .. import db, events
 from ..access import found, visible_member
 from ..authentication import authorize, current_principal
 from ..clock import now
@@ -69,6 +69,8 @@ def create_award(args):
     rule = current_rule(session, community_id=member.community_id, code=args["rule_code"])
     record = earn(db.writer(), member=member, rule=rule, now=now(), points=args.get("points"),
                   memo=args["memo"], actor=current_principal().actor)
+    events.record("award", transfer_id=record.id, member_id=member.id, rule_code=rule.code, points=record.amount,
+                  why=args["memo"])
     return {"transfer_id": record.id, "member_id": member.id, "rule_code": rule.code, "points": record.amount,
             "rule_version": rule.version}
 
@@ -83,4 +85,5 @@ def reverse_transfer(args, original):
     """Reverse an earning (at most once); refused if the member has already spent the points."""
     record = reverse(db.writer(), transfer_id=original.id, reason=args["reason"], now=now(),
                      actor=current_principal().actor)
+    events.record("reversal", transfer_id=record.id, reverses=original.id, points=record.amount, why=args["reason"])
     return {"transfer_id": record.id, "reverses": record.reverses_id, "amount": record.amount}

@@ -7,7 +7,7 @@ from points.checkins import Checkin, check_in, check_out, get_checkin
 from points.errors import NotFound
 from points.members import get_member
 
-from .. import codes, db
+from .. import codes, db, events
 from ..access import found
 from ..authentication import authorize, current_principal
 from ..clock import now
@@ -66,9 +66,9 @@ def create_checkin(args):
     code = codes.read(args["code"], "activity", "live")
     activity = get_activity(session, code.subject_id)
     member = get_member(session, current_principal().member_id)
-    return check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(),
-                    method="printed" if code.purpose == "activity" else "live",
-                    lat=args.get("lat"), lng=args.get("lng"))
+    return events.checked_in(check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(),
+                                      method="printed" if code.purpose == "activity" else "live",
+                                      lat=args.get("lat"), lng=args.get("lng")))
 
 
 @blp.route("/<id:checkin_id>", methods=["GET"])
@@ -87,4 +87,4 @@ def checkin(checkin_id):
 @blp.response(200, CheckinSchema)
 def checkout(args, checkin):
     """Check out of a per-hour activity: full hours served earn the rule's points per hour."""
-    return check_out(db.writer(), checkin=checkin, now=now())
+    return events.checked_out(check_out(db.writer(), checkin=checkin, now=now()))

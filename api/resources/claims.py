@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from points.claims import STATUSES, Claim, approve_claim, find_claims, get_claim, reject_claim, submit_claim
 from points.errors import NotFound
 
-from .. import db
+from .. import db, events
 from ..access import community_in_scope, found, member_acted_for
 from ..authentication import authorize, current_principal
 from ..clock import now
@@ -99,8 +99,8 @@ def claim(claim_id):
 @blp.response(200, ClaimSchema)
 def approve(args, claim):
     """Approve a pending claim: its points are awarded, once."""
-    return approve_claim(db.writer(), claim=claim, now=now(), points=args.get("points"),
-                         reviewer=current_principal().actor)
+    return events.reviewed(approve_claim(db.writer(), claim=claim, now=now(), points=args.get("points"),
+                                         reviewer=current_principal().actor))
 
 
 @blp.route("/<id:claim_id>/reject", methods=["POST"])
@@ -111,5 +111,5 @@ def approve(args, claim):
 @blp.response(200, ClaimSchema)
 def reject(args, claim):
     """Reject a pending claim with a reason; no points move."""
-    return reject_claim(db.writer(), claim=claim, reason=args["reason"], now=now(),
-                        reviewer=current_principal().actor)
+    return events.reviewed(reject_claim(db.writer(), claim=claim, reason=args["reason"], now=now(),
+                                        reviewer=current_principal().actor))

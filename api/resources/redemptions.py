@@ -19,7 +19,7 @@ from rewards.redemptions import (
 )
 from rewards.vouchers import display
 
-from .. import codes, db
+from .. import codes, db, events
 from ..access import found, member_acted_for
 from ..authentication import authorize, current_principal
 from ..clock import now
@@ -100,8 +100,9 @@ def create_redemption(args):
     member = member_acted_for(session, args.get("member_id"))
     reward = visible_reward(session, args["reward_id"])
     order = Order(quantity=args["quantity"], points=args.get("points"), household=args.get("household"))
-    return redeem(db.writer(), member=member, reward=reward, order=order, now=now(),
-                  valid_for=timedelta(days=current_app.config["VOUCHER_DAYS"]))
+    return events.redemption_changed("redemption", redeem(
+        db.writer(), member=member, reward=reward, order=order, now=now(),
+        valid_for=timedelta(days=current_app.config["VOUCHER_DAYS"])))
 
 
 @blp.route("", methods=["GET"])
@@ -157,7 +158,8 @@ def fulfil_voucher(args):
         raise Forbidden("this voucher is for another partner")
     if principal.role == "organiser" and subject.community_id != principal.community_id:
         raise NotFound("no voucher with that code")
-    return fulfil(db.writer(), redemption=subject, now=now(), by=principal.actor)
+    return events.redemption_changed("fulfilment", fulfil(db.writer(), redemption=subject, now=now(),
+                                                          by=principal.actor))
 
 
 @blp.route("/<id:redemption_id>/cancel", methods=["POST"])
@@ -168,5 +170,5 @@ def fulfil_voucher(args):
 @blp.response(200, RedemptionSchema)
 def cancel_redemption(args, subject):
     """Cancel an unfulfilled voucher: the points are released and the stock returned."""
-    return cancel(db.writer(), redemption=subject, now=now())
+    return events.redemption_changed("cancellation", cancel(db.writer(), redemption=subject, now=now()))
 
