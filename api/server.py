@@ -2,10 +2,10 @@
 body-read timeout, one metrics store for all workers, and no trust in proxy headers of its own."""
 from prometheus_client import multiprocess
 
-# Threads, not one request per process: a client that promises a body and sends it a byte at
-# a time holds one thread, not a whole worker, while the rest go on answering.
+# Threads (`benniu serve --threads`, 8 by default), not one request per process: a client that
+# promises a body and sends it a byte at a time holds one thread, not a whole worker, while the
+# rest go on answering.
 worker_class = "gthread"
-threads = 8
 
 # A request body that stops arriving for this long is given up (its thread freed). In front
 # of nginx this never fires: nginx buffers the whole body before it passes the request on.
@@ -19,6 +19,9 @@ accesslog = None
 # X-Forwarded-Proto from loopback on its own, as it does by default.
 secure_scheme_headers = {}
 forwarded_allow_ips = ""
+
+# No gunicorn control socket: several servers on one machine would share its one path.
+control_socket_disable = True
 
 
 def pre_request(worker, req):

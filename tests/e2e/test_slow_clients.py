@@ -1,0 +1,40 @@
+"""Slow clients do not freeze `benniu serve`: two uploads that promise 1,000 bytes and send
+one (enough to stall both sync workers of the old default) leave /healthz answering at once."""
+import socket
+import time
+import urllib.request
+
+import pytest
+
+from .server import serving
+
+pytestmark = pytest.mark.slow
+
+
+def stalled_upload(port: int) -> socket.socket:
+    """A login whose body stops after its first byte; the connection is kept open."""
+    connection = socket.create_connection(("127.0.0.1", port))
+    connection.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\n"
+                       b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+    return connection
+
+
+def test_two_stalled_uploads_leave_healthz_answering_within_100_ms(world):
+    with serving(world.env) as server:
+        stalls = [stalled_upload(server.port) for _ in range(2)]
+        try:
+            time.sleep(0.5)  # both requests are in a worker by now, waiting for their bodies
+            slowest = 0.0
+            for _ in range(10):
+                started = time.perf_counter()
+                with urllib.request.urlopen(f"{server.url}/healthz", timeout=5) as response:
+                    assert response.status == 200
+                slowest = max(slowest, time.perf_counter() - started)
+            assert slowest < 0.1, f"/healthz took {slowest * 1000:.0f} ms behind two stalled uploads"
+            for stall in stalls:  # the stalled requests are still waiting, not refused
+                stall.settimeout(0.1)
+                with pytest.raises(TimeoutError):
+                    stall.recv(1)
+        finally:
+            for stall in stalls:
+                stall.close()
