@@ -151,10 +151,9 @@ def backup(path):
     """Copy the SQLite database to PATH (mode 0600) while the service runs, consistently."""
     from .backup import BackupError, copy_database, database_path
 
-    app = _app()
     try:
         with private_files():
-            pages = copy_database(database_path(app.config["DATABASE_URL"]), path.resolve())
+            pages = copy_database(database_path(_app().config["DATABASE_URL"]), path.resolve())
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"backed up {pages} pages to {path}")
@@ -164,22 +163,15 @@ def backup(path):
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.confirmation_option(prompt="Replace the database with this backup? Stop the service first.")
 def restore(path):
-    """Replace the SQLite database with the backup at PATH, upgrade it, and verify the ledger."""
-    from points.verify import ledger_problems
-
+    """Replace the SQLite database with the backup at PATH (stop the service first)."""
     from .backup import BackupError, database_path, restore_database
 
-    app = _app()
     try:
         with private_files():
+            app = _app()
             pages = restore_database(path.resolve(), database_path(app.config["DATABASE_URL"]))
-            upgrade(app.extensions["benniu"].engine)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     make_private(app.config["DATABASE_URL"])
-    with _session(app) as session:
-        problems = ledger_problems(session)
-    click.echo(f"restored {pages} pages from {path}")
-    for problem in problems or ["ok"]:
-        click.echo(problem)
-    sys.exit(1 if problems else 0)
+    click.echo(f"restored {pages} pages from {path}; now run benniu init (it upgrades a backup from an "
+               "older release) and benniu verify, then start the service")
