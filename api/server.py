@@ -1,5 +1,7 @@
 """How `benniu serve` runs gunicorn (its `--config python:api.server`): threaded workers, a
 body-read timeout, one metrics store for all workers, and no trust in proxy headers of its own."""
+import os
+
 from prometheus_client import multiprocess
 
 # Threads (`benniu serve --threads`, 8 by default), not one request per process: a client that
@@ -7,9 +9,10 @@ from prometheus_client import multiprocess
 # rest go on answering.
 worker_class = "gthread"
 
-# A request body that stops arriving for this long is given up (its thread freed). In front
-# of nginx this never fires: nginx buffers the whole body before it passes the request on.
-BODY_SECONDS = 10
+# A request body that stops arriving for this long is given up (400, and its thread is
+# free again). Behind nginx this never fires: nginx buffers the whole body before it passes
+# the request on.
+BODY_SECONDS = float(os.environ.get("BENNIU_BODY_TIMEOUT_SECONDS", 10))
 
 # The app writes one JSON line per request itself (api.logs), so gunicorn's access log is off.
 accesslog = None

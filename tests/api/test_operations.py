@@ -109,3 +109,22 @@ def test_forwarded_headers_are_ignored_unless_proxies_are_trusted(database_url, 
         assert line["client"] == client
         assert (response.headers["X-Request-Id"] == "from-the-proxy") == bool(request_id)
         app.extensions["benniu"].engine.dispose()
+
+
+def test_a_transaction_run_again_is_counted_as_a_database_retry(app):
+    from sqlalchemy.exc import OperationalError
+
+    from api.db import transactional
+
+    tries = []
+
+    def locked_once():
+        tries.append(1)
+        if len(tries) == 1:
+            raise OperationalError("UPDATE accounts", {}, Exception("database is locked"))
+        return {"tries": len(tries)}
+
+    app.add_url_rule("/locked-once", "locked_once", transactional(locked_once))
+    retries = counted("benniu_db_retries_total")
+    assert app.test_client().get("/locked-once").get_json() == {"tries": 2}
+    assert counted("benniu_db_retries_total") == retries + 1

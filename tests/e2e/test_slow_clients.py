@@ -38,3 +38,17 @@ def test_two_stalled_uploads_leave_healthz_answering_within_100_ms(world):
         finally:
             for stall in stalls:
                 stall.close()
+
+
+def test_a_stalled_upload_is_given_up_after_the_body_timeout(world):
+    with serving({**world.env, "BENNIU_BODY_TIMEOUT_SECONDS": "1"}) as server:
+        stall = stalled_upload(server.port)
+        stall.settimeout(5)
+        started = time.perf_counter()
+        answer = stall.recv(4096)
+        waited = time.perf_counter() - started
+        while b'"status"' not in answer:  # the body may follow the head in a packet of its own
+            answer += stall.recv(4096)
+        stall.close()
+    assert answer.startswith(b"HTTP/1.1 400") and b'"code":"bad_request"' in answer
+    assert 0.9 < waited < 3
