@@ -78,10 +78,12 @@ def test_a_backup_under_load_restores_every_acknowledged_award(world, tmp_path, 
         threads = [threading.Thread(target=load, args=(jobs[i::6],)) for i in range(6)]
         for thread in threads:
             thread.start()
-        while len(acknowledged) < 50:
+        deadline = time.monotonic() + 60
+        while len(acknowledged) < 50 and time.monotonic() < deadline:
             time.sleep(0.01)
         with lock:
             before = list(acknowledged)
+        assert len(before) >= 50, "the server did not take the load"
         back_up(world.env, backup)
         with lock:
             during = len(acknowledged) - len(before)

@@ -22,7 +22,7 @@ def scrape(url: str, token: str) -> dict[tuple, float]:
 
 def test_counters_match_what_a_short_load_did(world):
     env = {**world.env, "BENNIU_METRICS_TOKEN": "scrape-me", "BENNIU_RATELIMIT_ENABLED": "true",
-           "BENNIU_CHECKIN_RATE_LIMIT": "4 per minute"}
+           "BENNIU_CHECKIN_RATE_LIMIT": "2 per minute"}
     statuses, lock = Counter(), threading.Lock()
     with serving(env) as server:
         def check_in(token, codes):
@@ -31,10 +31,12 @@ def test_counters_match_what_a_short_load_did(world):
                 with lock:
                     statuses[status] += 1
 
-        # Ten volunteers try six activities each: some are refused for their rate (each worker
-        # counts its own allowance, so how many depends on which worker answered).
+        # Ten volunteers try six activities each, at 2 a minute: whichever of the two workers
+        # answers (each counts its own allowance), one of them gets at least three, so each
+        # volunteer is refused for their rate at least once; how often depends on the workers.
         threads = [threading.Thread(target=check_in, args=(token, world.codes[:6])) for token in world.tokens[:10]]
-        # Ten more check in to one activity twice: the second is refused as already checked in.
+        # Ten more check in to one activity twice (within their rate): the second is refused
+        # as already checked in.
         threads += [threading.Thread(target=check_in, args=(token, world.codes[:1] * 2))
                     for token in world.tokens[10:20]]
         for thread in threads:
@@ -57,7 +59,7 @@ def test_counters_match_what_a_short_load_did(world):
 
     made, rate_limited, duplicate = statuses[201], statuses[429], statuses[409]
     assert made + rate_limited + duplicate == 80 and duplicate == 10
-    assert made > 0 and rate_limited > 0
+    assert made >= 10 and rate_limited >= 10
     assert value("benniu_checkins_total", status="awarded") == made
     assert value("benniu_awards_total", via="checkin") == made
     assert value("benniu_awards_total", via="award") == 5
