@@ -30,14 +30,17 @@ DB_RETRIES = Counter("benniu_db_retries_total", "Transactions run again after a 
 
 
 def prepare_multiprocess_store() -> None:
-    """Give the workers `benniu serve` starts one empty metrics store (a private folder)."""
-    folder = os.environ.get(STORE)
+    """Give the workers `benniu serve` starts one empty metrics store: `BENNIU_METRICS_DIR`,
+    or a new private folder. Only the server's environment gets `PROMETHEUS_MULTIPROC_DIR`:
+    in any other process (the cron commands) it would make every metric a file there."""
+    folder = os.environ.get("BENNIU_METRICS_DIR") or os.environ.get(STORE)
     if folder:
         Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
         for stale in Path(folder).glob("*.db"):  # counts from a previous run would add up
             stale.unlink()
     else:
-        os.environ[STORE] = tempfile.mkdtemp(prefix="benniu-metrics-")
+        folder = tempfile.mkdtemp(prefix="benniu-metrics-")
+    os.environ[STORE] = folder
 
 
 def observe_request(route: str, method: str, status: int, seconds: float, code: str | None) -> None:

@@ -20,8 +20,9 @@ def scrape(url: str, token: str) -> dict[tuple, float]:
             for family in text_string_to_metric_families(text) for sample in family.samples}
 
 
-def test_counters_match_what_a_short_load_did(world):
-    env = {**world.env, "BENNIU_METRICS_TOKEN": "scrape-me", "BENNIU_RATELIMIT_ENABLED": "true",
+def test_counters_match_what_a_short_load_did(world, tmp_path):
+    env = {**world.env, "BENNIU_METRICS_DIR": str(tmp_path / "metrics"), "BENNIU_METRICS_TOKEN": "scrape-me",
+           "BENNIU_RATELIMIT_ENABLED": "true",
            "BENNIU_CHECKIN_RATE_LIMIT": "2 per minute"}
     statuses, lock = Counter(), threading.Lock()
     with serving(env) as server:
@@ -53,6 +54,7 @@ def test_counters_match_what_a_short_load_did(world):
         assert post(f"{server.url}/api/v1/redemptions/fulfil", {"voucher_code": vouchers[0]["voucher_code"]},
                     token=world.organiser)[0] == 200
         metrics = scrape(server.url, "scrape-me")
+        assert len(list((tmp_path / "metrics").glob("counter_*.db"))) >= 2  # a file per worker (and master)
 
     def value(name, **labels):
         return metrics.get((name, tuple(sorted(labels.items()))), 0.0)
