@@ -22,15 +22,16 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict, port: int, workers: int = 2, log: Path | None = None):
-        self.env, self.port, self.workers, self.log = env, port, workers, log
+    def __init__(self, env: dict, port: int, workers: int = 2, log: Path | None = None, threads: int | None = None):
+        self.env, self.port, self.workers, self.log, self.threads = env, port, workers, log, threads
         self.url = f"http://127.0.0.1:{port}"
         self.process = None
 
     def start(self, timeout: float = 30) -> "Server":
         output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # its JSON request lines, if kept
         self.process = subprocess.Popen(
-            [str(BENNIU), "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            [str(BENNIU), "serve", "--port", str(self.port), "--workers", str(self.workers),
+             *(["--threads", str(self.threads)] if self.threads else [])],
             env={**os.environ, **self.env}, start_new_session=True, stdout=output, stderr=output)
         if self.log:
             output.close()
@@ -71,8 +72,8 @@ class Server:
 
 
 @contextmanager
-def serving(env: dict, workers: int = 2, log: Path | None = None):
-    server = Server(env, free_port(), workers, log).start()
+def serving(env: dict, workers: int = 2, log: Path | None = None, threads: int | None = None):
+    server = Server(env, free_port(), workers, log, threads).start()
     try:
         yield server
     finally:

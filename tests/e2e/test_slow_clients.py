@@ -43,8 +43,8 @@ def test_two_stalled_uploads_leave_healthz_answering_within_100_ms(world):
                 stall.close()
 
 
-def test_a_stalled_upload_is_given_up_after_the_body_timeout(world):
-    with serving({**world.env, "BENNIU_BODY_TIMEOUT_SECONDS": "1"}) as server:
+def test_a_stalled_upload_is_given_up_after_the_client_timeout(world):
+    with serving({**world.env, "BENNIU_CLIENT_TIMEOUT_SECONDS": "1"}) as server:
         stall = stalled_upload(server.port)
         stall.settimeout(5)
         started = time.perf_counter()
@@ -55,3 +55,18 @@ def test_a_stalled_upload_is_given_up_after_the_body_timeout(world):
         stall.close()
     assert answer.startswith(b"HTTP/1.1 400") and b'"code":"bad_request"' in answer
     assert 0.9 < waited < 3
+
+
+def test_clients_stalled_in_their_headers_free_every_thread_after_the_timeout(world):
+    """With one thread a worker, two stalled header blocks freeze the server: until the timeout."""
+    with serving({**world.env, "BENNIU_CLIENT_TIMEOUT_SECONDS": "1"}, threads=1) as server:
+        stalls = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(2)]
+        for stall in stalls:
+            stall.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\n")
+        time.sleep(1.5)
+        for stall in stalls:  # the server hung up on them
+            stall.settimeout(1)
+            assert stall.recv(1) == b""
+            stall.close()
+        with urllib.request.urlopen(f"{server.url}/healthz", timeout=2) as response:
+            assert response.status == 200
