@@ -11,8 +11,8 @@ import points  # noqa: F401  (registers the tables)
 import rewards  # noqa: F401
 from points.engines import make_engine
 
+from . import bodies, events, logs
 from . import config as configuration
-from . import events, logs
 from .clock import SystemClock
 from .db import close_session, transactional
 from .errors import register_error_handlers
@@ -22,6 +22,10 @@ from .limits import limiter
 class JSONProvider(DefaultJSONProvider):
     ensure_ascii = False  # Chinese stays readable in responses
     sort_keys = False
+
+    def loads(self, s, **kwargs):
+        """Request bodies read with `request.get_json()` get the same limits as the API's parser."""
+        return bodies.parse(s)
 
 
 @dataclass
@@ -42,7 +46,10 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
     app.config.update(
         API_TITLE="Benniu 犇牛 volunteer points API", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        # Served from the package (swagger-ui-dist from npm, vendored): /docs works with no internet.
+        OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},  # its badge would load from validator.swagger.io
     )
     engine = make_engine(app.config["DATABASE_URL"], **_engine_options(app.config))
     app.extensions["benniu"] = Services(

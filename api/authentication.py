@@ -1,6 +1,4 @@
-"""Request authentication: which principal a request acts as, and the role gate on views."""
-from functools import wraps
-
+"""Request authentication: which principal a request acts as."""
 from flask import abort, g, request
 
 from . import db
@@ -13,6 +11,7 @@ def current_principal() -> Principal:
 
 
 def authenticate_request() -> Principal:
+    """The principal of the request's bearer token (401 without a known one)."""
     header = request.headers.get("Authorization", "")
     scheme, _, plain = header.partition(" ")
     if scheme.lower() != "bearer" or not plain.strip():
@@ -22,16 +21,3 @@ def authenticate_request() -> Principal:
         abort(401, "unknown token")
     g.principal = principal
     return principal
-
-
-def authorize(*roles: str):
-    """Require a valid token (401) whose role is among `roles` (403)."""
-    def decorate(view):
-        @wraps(view)
-        def guarded(*args, **kwargs):
-            principal = authenticate_request()
-            if principal.role not in roles:
-                abort(403, f"a {principal.role} token may not do this")
-            return view(*args, **kwargs)
-        return guarded
-    return decorate

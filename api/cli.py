@@ -7,9 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from points.db import begin_write
-
-from . import create_app
+from . import create_app, db
 from .private import PRIVATE, make_private, private_files
 from .schema import upgrade
 
@@ -26,6 +24,13 @@ def _now(app):
     return app.extensions["benniu"].clock.now()
 
 
+def _write(app, work):
+    """Run `work(session)` as one write transaction the way a view runs (api.db.transactional):
+    the write lock taken as it starts, committed at the end, retried whole on a lock or deadlock."""
+    with app.app_context():
+        return db.transactional(lambda: work(db.writer()))()
+
+
 def _in_batches(app, job, batch: int = 500) -> int:
     """Run `job(session, now=, limit=)` in write transactions until a batch comes back short.
 
@@ -33,9 +38,7 @@ def _in_batches(app, job, batch: int = 500) -> int:
     """
     total = 0
     while True:
-        with _session(app) as session, session.begin():
-            begin_write(session)
-            done = job(session, now=_now(app), limit=batch)
+        done = _write(app, lambda session: job(session, now=_now(app), limit=batch))
         total += len(done)
         if len(done) < batch:
             return total
@@ -59,10 +62,12 @@ def init(demo):
     make_private(app.config["DATABASE_URL"])
     click.echo(f"schema up to date: {app.extensions['benniu'].engine.url.render_as_string(hide_password=True)}")
     if demo:
-        with _session(app) as session, session.begin():
+        def seed(session):
             community = seed_demo(session, now=_now(app))
             seed_catalogue(session, community=community, now=_now(app))
-            click.echo(f"demo community {community.name} (id {community.id}) ready")
+            return community.name, community.id
+        name, community_id = _write(app, seed)
+        click.echo(f"demo community {name} (id {community_id}) ready")
 
 
 @main.group()
@@ -84,9 +89,9 @@ def token_create(role, name, community_id, partner_id, member_id):
 
     app = _app()
     try:
-        with _session(app) as session, session.begin():
-            plain, record = issue_token(session, role=role, name=name, community_id=community_id,
-                                        partner_id=partner_id, member_id=member_id, now=_now(app))
+        plain, record = _write(app, lambda session: issue_token(
+            session, role=role, name=name, community_id=community_id, partner_id=partner_id,
+            member_id=member_id, now=_now(app)))
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"{role} token {record.id} for {name}:")

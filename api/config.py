@@ -3,13 +3,15 @@ import os
 import secrets
 from pathlib import Path
 
+from .limit_store import file_storage_uri
+
 DEFAULTS = {
     "TIMEZONE": "Asia/Shanghai",
     "PUBLIC_URL": None,                  # default: the request's host
     "RATELIMIT_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute",
     "CHECKIN_RATE_LIMIT": "30 per minute",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": None,       # default: a file in the instance folder, shared by its workers
     "MAX_CONTENT_LENGTH": 64 * 1024,     # bytes; larger bodies get 413 payload_too_large
     "CHECKIN_GRACE_MINUTES": 15,         # printed codes work this long before and after the window
     "LIVE_CODE_SECONDS": 30,
@@ -31,6 +33,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     config.update(overrides or {})
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'benniu.db'}"
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        instance_path.mkdir(parents=True, exist_ok=True)
+        config["RATELIMIT_STORAGE_URI"] = file_storage_uri(instance_path / "ratelimits.sqlite")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _kept_secret(instance_path)
     return config

@@ -4,6 +4,7 @@ from datetime import datetime
 from marshmallow import ValidationError, fields, validate
 
 from .clock import zone
+from .smorest import MAX_ID, RULE_CODE
 
 
 class LocalDateTime(fields.DateTime):
@@ -32,8 +33,14 @@ def Points(**kwargs) -> fields.Integer:  # noqa: N802
 
 def Id(*, strict: bool = True, **kwargs) -> fields.Integer:  # noqa: N802
     """A positive id; JSON bodies must send a number (`strict`), query strings send text."""
-    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=2**53 - 1), **kwargs)
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def QueryId(**kwargs) -> fields.Integer:  # noqa: N802
     return Id(strict=False, **kwargs)
+
+
+def RuleCode(**kwargs) -> fields.String:  # noqa: N802
+    """A rule's code: what the `<rule_code:...>` route converter also matches."""
+    return fields.String(validate=validate.Regexp(f"^{RULE_CODE}$", error="lower-case letters, digits and _ "
+                                                  "(at most 64), starting with a letter"), **kwargs)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from points.db import Base, UTCDateTime, insert_unless_taken
 from points.errors import DomainError
 
-from . import db
+from . import bodies, db
 from .authentication import current_principal
 from .clock import now
 from .errors import error_response, response_for_domain_error
@@ -87,7 +87,7 @@ def _claim(session: Session, *, scope: str, key: str, fingerprint: str) -> Idemp
 def _fingerprint() -> str:
     raw = request.get_data()
     try:
-        canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode() if raw else b""
+        canonical = json.dumps(bodies.parse(raw), sort_keys=True, separators=(",", ":")).encode() if raw else b""
     except ValueError:
         canonical = raw
     return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + canonical).hexdigest()

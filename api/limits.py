@@ -1,26 +1,37 @@
-"""Rate limits (Flask-Limiter): login per client address, check-in per token.
+"""Rate limits (Flask-Limiter): logins per phone and per client address, check-ins per principal.
 
-Limits are counted in `RATELIMIT_STORAGE_URI` (default: each worker's memory). With several
-workers or servers, point it at a shared store (e.g. `redis://...`) so the limits hold overall.
+Counted in `RATELIMIT_STORAGE_URI`; by default in a file in the instance folder that every
+worker of the machine shares (api/limit_store.py). With several servers, use `redis://...`.
 """
-import hashlib
-
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from . import limit_store  # noqa: F401  (registers the benniu-file:// storage)
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
 
-def per_token() -> str:
-    """The caller's bearer token (hashed): each phone gets its own allowance."""
-    header = request.headers.get("Authorization", "")
-    return "token:" + hashlib.sha256(header.encode()).hexdigest()[:32] if header else get_remote_address()
+def per_principal() -> str:
+    """Who is calling, as authenticated (not the Authorization header as spelled): a volunteer's
+    phones share one allowance, however `Bearer` is written."""
+    return f"principal:{g.principal.scope}"
 
 
-def login_limit():
-    return limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=get_remote_address)
+def per_phone() -> str:
+    """The phone a login is for, whatever address it comes from."""
+    body = request.get_json(silent=True)
+    phone = body.get("phone") if isinstance(body, dict) else None
+    return f"phone:{str(phone)[:32]}" if phone else f"phone:none:{get_remote_address()}"
+
+
+def login_limits(view):
+    """Login attempts: at most LOGIN_RATE_LIMIT per client address and as many per phone."""
+    rate = lambda: current_app.config["LOGIN_RATE_LIMIT"]  # noqa: E731
+    view = limiter.limit(rate, key_func=per_phone, scope="login-phone")(view)
+    return limiter.limit(rate, key_func=get_remote_address, scope="login-address")(view)
 
 
 def checkin_limit():
-    return limiter.limit(lambda: current_app.config["CHECKIN_RATE_LIMIT"], key_func=per_token)
+    """Check-ins per principal; put it under `blp.allow`, which authenticates first."""
+    return limiter.limit(lambda: current_app.config["CHECKIN_RATE_LIMIT"], key_func=per_principal)

@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import Response, current_app, request
+from flask import Response, abort, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
@@ -78,14 +78,12 @@ def observe_retry() -> None:
 
 def exposition():
     """The metrics in Prometheus' text format; only with `BENNIU_METRICS_TOKEN` set, and shown it."""
-    from .errors import error_response  # (errors -> db -> metrics: imported when used)
-
     token = current_app.config.get("METRICS_TOKEN")
     if not token:
-        return error_response("not_found", "metrics are off: set BENNIU_METRICS_TOKEN to turn them on")
+        abort(404, "metrics are off: set BENNIU_METRICS_TOKEN to turn them on")
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), str(token).encode()):
-        return error_response("unauthorized", "send Authorization: Bearer <BENNIU_METRICS_TOKEN>")
+        abort(401, "send Authorization: Bearer <BENNIU_METRICS_TOKEN>")
     registry = REGISTRY
     if os.environ.get(STORE):
         registry = CollectorRegistry()

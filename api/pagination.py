@@ -4,6 +4,8 @@ import binascii
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from .smorest import MAX_ID
+
 
 class Cursor(fields.String):
     """An opaque cursor wrapping the last id of the previous page."""
@@ -19,9 +21,12 @@ class Cursor(fields.String):
             decoded = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
             if not decoded.startswith("k"):
                 raise ValueError
-            return int(decoded[1:])
+            key = int(decoded[1:])
         except (ValueError, binascii.Error, UnicodeDecodeError):
             raise ValidationError("not a cursor from this service") from None
+        if not 1 <= key <= MAX_ID:  # a crafted one: beyond what the database's integers hold
+            raise ValidationError("not a cursor from this service")
+        return key
 
 
 class PageArgsSchema(Schema):
@@ -35,6 +40,12 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
         "items": fields.List(fields.Nested(item_schema), required=True),
         "next_cursor": Cursor(allow_none=True, required=True),
     })
+
+
+def keyset_page(finder, session, args: dict, *, key=lambda row: row.id, **filters) -> dict:
+    """One page of a list: `finder(session, cursor=, limit=, **filters)` is asked for one row
+    more than `?limit=`, which tells whether a next page exists."""
+    return page(finder(session, cursor=args["cursor"], limit=args["limit"] + 1, **filters), args["limit"], key)
 
 
 def page(rows: list, limit: int, key=lambda row: row.id) -> dict:

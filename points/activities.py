@@ -6,11 +6,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, undefer_group
 
-from .db import Base, UTCDateTime, fetch
+from .db import Base, UTCDateTime, fetch, keyset
 from .errors import DomainError, Invalid
 from .rules import current_rule
 
 EARTH_RADIUS_M = 6_371_000
+# How a volunteer may check in: the printed QR, the 30-second screen code, or their member
+# card scanned by an organiser on site. An activity accepts a subset (default all three).
+CHECKIN_METHODS = ("printed", "live", "card")
 
 
 class ActivityNotOpen(DomainError):
@@ -43,11 +46,18 @@ class Activity(Base):
     lng: Mapped[float | None] = mapped_column(Float)
     radius_m: Mapped[int | None] = mapped_column()
     capacity: Mapped[int | None] = mapped_column()
+    checkin_methods: Mapped[str] = mapped_column(String(32), default=",".join(CHECKIN_METHODS),
+                                                 server_default=",".join(CHECKIN_METHODS))
     # Counted only where there is a capacity, so that check is one conditional UPDATE (and an
     # unlimited patrol's row is not a lock every check-in queues on). `checkin_count` is
     # the number of check-ins, a deferred count (see points.checkins).
     places_taken: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def methods(self) -> list[str]:
+        """The check-in methods this activity accepts, in CHECKIN_METHODS order."""
+        return [method for method in CHECKIN_METHODS if method in self.checkin_methods.split(",")]
 
     @property
     def location(self) -> dict | None:
@@ -65,13 +75,16 @@ class Place:
 
 def plan_activity(session: Session, *, community_id: int, rule_code: str, title: str, starts_at: datetime,
                   ends_at: datetime, now: datetime, place: Place | None = None,
-                  capacity: int | None = None) -> Activity:
+                  capacity: int | None = None, checkin_methods: tuple[str, ...] = CHECKIN_METHODS) -> Activity:
     """Schedule an activity under a live rule; the window may lie in the past (back-filling)."""
     if ends_at <= starts_at:
         raise Invalid("ends_at must be after starts_at", field="ends_at")
+    if not checkin_methods or not set(checkin_methods) <= set(CHECKIN_METHODS):
+        raise Invalid(f"checkin_methods: some of {', '.join(CHECKIN_METHODS)}", field="checkin_methods")
     current_rule(session, community_id=community_id, code=rule_code)
     activity = Activity(community_id=community_id, rule_code=rule_code, title=title, starts_at=starts_at,
                         ends_at=ends_at, capacity=capacity, places_taken=0, created_at=now,
+                        checkin_methods=",".join(m for m in CHECKIN_METHODS if m in checkin_methods),
                         lat=place.lat if place else None, lng=place.lng if place else None,
                         radius_m=place.radius_m if place else None)
     session.add(activity)
@@ -84,18 +97,16 @@ def get_activity(session: Session, activity_id: int) -> Activity:
 
 
 def find_activities(session: Session, *, community_id: int | None, starting_from: datetime | None = None,
-                    starting_before: datetime | None = None, after_id: int | None = None,
+                    starting_before: datetime | None = None, cursor: int | None = None,
                     limit: int = 50) -> list[Activity]:
     """Activities by id; `starting_from`/`starting_before` bound their start."""
-    query = select(Activity).options(undefer_group("counts")).order_by(Activity.id).limit(limit)
+    query = keyset(select(Activity).options(undefer_group("counts")), Activity.id, cursor=cursor, limit=limit)
     if community_id is not None:
         query = query.where(Activity.community_id == community_id)
     if starting_from is not None:
         query = query.where(Activity.starts_at >= starting_from)
     if starting_before is not None:
         query = query.where(Activity.starts_at < starting_before)
-    if after_id is not None:
-        query = query.where(Activity.id > after_id)
     return list(session.scalars(query))
 
 

@@ -6,14 +6,16 @@ from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from .activities import Activity, ensure_inside, ensure_open
 from .claims import submit_claim
-from .db import Base, UTCDateTime, fetch, insert_unless_taken
+from .codes import InvalidCode
+from .db import Base, UTCDateTime, fetch, insert_unless_taken, keyset
 from .earning import earn, earn_up_to_cap
 from .errors import AlreadyDone, Conflict, LimitReached, NotFound
 from .ledger import Transfer
 from .members import Member
-from .rules import current_rule, latest_rule
+from .rules import Rule, current_rule, latest_rule
 
 STATUSES = ("open", "awarded", "pending_review")
+METHOD_NAMES = {"printed": "printed code (打印二维码)", "live": "screen code (签到大屏)", "card": "member card (会员卡)"}
 
 
 class AlreadyCheckedIn(AlreadyDone):
@@ -53,10 +55,13 @@ def check_in(session: Session, *, activity: Activity, member: Member, now: datet
     """
     if member.community_id != activity.community_id:
         raise NotFound(f"activity {activity.id} not found")
+    if method not in activity.methods:
+        raise InvalidCode(f"{activity.title} does not accept check-in by {METHOD_NAMES[method]}")
     ensure_open(activity, now=now, grace=grace)
-    ensure_inside(activity, lat=lat, lng=lng)
+    if method != "card":  # a card is scanned by the organiser on site: the phone's place says nothing
+        ensure_inside(activity, lat=lat, lng=lng)
     rule = current_rule(session, community_id=activity.community_id, code=activity.rule_code)
-    status = "pending_review" if rule.requires_review else "awarded" if rule.basis == "per_event" else "open"
+    status = arrival_status(rule)
     checkin = Checkin(activity_id=activity.id, member_id=member.id, status=status, method=method,
                       checked_in_at=now, points=rule.points if status == "awarded" else 0)
     checkin.id = insert_unless_taken(session, Checkin.__table__, unique=["activity_id", "member_id"], values={
@@ -78,6 +83,20 @@ def check_in(session: Session, *, activity: Activity, member: Member, now: datet
     return checkin
 
 
+def arrival_status(rule: Rule) -> str:
+    """What a check-in under `rule` is on arrival: a claim for review, paid at once (per event),
+    or open until check-out (per hour)."""
+    if rule.requires_review:
+        return "pending_review"
+    return "awarded" if rule.basis == "per_event" else "open"
+
+
+def minutes_served(activity: Activity, *, checked_in_at: datetime, checked_out_at: datetime) -> int:
+    """Whole minutes from the later of check-in and the start to the earlier of check-out and the end."""
+    served = min(checked_out_at, activity.ends_at) - max(checked_in_at, activity.starts_at)
+    return max(0, int(served.total_seconds() // 60))
+
+
 def check_out(session: Session, *, checkin: Checkin, now: datetime, memo: str = "") -> Checkin:
     """Close an open per-hour check-in and award its full hours (up to the rule's daily cap).
 
@@ -95,8 +114,7 @@ def check_out(session: Session, *, checkin: Checkin, now: datetime, memo: str = 
     member = session.get(Member, checkin.member_id)
     # The rule's latest version: if it was retired while the patrol ran, it pays nothing.
     rule = latest_rule(session, community_id=activity.community_id, code=activity.rule_code)
-    served = min(now, activity.ends_at) - max(checkin.checked_in_at, activity.starts_at)
-    minutes = max(0, int(served.total_seconds() // 60))
+    minutes = minutes_served(activity, checked_in_at=checkin.checked_in_at, checked_out_at=now)
     hours = minutes // 60
     record = earn_up_to_cap(session, member=member, rule=rule, now=now, points=hours * rule.points,
                             activity_id=activity.id, checkin_id=checkin.id,
@@ -132,11 +150,9 @@ def get_checkin(session: Session, checkin_id: int) -> Checkin:
     return fetch(session, Checkin, checkin_id, "check-in")
 
 
-def find_checkins(session: Session, *, activity_id: int, after_id: int | None = None,
+def find_checkins(session: Session, *, activity_id: int, cursor: int | None = None,
                   limit: int = 50) -> list[Checkin]:
-    query = select(Checkin).where(Checkin.activity_id == activity_id).order_by(Checkin.id).limit(limit)
-    if after_id is not None:
-        query = query.where(Checkin.id > after_id)
+    query = keyset(select(Checkin).where(Checkin.activity_id == activity_id), Checkin.id, cursor=cursor, limit=limit)
     return list(session.scalars(query))
 
 

@@ -4,9 +4,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, UTCDateTime, fetch
+from .db import Base, UTCDateTime, fetch, keyset
 from .earning import earn
-from .errors import AlreadyDone
+from .errors import AlreadyReviewed
 from .members import Member
 from .rules import current_rule
 
@@ -51,15 +51,13 @@ def get_claim(session: Session, claim_id: int) -> Claim:
 
 
 def find_claims(session: Session, *, community_id: int | None = None, status: str | None = None,
-                member_id: int | None = None, after_id: int | None = None, limit: int = 50) -> list[Claim]:
-    """Claims, oldest first (the review queue's order); `after_id` continues a page."""
-    query = select(Claim).order_by(Claim.id).limit(limit)
+                member_id: int | None = None, cursor: int | None = None, limit: int = 50) -> list[Claim]:
+    """Claims, oldest first (the review queue's order); `cursor` continues a page."""
+    query = keyset(select(Claim), Claim.id, cursor=cursor, limit=limit)
     for column, value in ((Claim.community_id, community_id), (Claim.status, status),
                           (Claim.member_id, member_id)):
         if value is not None:
             query = query.where(column == value)
-    if after_id is not None:
-        query = query.where(Claim.id > after_id)
     return list(session.scalars(query))
 
 
@@ -95,5 +93,5 @@ def _review(session: Session, claim: Claim, *, status: str, now: datetime, revie
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
-        raise AlreadyDone(f"claim {claim.id} is already reviewed", code="already_reviewed")
+        raise AlreadyReviewed(f"claim {claim.id} is already reviewed")
     session.refresh(claim)

@@ -2,11 +2,10 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account, open_account
-from .db import Base, UTCDateTime, fetch
+from .db import Base, UTCDateTime, fetch, flush_unique
 from .errors import Conflict
 
 # Points are issued from several accounts per community, each member's from one of them:
@@ -30,12 +29,7 @@ def found_community(session: Session, *, name: str, code: str, now: datetime) ->
     if session.scalar(select(Community.id).where(Community.code == code)) is not None:
         raise Conflict(f"community code {code!r} is already taken")
     community = Community(name=name, code=code, created_at=now)
-    session.add(community)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        raise Conflict(f"community code {code!r} is already taken") from None
+    flush_unique(session, community, taken=f"community code {code!r} is already taken")
     for slot in range(1, ISSUANCE_SLOTS + 1):
         open_account(session, kind="issuance", name=f"{name} 积分发放 {slot}", community_id=community.id, now=now)
     community.station_account_id = open_account(

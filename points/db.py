@@ -4,12 +4,12 @@ from functools import lru_cache
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 from .engines import WRITE_OPTION
-from .errors import NotFound
+from .errors import Conflict, NotFound
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -58,6 +58,25 @@ def fetch(session: Session, model, ident: int, what: str):
     if found is None:
         raise NotFound(f"{what} {ident} not found")
     return found
+
+
+def keyset(query, key, *, cursor: int | None, limit: int, newest_first: bool = False):
+    """`query` cut to one keyset page on the unique, indexed column `key`: the rows after
+    `cursor` in the list's order, at most `limit` of them. Page N costs what page 1 does."""
+    if cursor is not None:
+        query = query.where(key < cursor if newest_first else key > cursor)
+    return query.order_by(key.desc() if newest_first else key).limit(limit)
+
+
+def flush_unique(session: Session, row, *, taken: str) -> None:
+    """Add `row` and flush it in a savepoint: if a concurrent insert took one of its unique
+    values first, raise Conflict(`taken`) and leave the session usable."""
+    session.add(row)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise Conflict(taken) from None
 
 
 def begin_write(session: Session) -> None:

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from .accounts import lock_accounts
-from .errors import AlreadyDone, Conflict, LimitReached
+from .errors import AlreadyReversed, Conflict, LimitReached
 from .ledger import Posted, Transfer, get_transfer, reversal_of, transfer
 from .members import Member, add_to_lifetime
 from .periods import period_start
@@ -84,7 +84,7 @@ def reverse(session: Session, *, transfer_id: int, reason: str, now: datetime,
     # concurrent reversals the second sees the first and answers already_reversed.
     lock_accounts(session, original.credit_account_id)
     if reversal_of(session, original.id) is not None:
-        raise AlreadyDone(f"transfer {original.id} is already reversed", code="already_reversed")
+        raise AlreadyReversed(f"transfer {original.id} is already reversed")
     record = transfer(session, debit_account_id=original.credit_account_id,
                       credit_account_id=original.debit_account_id, amount=original.amount, kind="reversal",
                       at=now, memo=reason, actor=actor, reverses_id=original.id, rule_id=original.rule_id,

@@ -1,16 +1,15 @@
-"""Domain errors: each carries a stable code and a message, never an HTTP status."""
+"""Domain errors: each class carries a stable code and a message, never an HTTP status
+(api/errors.py maps classes to statuses, in one table)."""
 
 
 class DomainError(Exception):
-    """A refusal the caller can act on; `code` is one of the contract's error codes."""
+    """A refusal the caller can act on; the class's `code` is one of the contract's error codes."""
 
     code = "conflict"
 
-    def __init__(self, message: str, *, code: str | None = None):
+    def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-        if code is not None:
-            self.code = code
 
 
 class NotFound(DomainError):
@@ -30,8 +29,8 @@ class Invalid(DomainError):
 
     code = "validation_error"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
-        super().__init__(message, code=code)
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
         self.field = field
 
 
@@ -44,4 +43,20 @@ class LimitReached(DomainError):
 
 
 class AlreadyDone(DomainError):
-    """A second attempt at a one-time state change (`already_reversed`, `already_reviewed`...)."""
+    """A second attempt at a one-time state change; raise the subclass that names which."""
+
+
+class AlreadyReversed(AlreadyDone):
+    code = "already_reversed"
+
+
+class AlreadyReviewed(AlreadyDone):
+    code = "already_reviewed"
+
+
+class AlreadyFulfilled(AlreadyDone):
+    code = "already_fulfilled"
+
+
+class AlreadyCancelled(AlreadyDone):
+    code = "already_cancelled"

@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, bindparam, or
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account
-from .db import Base, UTCDateTime, fetch
+from .db import Base, UTCDateTime, fetch, keyset
 from .errors import InsufficientPoints, Invalid
 
 # earn: issuance -> member      reversal: the opposite of an earlier transfer
@@ -126,11 +126,9 @@ def reversal_of(session: Session, transfer_id: int) -> Transfer | None:
     return session.scalar(select(Transfer).where(Transfer.reverses_id == transfer_id))
 
 
-def history(session: Session, account_id: int, *, before_id: int | None = None,
+def history(session: Session, account_id: int, *, cursor: int | None = None,
             limit: int = 50) -> list[tuple[Entry, Transfer]]:
-    """An account's entries, newest first; `before_id` continues a previous page (keyset)."""
-    query = (select(Entry, Transfer).join(Transfer, Transfer.id == Entry.transfer_id)
-             .where(Entry.account_id == account_id).order_by(Entry.id.desc()).limit(limit))
-    if before_id is not None:
-        query = query.where(Entry.id < before_id)
+    """An account's entries, newest first; `cursor` (an entry id) continues a previous page."""
+    query = keyset(select(Entry, Transfer).join(Transfer, Transfer.id == Entry.transfer_id)
+                   .where(Entry.account_id == account_id), Entry.id, cursor=cursor, limit=limit, newest_first=True)
     return [(entry, record) for entry, record in session.execute(query)]

@@ -6,12 +6,11 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ForeignKey, Index, String, bindparam, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account, open_account
 from .communities import get_community, issuance_accounts
-from .db import Base, UTCDateTime, fetch
+from .db import Base, UTCDateTime, fetch, flush_unique, keyset
 from .errors import Conflict
 
 _hasher = PasswordHasher()
@@ -63,12 +62,7 @@ def enrol_member(session: Session, *, community_id: int, name: str, phone: str, 
                     password_hash=_hasher.hash(password) if password else None,
                     account_id=account.id, hold_account_id=hold.id,
                     lifetime_earned=0, lifetime_spent=0, joined_at=now)
-    session.add(member)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:  # a concurrent registration of the same phone won
-        raise Conflict(f"phone {phone} is already registered") from None
+    flush_unique(session, member, taken=f"phone {phone} is already registered")  # a concurrent one won
     return member
 
 
@@ -77,9 +71,9 @@ def get_member(session: Session, member_id: int) -> Member:
 
 
 def find_members(session: Session, *, community_id: int | None = None, team: str | None = None,
-                 q: str | None = None, after_id: int | None = None, limit: int = 50) -> list[Member]:
-    """Members in id order, filtered; `after_id` continues a previous page."""
-    query = select(Member).order_by(Member.id).limit(limit)
+                 q: str | None = None, cursor: int | None = None, limit: int = 50) -> list[Member]:
+    """Members in id order, filtered; `cursor` continues a previous page."""
+    query = keyset(select(Member), Member.id, cursor=cursor, limit=limit)
     if community_id is not None:
         query = query.where(Member.community_id == community_id)
     if team is not None:
@@ -87,8 +81,6 @@ def find_members(session: Session, *, community_id: int | None = None, team: str
     if q:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(Member.name.like(pattern, escape="\\"), Member.phone.like(pattern, escape="\\")))
-    if after_id is not None:
-        query = query.where(Member.id > after_id)
     return list(session.scalars(query))
 
 

@@ -2,11 +2,10 @@
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, bindparam, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .communities import get_community
-from .db import Base, UTCDateTime
+from .db import Base, UTCDateTime, flush_unique
 from .errors import Conflict, NotFound
 
 BASES = ("per_event", "per_hour")
@@ -97,10 +96,5 @@ _LATEST = (select(Rule).where(Rule.community_id == bindparam("community"), Rule.
 
 
 def _add_version(session: Session, rule: Rule) -> Rule:
-    session.add(rule)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:  # a concurrent edit wrote the same version first
-        raise Conflict(f"rule {rule.code!r} was changed at the same time; try again") from None
+    flush_unique(session, rule, taken=f"rule {rule.code!r} was changed at the same time; try again")
     return rule

@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, sele
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
-from points.db import Base, UTCDateTime, fetch
+from points.db import Base, UTCDateTime, fetch, keyset
 from points.errors import Invalid
 from points.periods import PERIODS
 
@@ -82,14 +82,12 @@ def change_reward(session: Session, reward: Reward, *, stock: int | None = None,
 
 
 def find_rewards(session: Session, *, community_id: int | None = None, kind: str | None = None,
-                 partner_id: int | None = None, active_only: bool = False, after_id: int | None = None,
+                 partner_id: int | None = None, active_only: bool = False, cursor: int | None = None,
                  limit: int = 50) -> list[Reward]:
-    query = select(Reward).order_by(Reward.id).limit(limit)
+    query = keyset(select(Reward), Reward.id, cursor=cursor, limit=limit)
     for column, value in ((Reward.community_id, community_id), (Reward.kind, kind), (Reward.partner_id, partner_id)):
         if value is not None:
             query = query.where(column == value)
     if active_only:
         query = query.where(Reward.active.is_(True))
-    if after_id is not None:
-        query = query.where(Reward.id > after_id)
     return list(session.scalars(query))

@@ -56,6 +56,12 @@ def partner_serves(session: Session, partner_id: int, community_id: int | None) 
         partner_communities.c.community_id == community_id)) is not None
 
 
+def communities_served(session: Session, partner_id: int) -> list[int]:
+    """The ids of the communities a partner serves, ascending."""
+    return list(session.scalars(select(partner_communities.c.community_id).where(
+        partner_communities.c.partner_id == partner_id).order_by(partner_communities.c.community_id)))
+
+
 def find_partners(session: Session, *, partner_id: int | None = None,
                   community_id: int | None = None) -> list[Partner]:
     """Partners, optionally just one, or those serving a community (each with its communities)."""

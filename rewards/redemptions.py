@@ -13,8 +13,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.accounts import lock_accounts
 from points.communities import get_community
-from points.db import Base, UTCDateTime, fetch
-from points.errors import AlreadyDone, DomainError, Invalid, LimitReached, NotFound
+from points.db import Base, UTCDateTime, fetch, keyset
+from points.errors import AlreadyCancelled, AlreadyDone, AlreadyFulfilled, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
 from points.members import Member, add_to_lifetime
 from points.periods import period_start
@@ -85,7 +85,7 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
     """
     if not reward.active or reward.community_id != member.community_id:
         raise NotFound(f"reward {reward.id} not found")
-    quantity, points = _price(reward, order)
+    quantity, points = price(reward, order)
     _take_stock(session, reward, quantity)
     lock_accounts(session, member.account_id)
     if reward.per_member_limit is not None:
@@ -96,7 +96,7 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
         voucher_code=new_voucher_code(), member_id=member.id, reward_id=reward.id, community_id=reward.community_id,
         partner_id=reward.partner_id, reward_name=reward.name, kind=reward.kind, quantity=quantity, points=points,
         fen_per_point=reward.fen_per_point,
-        amount_fen=points * reward.fen_per_point if reward.fen_per_point is not None else None,
+        amount_fen=fee_amount(reward, points),
         household=order.household, status="reserved", created_at=now, expires_at=now + valid_for)
     _insert_with_unique_code(session, redemption)
     hold = transfer(session, debit_account_id=member.account_id, credit_account_id=member.hold_account_id,
@@ -161,21 +161,20 @@ def by_voucher(session: Session, typed: str) -> Redemption:
 
 
 def find_redemptions(session: Session, *, member_id: int | None = None, partner_id: int | None = None,
-                     community_id: int | None = None, status: str | None = None, before_id: int | None = None,
+                     community_id: int | None = None, status: str | None = None, cursor: int | None = None,
                      limit: int = 50) -> list[Redemption]:
-    """Redemptions, newest first; `before_id` continues a page."""
-    query = select(Redemption).order_by(Redemption.id.desc()).limit(limit)
+    """Redemptions, newest first; `cursor` continues a page."""
+    query = keyset(select(Redemption), Redemption.id, cursor=cursor, limit=limit, newest_first=True)
     for column, value in ((Redemption.member_id, member_id), (Redemption.partner_id, partner_id),
                           (Redemption.community_id, community_id), (Redemption.status, status)):
         if value is not None:
             query = query.where(column == value)
-    if before_id is not None:
-        query = query.where(Redemption.id < before_id)
     return list(session.scalars(query))
 
 
-def _price(reward: Reward, order: Order) -> tuple[int, int]:
-    """(units, points) of an order."""
+def price(reward: Reward, order: Order) -> tuple[int, int]:
+    """(units, points) of an order: a fee deduction converts `points` in steps of its cost;
+    anything else costs its price per unit (a stated `points` must agree)."""
     if reward.kind == "fee_deduction":
         if not order.household:
             raise Invalid("a property-fee deduction needs the household (building, unit, room)", field="household")
@@ -185,6 +184,11 @@ def _price(reward: Reward, order: Order) -> tuple[int, int]:
     if order.points is not None and order.points != reward.cost * order.quantity:
         raise Invalid(f"{reward.name} costs {reward.cost} points each", field="points")
     return order.quantity, reward.cost * order.quantity
+
+
+def fee_amount(reward: Reward, points: int) -> int | None:
+    """The property fee (fen) `points` take off, for a fee deduction; None for other rewards."""
+    return points * reward.fen_per_point if reward.fen_per_point is not None else None
 
 
 def _take_stock(session: Session, reward: Reward, quantity: int) -> None:
@@ -229,10 +233,12 @@ def _close(session: Session, redemption: Redemption, *, status: str, now: dateti
     ).rowcount
     session.refresh(redemption)
     if changed != 1:  # no longer reserved: say what became of it
-        if redemption.status == "expired":
-            raise VoucherExpired(f"voucher {redemption.voucher_code} has expired")
-        raise AlreadyDone(f"voucher {redemption.voucher_code} is already {redemption.status}",
-                          code=f"already_{redemption.status}")
+        refusal = _NO_LONGER_RESERVED[redemption.status]
+        raise refusal(f"voucher {redemption.voucher_code} is already {redemption.status}")
+
+
+# What a voucher that is no longer reserved became, as the refusal of a second close.
+_NO_LONGER_RESERVED = {"fulfilled": AlreadyFulfilled, "cancelled": AlreadyCancelled, "expired": VoucherExpired}
 
 
 def _payee(session: Session, redemption: Redemption) -> int:

@@ -50,12 +50,15 @@ class Settlement:
         return sum(line.amount_fen for line in self.lines)
 
 
-def settlement_for(session: Session, *, partner_id: int, start: datetime | None,
-                   end: datetime | None) -> Settlement:
-    """Vouchers the partner fulfilled in [start, end), oldest first; a missing bound is open."""
+def settlement_for(session: Session, *, partner_id: int, start: datetime | None, end: datetime | None,
+                   community_id: int | None = None) -> Settlement:
+    """Vouchers the partner fulfilled in [start, end), oldest first; a missing bound is open.
+    With `community_id`, only that community's vouchers (a partner may serve several)."""
     query = (select(Redemption, Member.name, Member.phone).join(Member, Member.id == Redemption.member_id)
              .where(Redemption.partner_id == partner_id, Redemption.status == "fulfilled")
              .order_by(Redemption.fulfilled_at, Redemption.id))
+    if community_id is not None:
+        query = query.where(Redemption.community_id == community_id)
     if start is not None:
         query = query.where(Redemption.fulfilled_at >= start)
     if end is not None:

@@ -1,22 +1,21 @@
 """Activities (活动) and their QR codes: printed, live on a screen, and organiser check-ins by member card."""
 from flask import Response
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, missing, validate
 
 from points import qr
-from points.activities import Activity, Place, find_activities, get_activity, plan_activity
+from points.activities import CHECKIN_METHODS, Activity, Place, find_activities, plan_activity
 from points.checkins import check_in, find_checkins
-from points.errors import NotFound
 from points.members import get_member
 
 from .. import codes, db, events
-from ..access import community_in_scope, found
-from ..authentication import authorize, current_principal
+from ..access import community_for, sees_checkin_codes, visible_activity
+from ..authentication import current_principal
 from ..clock import now, zone
-from ..fields import Id, LocalDateTime, Name, QueryId
+from ..fields import Id, LocalDateTime, Name, QueryId, RuleCode
 from ..idempotency import idempotent
 from ..images import IMAGE_DOC, qr_image, requested_format
-from ..pagination import PageArgsSchema, page, page_schema
+from ..pagination import PageArgsSchema, keyset_page, page_schema
+from ..smorest import Blueprint, found
 from .checkins import CheckinSchema
 
 blp = Blueprint("activities", __name__, url_prefix="/api/v1/activities", description="Activities and QR check-in")
@@ -28,14 +27,21 @@ class LocationSchema(Schema):
     radius_m = fields.Integer(required=True, strict=True, validate=validate.Range(min=10, max=100_000))
 
 
+def CheckinMethods(**kwargs) -> fields.List:  # noqa: N802 (a field factory reads as a type)
+    return fields.List(fields.String(validate=validate.OneOf(CHECKIN_METHODS)),
+                       validate=validate.Length(min=1, max=len(CHECKIN_METHODS)), **kwargs)
+
+
 class ActivityArgsSchema(Schema):
-    rule_code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    rule_code = RuleCode(required=True)
     title = Name(200, required=True)
     community_id = Id(required=True)
     starts_at = LocalDateTime(required=True)
     ends_at = LocalDateTime(required=True)
     location = fields.Nested(LocationSchema, allow_none=True)
     capacity = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=100_000))
+    checkin_methods = CheckinMethods(load_default=list(CHECKIN_METHODS), metadata={
+        "description": "how volunteers may check in: printed QR, live screen code, member card (default all)"})
 
 
 class ActivityQueryArgsSchema(PageArgsSchema):
@@ -54,13 +60,18 @@ class ActivitySchema(Schema):
     location = fields.Nested(LocationSchema, allow_none=True)
     capacity = fields.Integer(allow_none=True)
     checkin_count = fields.Integer()
-    checkin_url = fields.Method("_checkin_url", required=True)
-    qr_png = fields.Method("_qr_png")
+    checkin_methods = CheckinMethods(attribute="methods")
+    checkin_url = fields.Method("_checkin_url", metadata={"description": "staff only: what the printed QR carries"})
+    qr_png = fields.Method("_qr_png", metadata={"description": "staff only"})
 
     def _checkin_url(self, activity):
+        if not sees_checkin_codes(current_principal()):
+            return missing  # a volunteer scans the code at the venue, never reads it from a list
         return codes.checkin_url(codes.printed_code(activity))
 
     def _qr_png(self, activity):
+        if not sees_checkin_codes(current_principal()):
+            return missing
         return codes.public_url(f"/api/v1/activities/{activity.id}/qr.png")
 
 
@@ -74,71 +85,63 @@ class MemberCodeArgsSchema(Schema):
     member_code = fields.String(required=True, validate=validate.Length(min=1, max=300))
 
 
-def visible_activity(session, activity_id: int) -> Activity:
-    activity = get_activity(session, activity_id)
-    principal = current_principal()
-    if principal.role != "admin" and activity.community_id != principal.community_id:
-        raise NotFound(f"activity {activity_id} not found")
-    return activity
-
-
 @blp.route("", methods=["POST"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(ActivityArgsSchema())
 @blp.response(201, ActivitySchema)
 def create_activity(args):
     """Schedule an activity; its `checkin_url` is what the printed QR code carries."""
     location = args.pop("location", None)
     return plan_activity(db.writer(), now=now(), place=Place(**location) if location else None,
-                         **{**args, "community_id": community_in_scope(args["community_id"])})
+                         **{**args, "checkin_methods": tuple(args["checkin_methods"]),
+                            "community_id": community_for(current_principal(), args["community_id"])})
 
 
 @blp.route("", methods=["GET"])
-@authorize("admin", "organiser", "volunteer")
+@blp.allow("admin", "organiser", "volunteer")
 @blp.arguments(ActivityQueryArgsSchema(), location="query")
 @blp.response(200, page_schema(ActivitySchema))
 def activities(args):
     """Activities of a community, optionally those starting in [from, to)."""
-    rows = find_activities(db.session(), community_id=community_in_scope(args.get("community_id")),
-                           starting_from=args.get("from_"), starting_before=args.get("to"),
-                           after_id=args["cursor"], limit=args["limit"] + 1)
-    return page(rows, args["limit"])
+    return keyset_page(find_activities, db.session(), args, starting_from=args.get("from_"),
+                       starting_before=args.get("to"),
+                       community_id=community_for(current_principal(), args.get("community_id")))
 
 
 @blp.route("/<id:activity_id>", methods=["GET"])
-@authorize("admin", "organiser", "volunteer")
+@blp.allow("admin", "organiser", "volunteer")
 @blp.response(200, ActivitySchema)
 def activity(activity_id):
     """One activity."""
-    return visible_activity(db.session(), activity_id)
+    return visible_activity(db.session(), current_principal(), activity_id)
 
 
 @blp.route("/<id:activity_id>/qr.png", methods=["GET"], endpoint="qr")
 @blp.route("/<id:activity_id>/qr.svg", methods=["GET"], endpoint="qr")
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.doc(**IMAGE_DOC)
 def printed_qr(activity_id):
     """The activity's printable QR code, with its title and time in Chinese beneath."""
-    activity = visible_activity(db.session(), activity_id)
+    activity = visible_activity(db.session(), current_principal(), activity_id)
     return qr_image(codes.checkin_url(codes.printed_code(activity)), _caption(activity), requested_format(),
                     f"activity-{activity.id}")
 
 
 @blp.route("/<id:activity_id>/live", methods=["GET"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.response(200, LiveCodeSchema)
 def live(activity_id):
     """A rotating code for a screen at the venue; it lives at most 30 seconds."""
-    code, expires_at = codes.live_code(visible_activity(db.session(), activity_id))
+    code, expires_at = codes.live_code(visible_activity(db.session(), current_principal(), activity_id))
     return {"code": code, "url": codes.checkin_url(code), "expires_at": expires_at}
 
 
 @blp.route("/<id:activity_id>/live.svg", methods=["GET"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.response(200, content_type="image/svg+xml")
 def live_svg(activity_id):
     """The rotating code as an SVG image, for the venue screen page."""
-    activity = visible_activity(db.session(), activity_id)
+    activity = visible_activity(db.session(), current_principal(), activity_id)
     code, expires_at = codes.live_code(activity)
     caption = [activity.title, f"{expires_at.astimezone(zone()):%H:%M:%S} 前有效"]
     return Response(qr.svg(codes.checkin_url(code), caption), mimetype="image/svg+xml",
@@ -146,7 +149,7 @@ def live_svg(activity_id):
 
 
 @blp.route("/<id:activity_id>/checkins", methods=["POST"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @idempotent
 @found("activity_id", "activity", visible_activity)
 @blp.arguments(MemberCodeArgsSchema())
@@ -160,15 +163,14 @@ def check_in_by_card(args, activity):
 
 
 @blp.route("/<id:activity_id>/checkins", methods=["GET"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(PageArgsSchema(), location="query")
 @blp.response(200, page_schema(CheckinSchema))
 def checkins(args, activity_id):
     """Who has checked in to an activity."""
     session = db.session()
-    activity = visible_activity(session, activity_id)
-    return page(find_checkins(session, activity_id=activity.id, after_id=args["cursor"], limit=args["limit"] + 1),
-                args["limit"])
+    activity = visible_activity(session, current_principal(), activity_id)
+    return keyset_page(find_checkins, session, args, activity_id=activity.id)
 
 
 def _caption(activity: Activity) -> list[str]:

@@ -1,27 +1,23 @@
 """Awards and corrections: organisers give points directly, and take back mistakes by reversal."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from points.earning import earn, reverse
-from points.errors import NotFound
-from points.ledger import Transfer, get_transfer
-from points.members import Member
 from points.rules import current_rule
 
 from .. import db, events
-from ..access import found, visible_member
-from ..authentication import authorize, current_principal
+from ..access import visible_member, visible_transfer
+from ..authentication import current_principal
 from ..clock import now
-from ..fields import Id, Points
+from ..fields import Id, Points, RuleCode
 from ..idempotency import idempotent
+from ..smorest import Blueprint, found
 
 blp = Blueprint("awards", __name__, url_prefix="/api/v1", description="Awards and corrections")
 
 
 class AwardArgsSchema(Schema):
     member_id = Id(required=True)
-    rule_code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    rule_code = RuleCode(required=True)
     memo = fields.String(validate=validate.Length(max=500), load_default="")
     points = Points(metadata={"description": "overrides the rule's points"})
 
@@ -44,28 +40,15 @@ class ReversalSchema(Schema):
     amount = fields.Integer(required=True)
 
 
-def visible_transfer(session, transfer_id: int) -> Transfer:
-    """A transfer into or out of a member this token may see."""
-    record = get_transfer(session, transfer_id)
-    principal = current_principal()
-    if principal.role == "admin":
-        return record
-    community_id = session.scalar(select(Member.community_id).where(
-        Member.account_id.in_((record.debit_account_id, record.credit_account_id))))
-    if community_id is None or community_id != principal.community_id:
-        raise NotFound(f"transfer {transfer_id} not found")
-    return record
-
-
 @blp.route("/awards", methods=["POST"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @idempotent
 @blp.arguments(AwardArgsSchema())
 @blp.response(201, AwardSchema)
 def create_award(args):
     """Award a member points under a rule (organisers' direct award; no review)."""
     session = db.session()
-    member = visible_member(session, args["member_id"])
+    member = visible_member(session, current_principal(), args["member_id"])
     rule = current_rule(session, community_id=member.community_id, code=args["rule_code"])
     record = earn(db.writer(), member=member, rule=rule, now=now(), points=args.get("points"),
                   memo=args["memo"], actor=current_principal().actor)
@@ -76,7 +59,7 @@ def create_award(args):
 
 
 @blp.route("/transfers/<id:transfer_id>/reverse", methods=["POST"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @idempotent
 @found("transfer_id", "original", visible_transfer)
 @blp.arguments(ReverseArgsSchema())

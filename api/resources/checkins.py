@@ -1,19 +1,18 @@
 """Check-ins (签到): a volunteer scans an activity's code; per-hour activities also check out."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from points.activities import get_activity
-from points.checkins import Checkin, check_in, check_out, get_checkin
-from points.errors import NotFound
+from points.checkins import check_in, check_out
 from points.members import get_member
 
 from .. import codes, db, events
-from ..access import found
-from ..authentication import authorize, current_principal
+from ..access import visible_checkin
+from ..authentication import current_principal
 from ..clock import now
 from ..fields import LocalDateTime
 from ..idempotency import idempotent
 from ..limits import checkin_limit
+from ..smorest import Blueprint, found
 
 blp = Blueprint("checkins", __name__, url_prefix="/api/v1/checkins", description="Activities and QR check-in")
 
@@ -43,20 +42,9 @@ class CheckoutArgsSchema(Schema):
     pass
 
 
-def visible_checkin(session, checkin_id: int) -> Checkin:
-    checkin = get_checkin(session, checkin_id)
-    principal = current_principal()
-    if principal.role == "volunteer" and checkin.member_id == principal.member_id:
-        return checkin
-    if principal.role == "admin" or (principal.role == "organiser" and
-                                     get_activity(session, checkin.activity_id).community_id == principal.community_id):
-        return checkin
-    raise NotFound(f"check-in {checkin_id} not found")
-
-
 @blp.route("", methods=["POST"])
+@blp.allow("volunteer")
 @checkin_limit()
-@authorize("volunteer")
 @idempotent
 @blp.arguments(CheckinArgsSchema())
 @blp.response(201, CheckinSchema)
@@ -72,15 +60,15 @@ def create_checkin(args):
 
 
 @blp.route("/<id:checkin_id>", methods=["GET"])
-@authorize("admin", "organiser", "volunteer")
+@blp.allow("admin", "organiser", "volunteer")
 @blp.response(200, CheckinSchema)
 def checkin(checkin_id):
     """One check-in."""
-    return visible_checkin(db.session(), checkin_id)
+    return visible_checkin(db.session(), current_principal(), checkin_id)
 
 
 @blp.route("/<id:checkin_id>/checkout", methods=["POST"])
-@authorize("admin", "organiser", "volunteer")
+@blp.allow("admin", "organiser", "volunteer")
 @idempotent
 @found("checkin_id", "checkin", visible_checkin)
 @blp.arguments(CheckoutArgsSchema())

@@ -1,15 +1,15 @@
 """Communities (社区)."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from points.communities import found_community, list_communities
-from rewards.partners import get_partner
+from points.communities import found_community
 
 from .. import db
-from ..authentication import authorize, current_principal
+from ..access import visible_communities
+from ..authentication import current_principal
 from ..clock import now
 from ..fields import LocalDateTime, Name
 from ..pagination import page_schema
+from ..smorest import Blueprint
 
 blp = Blueprint("communities", __name__, url_prefix="/api/v1/communities", description="Communities")
 
@@ -29,7 +29,7 @@ class CommunitySchema(Schema):
 
 
 @blp.route("", methods=["POST"])
-@authorize("admin")
+@blp.allow("admin")
 @blp.arguments(CommunityArgsSchema())
 @blp.response(201, CommunitySchema)
 def create_community(args):
@@ -38,16 +38,8 @@ def create_community(args):
 
 
 @blp.route("", methods=["GET"])
-@authorize("admin", "organiser", "volunteer", "partner")
+@blp.allow("admin", "organiser", "volunteer", "partner")
 @blp.response(200, page_schema(CommunitySchema))
 def communities():
     """The communities this token may see."""
-    principal = current_principal()
-    session = db.session()
-    if principal.role == "admin":
-        items = list_communities(session)
-    elif principal.role == "partner":
-        items = get_partner(session, principal.partner_id).communities
-    else:
-        items = list_communities(session, ids=[principal.community_id])
-    return {"items": items, "next_cursor": None}
+    return {"items": visible_communities(db.session(), current_principal()), "next_cursor": None}

@@ -1,10 +1,10 @@
 """Liveness: the service answers and its database does."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
 from .. import db
 from ..metrics import exposition
+from ..smorest import Blueprint
 
 blp = Blueprint("health", __name__, description="Operations")
 
@@ -14,7 +14,7 @@ class HealthSchema(Schema):
 
 
 @blp.route("/healthz", methods=["GET"])
-@blp.doc(security=[])
+@blp.public
 @blp.response(200, HealthSchema)
 def healthz():
     """Whether the service and its database answer."""
@@ -23,8 +23,9 @@ def healthz():
 
 
 @blp.route("/metrics", methods=["GET"])
-@blp.doc(security=[{"bearerAuth": []}], description="Prometheus text format. Off (404) unless "
-         "`BENNIU_METRICS_TOKEN` is set; then only that token, as a bearer token, may read it.")
+@blp.public  # to Benniu's roles: its reader is Prometheus, with a token of its own
+@blp.doc(description="Prometheus text format. Off (404) unless `BENNIU_METRICS_TOKEN` is set; then only "
+         "that token, sent as `Authorization: Bearer <token>`, may read it (else 401).")
 @blp.response(200, content_type="text/plain; version=0.0.4")
 def metrics():
     """Counters and latencies for Prometheus (request latency, check-ins, awards, refusals...)."""

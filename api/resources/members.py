@@ -1,17 +1,17 @@
 """Members (志愿者), their balances and their points history."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from points.ledger import history
 from points.members import balance_of, enrol_member, find_members
 
 from .. import codes, db
-from ..access import community_in_scope, visible_member
-from ..authentication import authorize
+from ..access import community_for, visible_member
+from ..authentication import current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime, Name, QueryId
 from ..images import IMAGE_DOC, qr_image, requested_format
-from ..pagination import PageArgsSchema, page, page_schema
+from ..pagination import PageArgsSchema, keyset_page, page_schema
+from ..smorest import Blueprint
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1/members", description="Members and their points")
 
@@ -64,62 +64,61 @@ class EntrySchema(Schema):
 
 
 @blp.route("", methods=["POST"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(MemberArgsSchema())
 @blp.response(201, MemberSchema)
 def create_member(args):
     """Register a volunteer (phone numbers are unique)."""
-    args["community_id"] = community_in_scope(args["community_id"])
+    args["community_id"] = community_for(current_principal(), args["community_id"])
     return enrol_member(db.writer(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(MemberQueryArgsSchema(), location="query")
 @blp.response(200, page_schema(MemberSchema))
 def members(args):
     """Members of a community, filtered by team or a name/phone search."""
-    rows = find_members(db.session(), community_id=community_in_scope(args.get("community_id")),
-                        team=args.get("team"), q=args.get("q"), after_id=args["cursor"], limit=args["limit"] + 1)
-    return page(rows, args["limit"])
+    return keyset_page(find_members, db.session(), args, team=args.get("team"), q=args.get("q"),
+                       community_id=community_for(current_principal(), args.get("community_id")))
 
 
 @blp.route("/<id:member_id>", methods=["GET"])
-@authorize("admin", "organiser", "volunteer")
+@blp.allow("admin", "organiser", "volunteer")
 @blp.response(200, MemberSchema)
 def member(member_id):
     """One member."""
-    return visible_member(db.session(), member_id)
+    return visible_member(db.session(), current_principal(), member_id)
 
 
 @blp.route("/<id:member_id>/balance", methods=["GET"])
-@authorize("admin", "organiser", "volunteer")
+@blp.allow("admin", "organiser", "volunteer")
 @blp.response(200, BalanceSchema)
 def balance(member_id):
     """A member's points: available, held by open redemptions, and lifetime totals."""
     session = db.session()
-    return balance_of(session, visible_member(session, member_id))
+    return balance_of(session, visible_member(session, current_principal(), member_id))
 
 
 @blp.route("/<id:member_id>/entries", methods=["GET"])
-@authorize("admin", "organiser", "volunteer")
+@blp.allow("admin", "organiser", "volunteer")
 @blp.arguments(PageArgsSchema(), location="query")
 @blp.response(200, page_schema(EntrySchema))
 def entries(args, member_id):
     """A member's points history, newest first."""
     session = db.session()
-    subject = visible_member(session, member_id)
-    rows = history(session, subject.account_id, before_id=args["cursor"], limit=args["limit"] + 1)
-    return page([_entry(entry, transfer) for entry, transfer in rows], args["limit"], key=lambda item: item["id"])
+    subject = visible_member(session, current_principal(), member_id)
+    listed = keyset_page(history, session, args, account_id=subject.account_id, key=lambda row: row[0].id)
+    return {**listed, "items": [_entry(entry, transfer) for entry, transfer in listed["items"]]}
 
 
 @blp.route("/<id:member_id>/card.png", methods=["GET"], endpoint="card")
 @blp.route("/<id:member_id>/card.svg", methods=["GET"], endpoint="card")
-@authorize("admin", "organiser", "volunteer")
+@blp.allow("admin", "organiser", "volunteer")
 @blp.doc(**IMAGE_DOC)
 def card(member_id):
     """The member's personal QR card, for an organiser to scan at check-in."""
-    subject = visible_member(db.session(), member_id)
+    subject = visible_member(db.session(), current_principal(), member_id)
     caption = [f"{subject.name} · 犇牛志愿者", f"编号 {subject.id}" + (f" · {subject.team}" if subject.team else "")]
     return qr_image(codes.member_code(subject.id), caption, requested_format(), f"member-{subject.id}")
 

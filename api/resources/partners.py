@@ -2,18 +2,17 @@
 from dataclasses import replace
 
 from flask import Response
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from points.errors import Forbidden, NotFound
-from rewards.partners import KINDS, Partner, find_partners, get_partner, partner_serves, sign_partner
+from rewards.partners import KINDS, sign_partner
 from rewards.settlement import settlement_csv, settlement_for
 
 from .. import db
-from ..access import community_in_scope
-from ..authentication import authorize, current_principal
+from ..access import may_sign_partner, settlement_view, visible_partners
+from ..authentication import current_principal
 from ..clock import now, zone
 from ..fields import Id, LocalDateTime, Name
+from ..smorest import Blueprint
 
 blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Points supermarket")
 
@@ -72,31 +71,25 @@ class SettlementSchema(Schema):
 
 
 @blp.route("", methods=["POST"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(PartnerArgsSchema())
 @blp.response(201, PartnerSchema)
 def create_partner(args):
     """Sign up a partner (shop, clinic, school, property company, workstation) for one or more communities."""
-    for community_id in args["community_ids"]:
-        community_in_scope(community_id)
+    may_sign_partner(current_principal(), args["community_ids"])
     return sign_partner(db.writer(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])
-@authorize("admin", "organiser", "partner", "volunteer")
+@blp.allow("admin", "organiser", "partner", "volunteer")
 @blp.response(200, PartnerListSchema)
 def partners():
     """Partners serving this token's community (admins: all; a partner: itself)."""
-    principal = current_principal()
-    if principal.role == "partner":
-        items = find_partners(db.session(), partner_id=principal.partner_id)
-    else:
-        items = find_partners(db.session(), community_id=community_in_scope(None))
-    return {"items": items, "next_cursor": None}
+    return {"items": visible_partners(db.session(), current_principal()), "next_cursor": None}
 
 
 @blp.route("/<id:partner_id>/settlement", methods=["GET"])
-@authorize("admin", "organiser", "partner")
+@blp.allow("admin", "organiser", "partner")
 @blp.arguments(SettlementArgsSchema(), location="query")
 @blp.response(200, SettlementSchema)
 @blp.doc(responses={"200": {"description": "the settlement, as JSON or CSV", "content": {
@@ -104,10 +97,12 @@ def partners():
     "text/csv": {"schema": {"type": "string", "description": "?format=csv: the same for Excel (UTF-8 with BOM)"}},
 }}})
 def settlement(args, partner_id):
-    """What a partner fulfilled in [from, to): count, points, fen, and every voucher."""
+    """What a partner fulfilled in [from, to): count, points, fen, and every voucher
+    (an organiser: only their own community's vouchers)."""
     session = db.session()
-    partner = _settleable(session, partner_id)
-    result = settlement_for(session, partner_id=partner.id, start=args.get("from_"), end=args.get("to"))
+    partner, community_id = settlement_view(session, current_principal(), partner_id)
+    result = settlement_for(session, partner_id=partner.id, community_id=community_id, start=args.get("from_"),
+                            end=args.get("to"))
     if result.end is None:  # "up to now", everything fulfilled so far
         result = replace(result, end=now())
     if args["format"] == "csv":
@@ -115,13 +110,3 @@ def settlement(args, partner_id):
         return Response(settlement_csv(result, zone=zone()), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
     return result
-
-
-def _settleable(session, partner_id: int) -> Partner:
-    principal = current_principal()
-    if principal.role == "partner" and principal.partner_id != partner_id:
-        raise Forbidden("a partner sees only its own settlement")
-    partner = get_partner(session, partner_id)
-    if principal.role == "organiser" and not partner_serves(session, partner.id, principal.community_id):
-        raise NotFound(f"partner {partner_id} not found")
-    return partner

@@ -2,32 +2,26 @@
 from datetime import timedelta
 
 from flask import current_app
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from points.errors import Forbidden, NotFound
-from rewards.redemptions import (
-    STATUSES,
-    Order,
-    Redemption,
-    by_voucher,
-    cancel,
-    find_redemptions,
-    fulfil,
-    get_redemption,
-    redeem,
-)
+from rewards.redemptions import STATUSES, Order, cancel, find_redemptions, fulfil, redeem
 from rewards.vouchers import display
 
 from .. import codes, db, events
-from ..access import found, member_acted_for
-from ..authentication import authorize, current_principal
+from ..access import (
+    fulfillable_voucher,
+    member_acted_for,
+    redemption_filters,
+    visible_redemption,
+    visible_reward,
+)
+from ..authentication import current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime, Points, QueryId
 from ..idempotency import idempotent
 from ..images import IMAGE_DOC, qr_image, requested_format
-from ..pagination import PageArgsSchema, page, page_schema
-from .rewards import visible_reward
+from ..pagination import PageArgsSchema, keyset_page, page_schema
+from ..smorest import Blueprint, found
 
 blp = Blueprint("redemptions", __name__, url_prefix="/api/v1/redemptions", description="Points supermarket")
 
@@ -78,27 +72,16 @@ class RedemptionSchema(Schema):
                                 metadata={"description": "the ledger transfer of the spend, for the partner's books"})
 
 
-def visible_redemption(session, redemption_id: int) -> Redemption:
-    redemption = get_redemption(session, redemption_id)
-    principal = current_principal()
-    if (principal.role == "admin"
-            or (principal.role == "organiser" and redemption.community_id == principal.community_id)
-            or (principal.role == "volunteer" and redemption.member_id == principal.member_id)
-            or (principal.role == "partner" and redemption.partner_id == principal.partner_id)):
-        return redemption
-    raise NotFound(f"redemption {redemption_id} not found")
-
-
 @blp.route("", methods=["POST"])
-@authorize("volunteer", "organiser", "admin")
+@blp.allow("volunteer", "organiser", "admin")
 @idempotent
 @blp.arguments(RedemptionArgsSchema())
 @blp.response(201, RedemptionSchema)
 def create_redemption(args):
     """Redeem points for a reward: the points are held, the stock taken, and a voucher issued."""
-    session = db.session()
-    member = member_acted_for(session, args.get("member_id"))
-    reward = visible_reward(session, args["reward_id"])
+    session, principal = db.session(), current_principal()
+    member = member_acted_for(session, principal, args.get("member_id"))
+    reward = visible_reward(session, principal, args["reward_id"])
     order = Order(quantity=args["quantity"], points=args.get("points"), household=args.get("household"))
     return events.redemption_changed("redemption", redeem(
         db.writer(), member=member, reward=reward, order=order, now=now(),
@@ -106,64 +89,51 @@ def create_redemption(args):
 
 
 @blp.route("", methods=["GET"])
-@authorize("volunteer", "organiser", "admin", "partner")
+@blp.allow("volunteer", "organiser", "admin", "partner")
 @blp.arguments(RedemptionQueryArgsSchema(), location="query")
 @blp.response(200, page_schema(RedemptionSchema))
 def redemptions(args):
     """Redemptions, newest first (a volunteer's own; a partner's vouchers; a community's)."""
-    principal = current_principal()
-    filters = {"member_id": args.get("member_id"), "partner_id": args.get("partner_id")}
-    if principal.role == "volunteer":
-        filters["member_id"] = principal.member_id
-    elif principal.role == "partner":
-        filters["partner_id"] = principal.partner_id
-    elif principal.role == "organiser":
-        filters["community_id"] = principal.community_id
-    rows = find_redemptions(db.session(), status=args.get("status"), before_id=args["cursor"],
-                            limit=args["limit"] + 1, **filters)
-    return page(rows, args["limit"])
+    filters = redemption_filters(current_principal(), member_id=args.get("member_id"),
+                                 partner_id=args.get("partner_id"))
+    return keyset_page(find_redemptions, db.session(), args, status=args.get("status"), **filters)
 
 
 @blp.route("/<id:redemption_id>", methods=["GET"])
-@authorize("volunteer", "organiser", "admin", "partner")
+@blp.allow("volunteer", "organiser", "admin", "partner")
 @blp.response(200, RedemptionSchema)
 def redemption(redemption_id):
     """One redemption and its voucher."""
-    return visible_redemption(db.session(), redemption_id)
+    return visible_redemption(db.session(), current_principal(), redemption_id)
 
 
 @blp.route("/<id:redemption_id>/voucher.png", methods=["GET"], endpoint="voucher")
 @blp.route("/<id:redemption_id>/voucher.svg", methods=["GET"], endpoint="voucher")
-@authorize("volunteer", "organiser", "admin", "partner")
+@blp.allow("volunteer", "organiser", "admin", "partner")
 @blp.doc(**IMAGE_DOC)
 def voucher(redemption_id):
     """The voucher's QR, for the clerk to scan from the volunteer's phone; its code is printed beneath."""
-    subject = visible_redemption(db.session(), redemption_id)
+    subject = visible_redemption(db.session(), current_principal(), redemption_id)
     caption = [subject.reward_name, f"券码 {display(subject.voucher_code)}"]
     return qr_image(codes.public_url(f"/v/{subject.voucher_code}"), caption, requested_format(),
                     f"voucher-{display(subject.voucher_code)}")
 
 
 @blp.route("/fulfil", methods=["POST"])
-@authorize("partner", "organiser", "admin")
+@blp.allow("partner", "organiser", "admin")
 @idempotent
 @blp.arguments(FulfilArgsSchema())
 @blp.response(200, RedemptionSchema)
 def fulfil_voucher(args):
     """Fulfil a voucher at the counter (scanned or typed): the held points are spent, once."""
-    session = db.session()
     principal = current_principal()
-    subject = by_voucher(session, args["voucher_code"])
-    if principal.role == "partner" and subject.partner_id != principal.partner_id:
-        raise Forbidden("this voucher is for another partner")
-    if principal.role == "organiser" and subject.community_id != principal.community_id:
-        raise NotFound("no voucher with that code")
+    subject = fulfillable_voucher(db.session(), principal, args["voucher_code"])
     return events.redemption_changed("fulfilment", fulfil(db.writer(), redemption=subject, now=now(),
                                                           by=principal.actor))
 
 
 @blp.route("/<id:redemption_id>/cancel", methods=["POST"])
-@authorize("volunteer", "organiser", "admin")
+@blp.allow("volunteer", "organiser", "admin")
 @idempotent
 @found("redemption_id", "subject", visible_redemption)
 @blp.arguments(CancelArgsSchema())

@@ -1,18 +1,16 @@
 """The catalogue of the points supermarket (积分超市)."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from points.errors import Invalid, NotFound
 from points.periods import PERIODS
-from rewards.catalogue import KINDS, Reward, change_reward, find_rewards, get_reward, stock_reward
-from rewards.partners import partner_serves
+from rewards.catalogue import KINDS, change_reward, find_rewards, stock_reward
 
 from .. import db
-from ..access import community_in_scope, found
-from ..authentication import authorize, current_principal
+from ..access import community_for, reward_filters, visible_reward
+from ..authentication import current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime, Name, Points, QueryId
-from ..pagination import PageArgsSchema, page, page_schema
+from ..pagination import PageArgsSchema, keyset_page, page_schema
+from ..smorest import Blueprint, found
 
 blp = Blueprint("rewards", __name__, url_prefix="/api/v1/rewards", description="Points supermarket")
 
@@ -61,55 +59,37 @@ class RewardSchema(Schema):
     created_at = LocalDateTime()
 
 
-def visible_reward(session, reward_id: int) -> Reward:
-    reward = get_reward(session, reward_id)
-    principal = current_principal()
-    if principal.role == "admin" or reward.community_id == principal.community_id or (
-            principal.role == "partner" and reward.partner_id == principal.partner_id):
-        return reward
-    raise NotFound(f"reward {reward_id} not found")
-
-
 @blp.route("", methods=["POST"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(RewardArgsSchema())
 @blp.response(201, RewardSchema)
 def create_reward(args):
     """Put a reward on the shelf: goods (with stock), a property-fee deduction, or a partner's service."""
-    args["community_id"] = community_in_scope(args["community_id"])
+    args["community_id"] = community_for(current_principal(), args["community_id"])
     return stock_reward(db.writer(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])
-@authorize("admin", "organiser", "volunteer", "partner")
+@blp.allow("admin", "organiser", "volunteer", "partner")
 @blp.arguments(RewardQueryArgsSchema(), location="query")
 @blp.response(200, page_schema(RewardSchema))
 def rewards(args):
     """The catalogue (volunteers see what is on offer now; partners, their own rewards)."""
-    principal = current_principal()
     session = db.session()
-    if principal.role == "partner":
-        community_id = args.get("community_id")
-        if community_id is not None and not partner_serves(session, principal.partner_id, community_id):
-            raise Invalid("that partner does not serve this community", field="community_id")
-        filters = {"partner_id": principal.partner_id, "community_id": community_id}
-    else:
-        filters = {"community_id": community_in_scope(args.get("community_id"))}
-    rows = find_rewards(session, kind=args.get("kind"), active_only=principal.role == "volunteer",
-                        after_id=args["cursor"], limit=args["limit"] + 1, **filters)
-    return page(rows, args["limit"])
+    filters = reward_filters(session, current_principal(), args.get("community_id"))
+    return keyset_page(find_rewards, session, args, kind=args.get("kind"), **filters)
 
 
 @blp.route("/<id:reward_id>", methods=["GET"])
-@authorize("admin", "organiser", "volunteer", "partner")
+@blp.allow("admin", "organiser", "volunteer", "partner")
 @blp.response(200, RewardSchema)
 def reward(reward_id):
     """One reward."""
-    return visible_reward(db.session(), reward_id)
+    return visible_reward(db.session(), current_principal(), reward_id)
 
 
 @blp.route("/<id:reward_id>", methods=["PATCH"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @found("reward_id", "subject", visible_reward)
 @blp.arguments(RewardChangeArgsSchema())
 @blp.response(200, RewardSchema)

@@ -1,23 +1,19 @@
 """Earning rules (积分规则)."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from points.errors import Invalid
 from points.rules import BASES, define_rule, retire_rule, revise_rule, rules_of
 
 from .. import db
-from ..access import community_in_scope
-from ..authentication import authorize, current_principal
+from ..access import community_for, named_community
+from ..authentication import current_principal
 from ..clock import now
-from ..fields import Id, LocalDateTime, Name, Points, QueryId
+from ..fields import Id, LocalDateTime, Name, Points, QueryId, RuleCode
+from ..smorest import Blueprint
 
 blp = Blueprint("rules", __name__, url_prefix="/api/v1/rules", description="Earning rules")
 
-CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="lower-case letters, digits and _ (at most 64)")
-
-
 class RuleArgsSchema(Schema):
-    code = fields.String(required=True, validate=CODE)
+    code = RuleCode(required=True)
     name = Name(200, required=True)
     points = Points(required=True)
     basis = fields.String(required=True, validate=validate.OneOf(BASES))
@@ -64,48 +60,39 @@ class RuleListSchema(Schema):
 
 
 @blp.route("", methods=["GET"])
-@authorize("admin", "organiser", "volunteer")
+@blp.allow("admin", "organiser", "volunteer")
 @blp.arguments(CommunityArgsSchema(), location="query")
 @blp.response(200, RuleListSchema)
 def rules(args):
     """The live rules (current versions) of a community."""
-    community_id = args.get("community_id")
-    if current_principal().role != "admin":
-        community_id = community_in_scope(community_id)
+    community_id = community_for(current_principal(), args.get("community_id"))
     return {"items": rules_of(db.session(), community_id), "next_cursor": None}
 
 
 @blp.route("", methods=["POST"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(RuleArgsSchema())
 @blp.response(201, RuleSchema)
 def create_rule(args):
     """Define a rule (version 1)."""
-    args["community_id"] = _community(args.get("community_id"))
+    args["community_id"] = named_community(current_principal(), args.get("community_id"))
     return define_rule(db.writer(), now=now(), **args)
 
 
 @blp.route("/<rule_code:code>", methods=["PUT"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(RuleChangeArgsSchema())
 @blp.response(200, RuleSchema)
 def change_rule(args, code):
     """Change a rule: writes its next version; earlier entries keep theirs."""
-    community_id = _community(args.pop("community_id", None))
+    community_id = named_community(current_principal(), args.pop("community_id", None))
     return revise_rule(db.writer(), community_id=community_id, code=code, now=now(), **args)
 
 
 @blp.route("/<rule_code:code>", methods=["DELETE"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(CommunityArgsSchema(), location="query")
 @blp.response(200, RuleSchema)
 def retire(args, code):
     """Retire a rule: no new earnings under it; its history stays."""
-    return retire_rule(db.writer(), community_id=_community(args.get("community_id")), code=code, now=now())
-
-
-def _community(community_id: int | None) -> int:
-    community_id = community_in_scope(community_id)
-    if community_id is None:
-        raise Invalid("admins must name the community_id", field="community_id")
-    return community_id
+    return retire_rule(db.writer(), community_id=named_community(current_principal(), args.get("community_id")), code=code, now=now())

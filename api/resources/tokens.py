@@ -1,18 +1,17 @@
 """Logging in and issuing API tokens."""
 from flask import abort
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from points.members import authenticate
-from rewards.partners import partner_serves
 
 from .. import db
-from ..access import community_in_scope, visible_member
-from ..authentication import authorize, current_principal
+from ..access import token_grant
+from ..authentication import current_principal
 from ..clock import now
 from ..fields import Id, Name
-from ..limits import login_limit
+from ..limits import login_limits
 from ..principal import ROLES
+from ..smorest import Blueprint
 from ..tokens import issue_token
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and tokens")
@@ -48,8 +47,8 @@ class TokenSchema(Schema):
 
 
 @blp.route("/auth/login", methods=["POST"])
-@login_limit()
-@blp.doc(security=[])
+@login_limits
+@blp.public
 @blp.arguments(LoginArgsSchema())
 @blp.response(200, LoginSchema)
 def login(args):
@@ -63,26 +62,12 @@ def login(args):
 
 
 @blp.route("/tokens", methods=["POST"])
-@authorize("admin", "organiser")
+@blp.allow("admin", "organiser")
 @blp.arguments(TokenArgsSchema())
 @blp.response(201, TokenSchema)
 def create_token(args):
     """Issue a token (admins: any role; organisers: partner and volunteer tokens in their community)."""
-    session = db.session()
-    if current_principal().role == "organiser":
-        if args["role"] not in ("partner", "volunteer"):
-            abort(403, "organisers may issue only partner and volunteer tokens")
-        if args.get("member_id") is not None:
-            visible_member(session, args["member_id"])
-        if args["role"] == "partner":
-            _partner_in_scope(session, args.get("partner_id"))
-        args["community_id"] = community_in_scope(args.get("community_id")) if args["role"] != "partner" else None
+    args = token_grant(db.session(), current_principal(), args)
     token, record = issue_token(db.writer(), now=now(), **args)
     return {"token": token, "id": record.id, "role": record.role, "name": record.name,
             "community_id": record.community_id, "partner_id": record.partner_id, "member_id": record.member_id}
-
-
-def _partner_in_scope(session, partner_id):
-    """Organisers may issue tokens only for partners serving their community."""
-    if partner_id is not None and not partner_serves(session, partner_id, current_principal().community_id):
-        abort(404, f"partner {partner_id} not found")

@@ -1,4 +1,7 @@
 """Rate limits answer 429 rate_limited with Retry-After; body size is capped at 413."""
+import multiprocessing
+import time
+
 import pytest
 
 from api import create_app
@@ -6,30 +9,108 @@ from api import create_app
 from .test_errors import assert_error
 
 
+def limited_app(database_url, clock, instance, **config):
+    return create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": True,
+                       "LOGIN_RATE_LIMIT": "3 per minute", "CHECKIN_RATE_LIMIT": "2 per minute", **config},
+                      clock=clock, instance_path=instance)
+
+
 @pytest.fixture
 def limited(database_url, clock, tmp_path):
-    return create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": True,
-                       "LOGIN_RATE_LIMIT": "3 per minute", "CHECKIN_RATE_LIMIT": "2 per minute"},
-                      clock=clock, instance_path=tmp_path / "limited")
+    return limited_app(database_url, clock, tmp_path / "limited")
+
+
+def login(app, phone, address="10.0.0.1"):
+    return app.test_client().post("/api/v1/auth/login", json={"phone": phone, "password": "guess"},
+                                  environ_base={"REMOTE_ADDR": address})
 
 
 def test_login_attempts_are_limited_per_client(limited):
-    client = limited.test_client()
-    for _ in range(3):
-        assert client.post("/api/v1/auth/login", json={"phone": "13800000000", "password": "guess"}).status_code == 401
-    response = client.post("/api/v1/auth/login", json={"phone": "13800000000", "password": "guess"})
+    for number in range(3):
+        assert login(limited, f"1380000000{number}").status_code == 401
+    response = login(limited, "13800000009")
     assert_error(response, 429, "rate_limited")
     assert int(response.headers["Retry-After"]) > 0
 
 
-def test_checkins_are_limited_per_token(limited):
-    phone, other = limited.test_client(), limited.test_client()
-    headers = {"Authorization": "Bearer bn_one"}
-    for _ in range(2):
-        phone.post("/api/v1/checkins", json={"code": "x"}, headers=headers)
-    assert_error(phone.post("/api/v1/checkins", json={"code": "x"}, headers=headers), 429, "rate_limited")
-    assert other.post("/api/v1/checkins", json={"code": "x"},
-                      headers={"Authorization": "Bearer bn_two"}).status_code == 401
+def test_login_attempts_are_limited_per_phone_from_any_address(limited):
+    for number in range(3):
+        assert login(limited, "13800000000", address=f"10.0.0.{number}").status_code == 401
+    assert_error(login(limited, "13800000000", address="10.9.9.9"), 429, "rate_limited")
+    assert login(limited, "13800000001", address="10.9.9.9").status_code == 401
+
+
+def _worker_logins(database_url, instance, storage_uri, attempts, results):
+    """A fresh process, as a gunicorn worker is: its own app, its own limiter."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from ..conftest import FakeClock
+    clock = FakeClock(datetime(2026, 11, 23, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    app = limited_app(database_url, clock, instance, **({"RATELIMIT_STORAGE_URI": storage_uri} if storage_uri else {}))
+    results.extend([login(app, "13800000000").status_code for _ in range(attempts)])
+
+
+def logins_in_two_workers(database_url, instance, storage_uri=None) -> list[int]:
+    context = multiprocessing.get_context("fork")
+    statuses = []
+    with context.Manager() as manager:
+        for _ in range(2):
+            results = manager.list()
+            worker = context.Process(target=_worker_logins, args=(database_url, instance, storage_uri, 2, results))
+            worker.start()
+            worker.join(120)
+            assert worker.exitcode == 0
+            statuses.extend(results)
+    return statuses
+
+
+def test_login_limits_are_counted_across_the_workers_of_one_machine(database_url, tmp_path):
+    assert logins_in_two_workers(database_url, tmp_path / "shared") == [401, 401, 401, 429]
+
+
+def test_counting_in_each_workers_memory_would_multiply_the_limit(database_url, tmp_path):
+    # What the default file store prevents: with memory:// each worker counts on its own.
+    assert logins_in_two_workers(database_url, tmp_path / "memory", "memory://") == [401] * 4
+
+
+def _count(uri, times):
+    from api.limit_store import FileStorage
+    storage = FileStorage(uri)
+    for _ in range(times):
+        storage.incr("login:x", 60)
+
+
+def test_the_file_store_counts_every_increment_of_processes_racing(tmp_path):
+    from api.limit_store import FileStorage, file_storage_uri
+    uri = file_storage_uri(tmp_path / "counters.sqlite")
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_count, args=(uri, 100)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert [worker.exitcode for worker in workers] == [0] * 4
+    storage = FileStorage(uri)
+    assert storage.get("login:x") == 400
+    assert 0 < storage.get_expiry("login:x") - time.time() <= 60
+
+
+def test_checkins_are_limited_per_principal_however_bearer_is_spelt(database_url, clock, tmp_path, volunteer):
+    from ..conftest import _token
+    app = limited_app(database_url, clock, tmp_path / "checkins")
+    member, phone = volunteer
+    second_phone = _token(app, clock, role="volunteer", name="second phone", member_id=member["id"])
+    client = app.test_client()
+    spellings = [f"Bearer {phone.token}", f"bearer {second_phone}"]
+    for header in spellings:
+        assert client.post("/api/v1/checkins", json={"code": "x"}, headers={"Authorization": header}
+                           ).status_code == 422
+    response = client.post("/api/v1/checkins", json={"code": "x"}, headers={"Authorization": f"BEARER {phone.token}"})
+    assert_error(response, 429, "rate_limited")
+    assert int(response.headers["Retry-After"]) > 0
+    assert client.post("/api/v1/checkins", json={"code": "x"},
+                       headers={"Authorization": "Bearer bn_unknown"}).status_code == 401
 
 
 def test_limits_are_off_when_disabled(app):

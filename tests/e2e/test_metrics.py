@@ -32,9 +32,9 @@ def test_counters_match_what_a_short_load_did(world, tmp_path):
                 with lock:
                     statuses[status] += 1
 
-        # Ten volunteers try six activities each, at 2 a minute: whichever of the two workers
-        # answers (each counts its own allowance), one of them gets at least three, so each
-        # volunteer is refused for their rate at least once; how often depends on the workers.
+        # Ten volunteers try six activities each, at 2 a minute: each is refused for their rate
+        # at least once (the workers share the count; were it each worker's own, one of the two
+        # would still see three of the six).
         threads = [threading.Thread(target=check_in, args=(token, world.codes[:6])) for token in world.tokens[:10]]
         # Ten more check in to one activity twice (within their rate): the second is refused
         # as already checked in.

@@ -103,7 +103,7 @@ def test_history_pages_backwards_by_entry_id(session, world, clock):
     for day in range(5):
         earn(session, member=member, rule=patrol, now=clock.advance(days=1))
     first = history(session, member.account_id, limit=2)
-    second = history(session, member.account_id, before_id=first[-1][0].id, limit=2)
+    second = history(session, member.account_id, cursor=first[-1][0].id, limit=2)
     balances = [entry.balance_after for entry, _ in first + second]
     assert balances == [250, 200, 150, 100]
 
