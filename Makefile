@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-run system-packages run test test-postgres bench clean
+.PHONY: install install-run system-packages run test test-postgres bench translations clean
 
 # Debian packages: a CJK font for the Chinese captions under printed QR codes (running needs
 # only this one); Chromium for the browser tests, wrk for the benchmarks, nginx and openssl for
@@ -43,10 +43,18 @@ $(VENV)/.installed-test: $(VENV)/.installed
 run: install-run
 	$(BIN)/benniu init --demo
 	@token=$$($(BIN)/benniu token create --role admin --name "demo admin" | tail -n 1); \
+	lan=$$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^(10|172|192)\.' | head -n 1); \
 	echo; \
 	echo "Benniu is starting at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/docs)"; \
 	echo "Admin token: $$token"; \
-	echo "Demo volunteer login: phone 13800000001, password benniu2024"; \
+	echo "Sign in at http://$(HOST):$(PORT)/login (password benniu2024 for everyone):"; \
+	echo "  volunteers     13800000001, 13800000002, 13800000003"; \
+	echo "  organiser      13900000001 (振宇社区)"; \
+	echo "  partner clerk  13900000002 (老街理发店)"; \
+	if [ -n "$$lan" ]; then \
+	  echo "Phones on the same Wi-Fi: make run HOST=0.0.0.0 BENNIU_PUBLIC_URL=http://$$lan:$(PORT)"; \
+	  echo "  then open http://$$lan:$(PORT)/ on the phone (printed QR codes then point there too)"; \
+	fi; \
 	echo
 	$(BIN)/benniu serve --host $(HOST) --port $(PORT)
 
@@ -64,9 +72,17 @@ test-postgres: install
 bench: install
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.history
+	$(BIN)/python -m bench.home_page
 	@url=$$(PG_FSYNC=on .ci/postgres start /tmp/benniu-bench-pg 54331 | tail -n 1); \
 	$(BIN)/python -m bench.throughput --database $$url && $(BIN)/python -m bench.history --database $$url; \
 	status=$$?; .ci/postgres stop /tmp/benniu-bench-pg; exit $$status
+
+# After changing text in pages: re-extract, merge into the English catalogue, translate the new
+# entries in api/translations/en/LC_MESSAGES/messages.po, then run this again to compile the .mo (committed).
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k gettext --no-location -o api/translations/messages.pot .
+	$(BIN)/pybabel update -i api/translations/messages.pot -d api/translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel compile -d api/translations --statistics
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -64,10 +64,10 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from .pages import blp as pages
+    from .pages import register_pages
     from .resources import register_resources
     register_resources(app)
-    app.register_blueprint(pages)
+    register_pages(app)
     for endpoint, view in list(app.view_functions.items()):
         app.view_functions[endpoint] = transactional(view)
     return app

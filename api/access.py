@@ -24,6 +24,7 @@ from rewards.partners import Partner, communities_served, find_partners, get_par
 from rewards.redemptions import Redemption, by_voucher, get_redemption
 
 from .principal import Principal
+from .tokens import ApiToken, get_token
 
 STAFF = ("admin", "organiser")
 
@@ -276,3 +277,28 @@ def _sees_redemption(principal: Principal, redemption: Redemption) -> bool:
     if principal.role == "volunteer":
         return redemption.member_id == principal.member_id
     return _in_community(principal, redemption.community_id)
+
+
+def token_scope(session: Session, principal: Principal) -> dict:
+    """Which tokens and sessions a principal may list and revoke: those it may issue. An admin's
+    are all; an organiser's the volunteer ones of their community and the partner ones of the
+    partners that serve their community only (as `token_grant`)."""
+    if principal.role == "admin":
+        return {}
+    if principal.role != "organiser":
+        raise Forbidden("only admins and organisers manage tokens")
+    partner_ids = [partner.id for partner in find_partners(session, community_id=principal.community_id)
+                   if communities_served(session, partner.id) == [principal.community_id]]
+    return {"community_id": principal.community_id, "partner_ids": partner_ids, "roles": ("volunteer", "partner")}
+
+
+def visible_token(session: Session, principal: Principal, token_id: int) -> ApiToken:
+    """A token or session this principal may revoke; any other is as if there were none."""
+    token = get_token(session, token_id)
+    cut = token_scope(session, principal)
+    if cut and (token.role not in cut["roles"] or not (
+            token.partner_id in cut["partner_ids"] if token.role == "partner"
+            else token.community_id == cut["community_id"])):
+        raise NotFound(f"token {token_id} not found")
+    return token
+

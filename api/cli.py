@@ -56,6 +56,8 @@ def init(demo):
     from points.demo import seed_demo
     from rewards.demo import seed_catalogue
 
+    from .demo import seed_staff
+
     with private_files():
         app = _app()
         upgrade(app.extensions["benniu"].engine)
@@ -65,6 +67,7 @@ def init(demo):
         def seed(session):
             community = seed_demo(session, now=_now(app))
             seed_catalogue(session, community=community, now=_now(app))
+            seed_staff(session, community=community, now=_now(app))
             return community.name, community.id
         name, community_id = _write(app, seed)
         click.echo(f"demo community {name} (id {community_id}) ready")
@@ -96,6 +99,57 @@ def token_create(role, name, community_id, partner_id, member_id):
         raise click.ClickException(error.message) from None
     click.echo(f"{role} token {record.id} for {name}:")
     click.echo(plain)
+
+
+@main.group()
+def user():
+    """Manage staff accounts (organisers, partner clerks, admins)."""
+
+
+@user.command("create")
+@click.option("--role", required=True, type=click.Choice(["admin", "organiser", "partner"]))
+@click.option("--name", required=True)
+@click.option("--phone", required=True)
+@click.option("--community", "community_id", type=int, help="an organiser's community")
+@click.option("--partner", "partner_id", type=int, help="a clerk's partner")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="asked for when not given")
+def user_create(role, name, phone, community_id, partner_id, password):
+    """Create a staff account that signs in at /login with its phone and password."""
+    from points.errors import DomainError
+
+    from .accounts import create_staff
+
+    app = _app()
+    try:
+        account = _write(app, lambda session: create_staff(
+            session, role=role, name=name, phone=phone, password=password, community_id=community_id,
+            partner_id=partner_id, now=_now(app)))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{role} {name} (account {account.id}) signs in with phone {phone}")
+
+
+@user.command("disable")
+@click.option("--phone", required=True)
+def user_disable(phone):
+    """Disable a staff account: its sessions and tokens are refused from the next request on."""
+    from sqlalchemy import select
+
+    from .accounts import StaffAccount
+    from .credentials import disable_staff
+
+    def disable(session):
+        account = session.scalar(select(StaffAccount).where(StaffAccount.phone == phone))
+        if account is not None:
+            disable_staff(session, account, now=_now(app))
+            return f"{account.role} {account.name} disabled"
+
+    app = _app()
+    done = _write(app, disable)
+    if done is None:
+        raise click.ClickException(f"no staff account with phone {phone}")
+    click.echo(done)
 
 
 @main.command()

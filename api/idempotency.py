@@ -4,7 +4,7 @@ import json
 from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app, redirect, request
 from sqlalchemy import String, Text, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -48,26 +48,37 @@ def idempotent(view):
             return view(*args, **kwargs)
         if not 1 <= len(key) <= 255:
             abort(422, f"{HEADER} must be 1 to 255 characters")
-        session = db.writer()
-        scope, fingerprint = current_principal().scope, _fingerprint()
-        record = _claim(session, scope=scope, key=key, fingerprint=fingerprint)
-        if record is not None:
-            if record.fingerprint != fingerprint:
-                return error_response("idempotency_conflict",
-                                      f"{HEADER} {key!r} was used with a different request")
-            return Response(record.body, status=record.status, mimetype="application/json")
-        try:
-            with session.begin_nested():
-                response = current_app.make_response(view(*args, **kwargs))
-        except DomainError as error:
-            response = response_for_domain_error(error)
-        session.execute(
-            IdempotencyRecord.__table__.update()
-            .where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
-            .values(status=response.status_code, body=response.get_data(as_text=True))
-        )
-        return response
+        return run_once(key, request_fingerprint(), lambda: view(*args, **kwargs))
     return wrapper
+
+
+def run_once(key: str, fingerprint: str, produce) -> Response:
+    """The response of `produce()` for this caller's `key`, made once: a repeat gets it back,
+    a refusal included. Pages use it too, with a key minted when the form was rendered."""
+    session = db.writer()
+    scope = current_principal().scope
+    record = _claim(session, scope=scope, key=key, fingerprint=fingerprint)
+    if record is not None:
+        if record.fingerprint != fingerprint:
+            return error_response("idempotency_conflict", f"{HEADER} {key!r} was used with a different request")
+        if 300 <= record.status < 400:
+            return redirect(record.body, code=record.status)
+        return Response(record.body, status=record.status, mimetype="application/json")
+    try:
+        with session.begin_nested():
+            response = current_app.make_response(produce())
+    except DomainError as error:
+        response = response_for_domain_error(error)
+    stored = response.location if response.status_code in _REDIRECTS else response.get_data(as_text=True)
+    session.execute(
+        IdempotencyRecord.__table__.update()
+        .where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+        .values(status=response.status_code, body=stored)
+    )
+    return response
+
+
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 def _claim(session: Session, *, scope: str, key: str, fingerprint: str) -> IdempotencyRecord | None:
@@ -84,7 +95,8 @@ def _claim(session: Session, *, scope: str, key: str, fingerprint: str) -> Idemp
                                                           IdempotencyRecord.key == key))
 
 
-def _fingerprint() -> str:
+def request_fingerprint() -> str:
+    """What the request asks for: method, path and its body (JSON compared by value)."""
     raw = request.get_data()
     try:
         canonical = json.dumps(bodies.parse(raw), sort_keys=True, separators=(",", ":")).encode() if raw else b""

@@ -19,9 +19,9 @@ def per_principal() -> str:
 
 
 def per_phone() -> str:
-    """The phone a login is for, whatever address it comes from."""
+    """The phone a login is for (JSON or the sign-in form), whatever address it comes from."""
     body = request.get_json(silent=True)
-    phone = body.get("phone") if isinstance(body, dict) else None
+    phone = body.get("phone") if isinstance(body, dict) else request.form.get("phone")  # the API, or /login
     return f"phone:{str(phone)[:32]}" if phone else f"phone:none:{get_remote_address()}"
 
 

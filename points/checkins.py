@@ -150,6 +150,12 @@ def get_checkin(session: Session, checkin_id: int) -> Checkin:
     return fetch(session, Checkin, checkin_id, "check-in")
 
 
+def open_checkins_of(session: Session, member_id: int) -> list[Checkin]:
+    """The member's check-ins still waiting for a check-out (per-hour activities), newest first."""
+    return list(session.scalars(select(Checkin).where(Checkin.member_id == member_id, Checkin.status == "open")
+                                .order_by(Checkin.id.desc()).limit(20)))
+
+
 def find_checkins(session: Session, *, activity_id: int, cursor: int | None = None,
                   limit: int = 50) -> list[Checkin]:
     query = keyset(select(Checkin).where(Checkin.activity_id == activity_id), Checkin.id, cursor=cursor, limit=limit)

@@ -3,8 +3,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ForeignKey, Index, String, bindparam, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -12,10 +10,7 @@ from .accounts import Account, open_account
 from .communities import get_community, issuance_accounts
 from .db import Base, UTCDateTime, fetch, flush_unique, keyset
 from .errors import Conflict
-
-_hasher = PasswordHasher()
-# Verified against when the phone is unknown, so a wrong phone costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("benniu-no-such-member")
+from .passwords import hash_password, password_matches
 
 
 class Member(Base):
@@ -59,7 +54,7 @@ def enrol_member(session: Session, *, community_id: int, name: str, phone: str, 
     slots = issuance_accounts(session, community_id)
     member = Member(community_id=community_id, name=name, phone=phone, team=team,
                     issuance_account_id=slots[int(hashlib.sha256(phone.encode()).hexdigest(), 16) % len(slots)],
-                    password_hash=_hasher.hash(password) if password else None,
+                    password_hash=hash_password(password) if password else None,
                     account_id=account.id, hold_account_id=hold.id,
                     lifetime_earned=0, lifetime_spent=0, joined_at=now)
     flush_unique(session, member, taken=f"phone {phone} is already registered")  # a concurrent one won
@@ -87,12 +82,8 @@ def find_members(session: Session, *, community_id: int | None = None, team: str
 def authenticate(session: Session, *, phone: str, password: str) -> Member | None:
     """The member with this phone and password, or None."""
     member = session.scalar(select(Member).where(Member.phone == phone))
-    stored = member.password_hash if member is not None and member.password_hash else _DUMMY_HASH
-    try:
-        _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return None
-    return member if stored is not _DUMMY_HASH else None
+    matches = password_matches(member.password_hash if member is not None else None, password)
+    return member if matches else None
 
 
 def balance_of(session: Session, member: Member) -> Balance:

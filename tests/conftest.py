@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 import api.models  # noqa: F401
 from api import create_app
+from api.accounts import create_staff
 from api.schema import upgrade
 from api.tokens import issue_token
 from points.db import Base
@@ -190,3 +191,19 @@ def shop(app, clock, admin, organiser, community):
         "rice": reward(name="大米 5kg", kind="goods", cost=300, stock=20),
         "umbrella": reward(name="雨伞", kind="goods", cost=100, stock=1),
     }
+
+
+@pytest.fixture
+def staff(app, clock, community):
+    """Create a staff account; returns its phone (password 'password1')."""
+    counter = iter(range(1, 1000))
+
+    def make(role="organiser", **kwargs):
+        phone = f"1370000{next(counter):04d}"
+        with app.extensions["benniu"].sessionmaker() as session, session.begin():
+            if role == "organiser":
+                kwargs.setdefault("community_id", community["id"])
+            create_staff(session, role=role, name=kwargs.pop("name", f"{role} staff"), phone=phone,
+                         password="password1", now=clock.now(), **kwargs)
+        return phone
+    return make

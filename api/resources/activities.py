@@ -3,7 +3,7 @@ from flask import Response
 from marshmallow import Schema, fields, missing, validate
 
 from points import qr
-from points.activities import CHECKIN_METHODS, Activity, Place, find_activities, plan_activity
+from points.activities import CHECKIN_METHODS, Activity, Place, ensure_open, find_activities, plan_activity
 from points.checkins import check_in, find_checkins
 from points.members import get_member
 
@@ -85,6 +85,13 @@ class MemberCodeArgsSchema(Schema):
     member_code = fields.String(required=True, validate=validate.Length(min=1, max=300))
 
 
+def open_activity(activity_id: int) -> Activity:
+    """An activity whose screen may show a code: once it has ended (plus grace), none is issued."""
+    activity = visible_activity(db.session(), current_principal(), activity_id)
+    ensure_open(activity, now=now(), grace=codes.grace())
+    return activity
+
+
 @blp.route("", methods=["POST"])
 @blp.allow("admin", "organiser")
 @blp.arguments(ActivityArgsSchema())
@@ -132,7 +139,7 @@ def printed_qr(activity_id):
 @blp.response(200, LiveCodeSchema)
 def live(activity_id):
     """A rotating code for a screen at the venue; it lives at most 30 seconds."""
-    code, expires_at = codes.live_code(visible_activity(db.session(), current_principal(), activity_id))
+    code, expires_at = codes.live_code(open_activity(activity_id))
     return {"code": code, "url": codes.checkin_url(code), "expires_at": expires_at}
 
 
@@ -141,7 +148,7 @@ def live(activity_id):
 @blp.response(200, content_type="image/svg+xml")
 def live_svg(activity_id):
     """The rotating code as an SVG image, for the venue screen page."""
-    activity = visible_activity(db.session(), current_principal(), activity_id)
+    activity = open_activity(activity_id)
     code, expires_at = codes.live_code(activity)
     caption = [activity.title, f"{expires_at.astimezone(zone()):%H:%M:%S} 前有效"]
     return Response(qr.svg(codes.checkin_url(code), caption), mimetype="image/svg+xml",

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from points.activities import get_activity
-from points.checkins import check_in, check_out
+from points.checkins import Checkin, check_in, check_out
 from points.members import get_member
 
 from .. import codes, db, events
@@ -50,13 +50,17 @@ class CheckoutArgsSchema(Schema):
 @blp.response(201, CheckinSchema)
 def create_checkin(args):
     """Check in with a scanned code (printed or live); per-event points are awarded at once."""
+    return check_in_by_code(args["code"], lat=args.get("lat"), lng=args.get("lng"))
+
+
+def check_in_by_code(text: str, *, lat: float | None, lng: float | None) -> Checkin:
+    """The caller checks in with a scanned or typed code (the JSON API and the pages alike)."""
     session = db.session()
-    code = codes.read(args["code"], "activity", "live")
+    code = codes.read(text, "activity", "live")
     activity = get_activity(session, code.subject_id)
     member = get_member(session, current_principal().member_id)
     return events.checked_in(check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(),
-                                      method="printed" if code.purpose == "activity" else "live",
-                                      lat=args.get("lat"), lng=args.get("lng")))
+                                      method="printed" if code.purpose == "activity" else "live", lat=lat, lng=lng))
 
 
 @blp.route("/<id:checkin_id>", methods=["GET"])

@@ -4,7 +4,7 @@ from datetime import timedelta
 from flask import current_app
 from marshmallow import Schema, fields, validate
 
-from rewards.redemptions import STATUSES, Order, cancel, find_redemptions, fulfil, redeem
+from rewards.redemptions import STATUSES, Order, Redemption, cancel, find_redemptions, fulfil, redeem
 from rewards.vouchers import display
 
 from .. import codes, db, events
@@ -79,10 +79,15 @@ class RedemptionSchema(Schema):
 @blp.response(201, RedemptionSchema)
 def create_redemption(args):
     """Redeem points for a reward: the points are held, the stock taken, and a voucher issued."""
-    session, principal = db.session(), current_principal()
-    member = member_acted_for(session, principal, args.get("member_id"))
-    reward = visible_reward(session, principal, args["reward_id"])
     order = Order(quantity=args["quantity"], points=args.get("points"), household=args.get("household"))
+    return redeem_for(args.get("member_id"), reward_id=args["reward_id"], order=order)
+
+
+def redeem_for(member_id: int | None, *, reward_id: int, order: Order) -> Redemption:
+    """Redeem for the member the caller acts for (the JSON API and the pages alike)."""
+    session, principal = db.session(), current_principal()
+    member = member_acted_for(session, principal, member_id)
+    reward = visible_reward(session, principal, reward_id)
     return events.redemption_changed("redemption", redeem(
         db.writer(), member=member, reward=reward, order=order, now=now(),
         valid_for=timedelta(days=current_app.config["VOUCHER_DAYS"])))

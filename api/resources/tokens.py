@@ -1,18 +1,20 @@
-"""Logging in and issuing API tokens."""
-from flask import abort
+"""Signing in and out, and the API tokens admins and organisers issue, list and revoke."""
+from datetime import timedelta
+
+from flask import abort, current_app
 from marshmallow import Schema, fields, validate
 
-from points.members import authenticate
-
 from .. import db
-from ..access import token_grant
+from ..access import token_grant, token_scope, visible_token
+from ..accounts import sign_in
 from ..authentication import current_principal
 from ..clock import now
-from ..fields import Id, Name
+from ..fields import Id, LocalDateTime, Name
 from ..limits import login_limits
+from ..pagination import PageArgsSchema, keyset_page, page_schema
 from ..principal import ROLES
 from ..smorest import Blueprint
-from ..tokens import issue_token
+from ..tokens import find_tokens, issue_for, issue_token, revoke
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and tokens")
 
@@ -24,8 +26,12 @@ class LoginArgsSchema(Schema):
 
 class LoginSchema(Schema):
     token = fields.String(required=True)
-    member_id = fields.Integer(required=True)
+    role = fields.String(required=True)
     name = fields.String()
+    member_id = fields.Integer(allow_none=True)
+    community_id = fields.Integer(allow_none=True)
+    partner_id = fields.Integer(allow_none=True)
+    expires_at = LocalDateTime(required=True)
 
 
 class TokenArgsSchema(Schema):
@@ -37,13 +43,23 @@ class TokenArgsSchema(Schema):
 
 
 class TokenSchema(Schema):
-    token = fields.String(required=True, metadata={"description": "shown once; only its hash is kept"})
     id = fields.Integer()
+    kind = fields.String(metadata={"description": "api (issued), login (POST /auth/login) or session (a browser)"})
     role = fields.String()
     name = fields.String()
     community_id = fields.Integer(allow_none=True)
     partner_id = fields.Integer(allow_none=True)
     member_id = fields.Integer(allow_none=True)
+    created_at = LocalDateTime()
+    expires_at = LocalDateTime(allow_none=True)
+
+
+class NewTokenSchema(TokenSchema):
+    token = fields.String(required=True, metadata={"description": "shown once; only its hash is kept"})
+
+
+class LogoutArgsSchema(Schema):
+    pass
 
 
 @blp.route("/auth/login", methods=["POST"])
@@ -52,22 +68,50 @@ class TokenSchema(Schema):
 @blp.arguments(LoginArgsSchema())
 @blp.response(200, LoginSchema)
 def login(args):
-    """Log a volunteer in with phone and password; returns a volunteer token."""
-    session = db.session()
-    member = authenticate(session, phone=args["phone"], password=args["password"])
-    if member is None:
+    """Sign in with phone and password (volunteers and staff alike); the token expires."""
+    person = sign_in(db.session(), phone=args["phone"], password=args["password"])
+    if person is None:
         abort(401, "wrong phone or password")
-    token, _ = issue_token(db.writer(), role="volunteer", name=f"login {member.phone}", member_id=member.id, now=now())
-    return {"token": token, "member_id": member.id, "name": member.name}
+    expires_at = now() + timedelta(hours=current_app.config["LOGIN_TOKEN_HOURS"])
+    token, _ = issue_for(db.writer(), person, kind="login", now=now(), expires_at=expires_at)
+    return {"token": token, "role": person.role, "name": person.name, "member_id": person.member_id,
+            "community_id": person.community_id, "partner_id": person.partner_id, "expires_at": expires_at}
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@blp.allow(*ROLES)
+@blp.arguments(LogoutArgsSchema())
+@blp.response(204)
+def logout(args):
+    """Revoke the caller's own token: it is refused from the next request on."""
+    revoke(db.writer(), current_principal().token_id, now=now())
 
 
 @blp.route("/tokens", methods=["POST"])
 @blp.allow("admin", "organiser")
 @blp.arguments(TokenArgsSchema())
-@blp.response(201, TokenSchema)
+@blp.response(201, NewTokenSchema)
 def create_token(args):
     """Issue a token (admins: any role; organisers: partner and volunteer tokens in their community)."""
     args = token_grant(db.session(), current_principal(), args)
     token, record = issue_token(db.writer(), now=now(), **args)
-    return {"token": token, "id": record.id, "role": record.role, "name": record.name,
-            "community_id": record.community_id, "partner_id": record.partner_id, "member_id": record.member_id}
+    record.token = token  # shown in this answer only
+    return record
+
+
+@blp.route("/tokens", methods=["GET"])
+@blp.allow("admin", "organiser")
+@blp.arguments(PageArgsSchema(), location="query")
+@blp.response(200, page_schema(TokenSchema))
+def tokens(args):
+    """The live tokens and sessions the caller may revoke, newest first (never their secret)."""
+    session = db.session()
+    return keyset_page(find_tokens, session, args, now=now(), **token_scope(session, current_principal()))
+
+
+@blp.route("/tokens/<id:token_id>", methods=["DELETE"])
+@blp.allow("admin", "organiser")
+@blp.response(204)
+def revoke_token(token_id):
+    """Revoke a token or a session: it gets 401 from the next request on."""
+    revoke(db.writer(), visible_token(db.session(), current_principal(), token_id).id, now=now())

@@ -11,7 +11,7 @@ from ..helpers import Client
 
 ROLES = ("admin", "organiser", "partner", "volunteer")
 ID_PARAMS = {"member_id", "activity_id", "checkin_id", "claim_id", "transfer_id", "reward_id", "redemption_id",
-             "partner_id"}
+             "partner_id", "token_id"}
 
 
 @pytest.fixture
@@ -41,15 +41,18 @@ def world(app, clock, admin, community, organiser, volunteer, rules, shop):
                               expect=201).json
     redemption = b_phone.post("/api/v1/redemptions", {"reward_id": reward["id"]}, expect=201).json
     a_member, a_phone = volunteer
+    b_token = next(item["id"] for item in admin.get("/api/v1/tokens", limit=500).json["items"]
+                   if item["member_id"] == member["id"])
     return {
         "clients": {"admin": admin, "organiser": organiser, "partner": shop["barber_clerk"], "volunteer": a_phone},
         "a": {"member_id": a_member["id"], "partner_id": shop["barber"]["id"], "reward_id": shop["rice"]["id"],
               "activity_id": 1, "checkin_id": 1, "claim_id": 1, "transfer_id": 1, "redemption_id": 1,
-              "code": "patrol"},
+              "token_id": 1, "code": "patrol"},
         "b": {"community_id": b["id"], "member_id": member["id"], "partner_id": partner["id"],
               "reward_id": reward["id"], "activity_id": activity["id"], "checkin_id": checkin["id"],
               "claim_id": claim["id"], "transfer_id": award["transfer_id"], "redemption_id": redemption["id"],
-              "voucher_code": redemption["voucher_code"], "checkin_url": activity["checkin_url"]},
+              "voucher_code": redemption["voucher_code"], "checkin_url": activity["checkin_url"],
+              "token_id": b_token},
     }
 
 
@@ -76,7 +79,7 @@ def foreign_bodies(b: dict) -> dict:
 # Operations that name nothing of another community: they act on the caller's own scope only
 # (their lists are checked for foreign rows below) or are the admin's alone.
 OWN_SCOPE_ONLY = {("post", "/api/v1/communities"), ("get", "/api/v1/communities"), ("get", "/api/v1/partners"),
-                  ("get", "/api/v1/redemptions"), ("put", "/api/v1/rules/{code}")}
+                  ("get", "/api/v1/redemptions"), ("put", "/api/v1/rules/{code}"), ("post", "/api/v1/auth/logout")}
 
 
 def operations(app) -> list[tuple[str, str, dict]]:

@@ -68,3 +68,52 @@ def test_expire_vouchers_and_close_open_checkins_run_on_an_empty_ledger(cli):
     cli("init", "--demo")
     assert cli("expire-vouchers").output.strip() == "expired 0 vouchers"
     assert cli("close-open-checkins").output.strip() == "closed 0 open check-ins"
+
+
+def test_the_demo_has_an_organiser_and_a_partner_clerk_who_can_sign_in(cli):
+    cli("init", "--demo")
+    cli("init", "--demo")
+    engine = make_engine(cli.url)
+    with engine.connect() as connection:
+        staff = connection.execute(text("SELECT role, phone, community_id, partner_id FROM staff_accounts "
+                                        "ORDER BY phone")).all()
+    engine.dispose()
+    assert [(role, phone) for role, phone, _, _ in staff] == [("organiser", "13900000001"), ("partner", "13900000002")]
+    assert staff[0][2] is not None and staff[1][3] is not None
+
+
+def test_user_create_makes_a_staff_account_that_signs_in(cli, tmp_path):
+    from api import create_app
+
+    cli("init", "--demo")
+    made = cli("user", "create", "--role", "admin", "--name", "运维", "--phone", "13500000001",
+               "--password", "long-enough")
+    assert made.exit_code == 0, made.output
+    again = CliRunner().invoke(main, ["user", "create", "--role", "admin", "--name", "x", "--phone", "13500000001",
+                                      "--password", "long-enough"])
+    assert again.exit_code != 0 and "already registered" in again.output
+    app = create_app()
+    answer = app.test_client().post("/api/v1/auth/login", json={"phone": "13500000001", "password": "long-enough"})
+    app.extensions["benniu"].engine.dispose()
+    assert answer.status_code == 200 and answer.get_json()["role"] == "admin"
+
+
+def test_user_create_refuses_an_organiser_without_a_community(cli):
+    cli("init")
+    result = CliRunner().invoke(main, ["user", "create", "--role", "organiser", "--name", "x", "--phone", "135",
+                                       "--password", "long-enough"])
+    assert result.exit_code != 0 and "community" in result.output
+
+
+def test_user_disable_refuses_the_accounts_tokens_at_once(cli):
+    from api import create_app
+
+    cli("init", "--demo")
+    app = create_app()
+    client = app.test_client()
+    token = client.post("/api/v1/auth/login", json={"phone": "13900000001", "password": "benniu2024"}).get_json()
+    assert cli("user", "disable", "--phone", "13900000001").exit_code == 0
+    answer = client.get("/api/v1/members", headers={"Authorization": f"Bearer {token['token']}"})
+    unknown = CliRunner().invoke(main, ["user", "disable", "--phone", "100"])
+    app.extensions["benniu"].engine.dispose()
+    assert answer.status_code == 401 and unknown.exit_code != 0

@@ -1,0 +1,97 @@
+"""Staff accounts (organisers, partner clerks, admins) and signing in: everyone uses a phone and a password."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from points.communities import get_community
+from points.db import Base, UTCDateTime, fetch
+from points.errors import Conflict, Invalid
+from points.members import Member, authenticate
+from points.passwords import hash_password, password_matches
+from rewards.partners import get_partner
+
+STAFF_ROLES = ("admin", "organiser", "partner")
+MIN_PASSWORD = 8
+
+
+class StaffAccount(Base):
+    __tablename__ = "staff_accounts"
+    __table_args__ = (
+        CheckConstraint(f"role IN {STAFF_ROLES!r}", name="role"),
+        CheckConstraint("role <> 'organiser' OR community_id IS NOT NULL", name="organiser_community"),
+        CheckConstraint("role <> 'partner' OR partner_id IS NOT NULL", name="partner_partner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(32), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who signed in: what a token or a session for them is bound to."""
+
+    role: str
+    name: str
+    phone: str
+    community_id: int | None = None
+    partner_id: int | None = None
+    member_id: int | None = None
+    staff_id: int | None = None
+
+
+def create_staff(session: Session, *, role: str, name: str, phone: str, password: str, now: datetime,
+                 community_id: int | None = None, partner_id: int | None = None) -> StaffAccount:
+    """Add an organiser, partner clerk or admin; a phone signs in as one person only."""
+    if role not in STAFF_ROLES:
+        raise Invalid(f"role must be one of {', '.join(STAFF_ROLES)}", field="role")
+    if role == "organiser" and community_id is None:
+        raise Invalid("an organiser needs a community", field="community_id")
+    if role == "partner" and partner_id is None:
+        raise Invalid("a partner clerk needs a partner", field="partner_id")
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"a password has at least {MIN_PASSWORD} characters", field="password")
+    if community_id is not None:
+        get_community(session, community_id)
+    if partner_id is not None:
+        get_partner(session, partner_id)
+    taken = (session.scalar(select(StaffAccount.id).where(StaffAccount.phone == phone))
+             or session.scalar(select(Member.id).where(Member.phone == phone)))
+    if taken:
+        raise Conflict(f"phone {phone} is already registered")
+    account = StaffAccount(role=role, name=name, phone=phone, password_hash=hash_password(password),
+                           community_id=community_id, partner_id=partner_id, created_at=now)
+    session.add(account)
+    session.flush()
+    return account
+
+
+def get_staff(session: Session, staff_id: int) -> StaffAccount:
+    return fetch(session, StaffAccount, staff_id, "staff account")
+
+
+def sign_in(session: Session, *, phone: str, password: str) -> Person | None:
+    """The person with this phone and password (staff first, then volunteers), or None."""
+    staff = session.scalar(select(StaffAccount).where(StaffAccount.phone == phone))
+    if staff is not None:
+        if staff.disabled_at is None and password_matches(staff.password_hash, password):
+            return person_of_staff(staff)
+        return None
+    member = authenticate(session, phone=phone, password=password)
+    if member is None:
+        return None
+    return Person(role="volunteer", name=member.name, phone=member.phone, community_id=member.community_id,
+                  member_id=member.id)
+
+
+def person_of_staff(staff: StaffAccount) -> Person:
+    return Person(role=staff.role, name=staff.name, phone=staff.phone, community_id=staff.community_id,
+                  partner_id=staff.partner_id, staff_id=staff.id)

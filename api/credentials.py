@@ -1,0 +1,38 @@
+"""Changing what lets someone in: a new password or a disabled account ends their sessions at once."""
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from points.errors import Invalid
+from points.members import Member, get_member
+from points.passwords import hash_password
+
+from .accounts import MIN_PASSWORD, Person, StaffAccount, person_of_staff
+from .tokens import get_token, revoke_all
+
+
+def change_password(session: Session, person: Person, *, password: str, now: datetime) -> None:
+    """Set a new password and end every session and sign-in token of this person."""
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"a password has at least {MIN_PASSWORD} characters", field="password")
+    table = StaffAccount if person.staff_id is not None else Member
+    ident = person.staff_id if person.staff_id is not None else person.member_id
+    session.execute(update(table).where(table.id == ident).values(password_hash=hash_password(password)))
+    revoke_all(session, person, now=now)
+
+
+def disable_staff(session: Session, staff: StaffAccount, *, now: datetime) -> None:
+    """Disable a staff account: its tokens and sessions are refused from the next request on."""
+    staff.disabled_at = now
+    session.flush()
+
+
+def person_signed_in(session: Session, token_id: int) -> Person:
+    """Who a session or sign-in token belongs to (for changing their own password)."""
+    token = get_token(session, token_id)
+    if token.staff_id is not None:
+        return person_of_staff(session.get(StaffAccount, token.staff_id))
+    member = get_member(session, token.member_id)
+    return Person(role="volunteer", name=member.name, phone=member.phone, community_id=member.community_id,
+                  member_id=member.id)

@@ -1,0 +1,74 @@
+"""The web pages: server-rendered, in Chinese first, one blueprint per audience.
+
+They sign people in with a session cookie, protect every form against cross-site posting,
+and answer with a Content-Security-Policy that allows no inline script or style.
+"""
+from datetime import timedelta
+
+from flask import Flask, request, session
+from flask_babel import Babel
+
+from .blueprint import csrf
+
+LOCALES = ("zh_CN", "en")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+                               "media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+# Swagger UI's page carries its own inline script: it is the only page without the policy.
+UNGUARDED = ("/docs",)
+
+
+def register_pages(app: Flask) -> None:
+    from . import site, venue, volunteer
+    from .words import template_words, when
+
+    public = app.config.get("PUBLIC_URL") or ""
+    app.config.update(
+        SESSION_COOKIE_NAME="benniu_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=public.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
+        WTF_CSRF_CHECK_DEFAULT=False,  # the JSON API takes bearer tokens, not cookies: pages check their forms
+        WTF_CSRF_TIME_LIMIT=None,      # the token lives as long as the session that holds it
+        BABEL_DEFAULT_LOCALE="zh_CN", BABEL_TRANSLATION_DIRECTORIES="translations",
+    )
+    Babel(app, locale_selector=_locale)
+    csrf.init_app(app)
+    app.after_request(_security_headers)
+    app.register_error_handler(404, _not_found)
+    app.context_processor(template_words)
+    app.add_template_filter(when)
+    for module in (site, volunteer, venue):
+        app.register_blueprint(module.blp)
+
+
+def _not_found(error):
+    """An unknown address is a page in Chinese for people, and JSON in the API's format for programs."""
+    from ..errors import response_for_http_exception
+    from .errors import refusal_page
+
+    if request.path.startswith(("/api/", "/openapi")):
+        return response_for_http_exception(error)
+    return refusal_page("not_found", 404)
+
+
+def _locale() -> str:
+    """Chinese unless the person chose English (?lang=en, remembered in the session)."""
+    chosen = request.args.get("lang")
+    if chosen in LOCALES:
+        session["lang"] = chosen
+    return session.get("lang", "zh_CN")
+
+
+def _security_headers(response):
+    if response.mimetype == "text/html" and not request.path.startswith(UNGUARDED):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+    if request.blueprint in ("site", "volunteer", "venue"):
+        response.headers.setdefault("Cache-Control", "no-store")  # pages show one person's data
+    return response

@@ -1,0 +1,91 @@
+"""Checking in: the camera or a typed code on /scan, a scanned link on /c/<code>, and checking out."""
+from flask import redirect, render_template, request, url_for
+
+from points.activities import get_activity
+from points.checkins import check_out
+from points.errors import DomainError
+
+from ... import codes, db, events
+from ...access import visible_checkin
+from ...authentication import current_principal
+from ...clock import now
+from ...limits import checkin_limit
+from ...resources.checkins import check_in_by_code
+from ..errors import refusal_page
+from ..guard import new_action_key, once_per_action, refusal_of
+from ..refusals import sentence
+from . import blp, path_id
+
+
+@blp.get("/scan")
+def scan():
+    """Scan an activity's QR with the camera, or type its code."""
+    return _scan_form()
+
+
+def _scan_form(*, message: str | None = None, status: int = 200, code: str = ""):
+    return render_template("volunteer/scan.html", message=message, code=code, action_key=new_action_key()), status
+
+
+@blp.post("/scan")
+@checkin_limit()
+def scan_post():
+    """Check in with the typed or scanned code (and the phone's position when the activity has a place)."""
+    text = request.form.get("code", "").strip()[:500]
+    if not text:
+        return _scan_form(message=sentence("invalid_code"), status=422)
+    where = {name: _coordinate(request.form.get(name), limit) for name, limit in (("lat", 90), ("lng", 180))}
+
+    def checked_in():
+        checkin = check_in_by_code(text, **where)
+        return redirect(url_for(".checkin", checkin_id=checkin.id), code=303)
+
+    response = once_per_action(checked_in)
+    code = refusal_of(response)
+    if code is None:
+        return response
+    if code == "outside_area" and where["lat"] is None:
+        code = "location_unavailable"  # the phone gave no position: say so, not "you are elsewhere"
+    return _scan_form(message=sentence(code), status=response.status_code, code=text)
+
+
+@blp.get("/c/<path:code>")
+def scanned(code: str):
+    """Where a phone's camera or WeChat lands from a printed or screen code: the page checks in at once."""
+    code = code[:500]
+    try:
+        activity = get_activity(db.session(), codes.read(code, "activity", "live").subject_id)
+    except DomainError as refusal:
+        return _scan_form(message=sentence(refusal.code))
+    return render_template("volunteer/checkin.html", code=code, activity=activity,
+                           needs_place=activity.radius_m is not None, action_key=new_action_key())
+
+
+@blp.get("/me/checkins/<int:checkin_id>")
+def checkin(checkin_id: int):
+    """A check-in's result: the points earned, or that they await review or a check-out."""
+    found = visible_checkin(db.session(), current_principal(), path_id(checkin_id))
+    return render_template("volunteer/checkin_result.html", checkin=found,
+                           activity=get_activity(db.session(), found.activity_id), action_key=new_action_key())
+
+
+@blp.post("/me/checkins/<int:checkin_id>/checkout")
+def checkout(checkin_id: int):
+    """Check out of an hourly activity: the hours served are paid."""
+    found = visible_checkin(db.session(), current_principal(), path_id(checkin_id))
+
+    def checked_out():
+        events.checked_out(check_out(db.writer(), checkin=found, now=now()))
+        return redirect(url_for(".checkin", checkin_id=found.id), code=303)
+
+    response = once_per_action(checked_out)
+    code = refusal_of(response)
+    return response if code is None else refusal_page(code, response.status_code)
+
+
+def _coordinate(value: str | None, limit: float) -> float | None:
+    try:
+        number = float(value) if value else None
+    except ValueError:
+        return None
+    return number if number is not None and -limit <= number <= limit else None

@@ -1,0 +1,26 @@
+"""The names pages give to the domain's codes (kinds and statuses), and how they show a time."""
+from datetime import datetime
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from ..clock import zone
+from .refusals import sentence
+
+REWARD_KINDS = {"goods": _l("物品"), "fee_deduction": _l("物业费抵扣"), "service": _l("合作商家服务")}
+TRANSFER_KINDS = {"earn": _l("获得"), "reversal": _l("撤销"), "hold": _l("兑换冻结"), "release": _l("兑换取消退回"),
+                  "spend": _l("兑换使用")}
+VOUCHER_STATUSES = {"reserved": _l("待使用"), "fulfilled": _l("已使用"), "cancelled": _l("已取消"),
+                    "expired": _l("已过期")}
+CLAIM_STATUSES = {"pending": _l("待审核"), "approved": _l("已通过"), "rejected": _l("未通过")}
+VOUCHER_REFUSALS = {"cancelled": "already_cancelled", "expired": "voucher_expired", "fulfilled": "already_fulfilled"}
+
+
+def when(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment.astimezone(zone()):%Y-%m-%d %H:%M}"
+
+
+def template_words() -> dict:
+    return {"kind_names": REWARD_KINDS, "transfer_kind_names": TRANSFER_KINDS, "status_names": VOUCHER_STATUSES,
+            "claim_status_names": CLAIM_STATUSES, "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
+            "refusal_for": lambda status: sentence(VOUCHER_REFUSALS.get(status, "conflict"))}

@@ -1,0 +1,42 @@
+"""Pages through the test client: a browser-like client that keeps its cookie and fills forms' hidden fields."""
+import re
+from html import unescape
+
+import pytest
+
+HIDDEN = re.compile(r'<input type="hidden" name="(csrf_token|action_key|next)" value="([^"]*)"')
+
+
+class PageClient:
+    """One browser: a cookie jar, and forms sent with the hidden fields their page rendered."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+
+    def get(self, path, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def hidden(self, page_path: str) -> dict:
+        html = self.client.get(page_path).get_data(as_text=True)
+        return {name: unescape(value) for name, value in HIDDEN.findall(html)}
+
+    def submit(self, page_path: str, action: str | None = None, **fields):
+        """Open `page_path`, then post its form (to `action`, default the page itself) with `fields`."""
+        return self.client.post(action or page_path, data={**self.hidden(page_path), **fields})
+
+    def sign_in(self, phone: str, password: str):
+        response = self.submit("/login", phone=phone, password=password)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return self
+
+
+@pytest.fixture
+def pages(app):
+    """A new, signed-out browser."""
+    return lambda: PageClient(app)
+
+
+@pytest.fixture
+def volunteer_pages(pages, volunteer):
+    member, _ = volunteer
+    return pages().sign_in(member["phone"], "secret123")
