@@ -42,7 +42,7 @@ def test_a_request_line_names_the_token_by_id_and_the_route_not_the_path(app, ad
     admin.get("/c/not-a-code-but-a-secret-one")
     authenticated, page = lines("requests")[-2:]
     assert authenticated["token_id"] == 1 and authenticated["role"] == "admin"
-    assert page["route"] == "/c/<code>" and "not-a-code" not in json.dumps(page)
+    assert page["route"].startswith("/c/<") and "not-a-code" not in json.dumps(page)
 
 
 def test_an_award_and_its_reversal_are_logged_with_who_and_why(organiser, volunteer, rules, lines):

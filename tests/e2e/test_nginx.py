@@ -98,8 +98,9 @@ def behind_nginx(world, tmp_path):
             nginx.stop()
 
 
-def request(port: int, cert: Path, method: str, path: str, body: dict | None = None, token: str | None = None):
-    """Over HTTPS, checking nginx's certificate, from the client's address."""
+def request(port: int, cert: Path, method: str, path: str, body: dict | None = None, token: str | None = None,
+            header: str = "X-Request-Id"):
+    """Over HTTPS, checking nginx's certificate, from the client's address: (status, body, `header`)."""
     context = ssl.create_default_context(cafile=str(cert))
     connection = http.client.HTTPSConnection("localhost", port, context=context, timeout=10,
                                              source_address=(CLIENT, 0))
@@ -108,7 +109,7 @@ def request(port: int, cert: Path, method: str, path: str, body: dict | None = N
         headers["Authorization"] = f"Bearer {token}"
     connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
     response = connection.getresponse()
-    answer = response.status, response.read(), response.getheader("X-Request-Id")
+    answer = response.status, response.read(), response.getheader(header)
     connection.close()
     return answer
 
@@ -126,8 +127,11 @@ def test_a_check_in_and_a_page_through_nginx_see_https_and_the_client(world, beh
     status, body, request_id = request(https, cert, "POST", "/api/v1/checkins", token=world.tokens[0],
                                        body={"code": checkin_url})
     assert status == 201 and json.loads(body)["status"] == "awarded", body
-    status, page, _ = request(https, cert, "GET", urllib.parse.urlsplit(checkin_url).path)
-    assert status == 200 and "签到".encode() in page
+    # A phone that is not signed in opens the printed link: it is sent to sign in, then back.
+    status, _, location = request(https, cert, "GET", urllib.parse.urlsplit(checkin_url).path, header="Location")
+    assert status in (302, 303) and location.startswith("/login"), (status, location)
+    status, page, _ = request(https, cert, "GET", location)
+    assert status == 200 and b"<form" in page and "登录".encode() in page
 
     lines = [line for line in server.log_lines() if line.get("route") == "/api/v1/checkins"]
     assert [line["client"] for line in lines] == [CLIENT]  # not nginx's 127.0.0.1
