@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import Response, abort, current_app, request
+from flask import Response, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
@@ -78,12 +78,15 @@ def observe_retry() -> None:
 
 def exposition():
     """The metrics in Prometheus' text format; only with `BENNIU_METRICS_TOKEN` set, and shown it."""
+    from .errors import error_response  # (errors -> db -> metrics: imported when used)
+
+    # JSON refusals, as the API's: outside /api/ an abort() would answer with an HTML page.
     token = current_app.config.get("METRICS_TOKEN")
     if not token:
-        abort(404, "metrics are off: set BENNIU_METRICS_TOKEN to turn them on")
+        return error_response("not_found", "metrics are off: set BENNIU_METRICS_TOKEN to turn them on", status=404)
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), str(token).encode()):
-        abort(401, "send Authorization: Bearer <BENNIU_METRICS_TOKEN>")
+        return error_response("unauthorized", "send Authorization: Bearer <BENNIU_METRICS_TOKEN>", status=401)
     registry = REGISTRY
     if os.environ.get(STORE):
         registry = CollectorRegistry()

@@ -85,7 +85,8 @@ def test_refusals_and_replays_log_no_event_and_count_by_code(organiser, voluntee
 
 
 def test_metrics_are_off_unless_a_token_is_set_and_then_need_it(app, database_url, tmp_path):
-    assert app.test_client().get("/metrics").status_code == 404
+    off = app.test_client().get("/metrics")
+    assert off.status_code == 404 and off.get_json()["code"] == "not_found"
     guarded = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "METRICS_TOKEN": "m-token"},
                          instance_path=tmp_path / "other")
     assert guarded.test_client().get("/metrics").get_json()["code"] == "unauthorized"
