@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-run system-packages run test test-postgres bench translations clean
+.PHONY: install install-run system-packages run test test-postgres bench bench-reports translations clean
 
 # Debian packages: a CJK font for the Chinese captions under printed QR codes (running needs
 # only this one); Chromium for the browser tests, wrk for the benchmarks, nginx and openssl for
@@ -76,6 +76,10 @@ bench: install
 	@url=$$(PG_FSYNC=on .ci/postgres start /tmp/benniu-bench-pg 54331 | tail -n 1); \
 	$(BIN)/python -m bench.throughput --database $$url && $(BIN)/python -m bench.history --database $$url; \
 	status=$$?; .ci/postgres stop /tmp/benniu-bench-pg; exit $$status
+
+# Reports against history (1,000 vs up to 1,000,000 entries, 10,000 members) and export memory (SQLite).
+bench-reports: install
+	$(BIN)/python -m bench.reports
 
 # After changing text in pages: re-extract, merge into the English catalogue, translate the new
 # entries in api/translations/en/LC_MESSAGES/messages.po, then run this again to compile the .mo (committed).

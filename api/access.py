@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from points.activities import Activity, get_activity
 from points.checkins import Checkin, get_checkin
 from points.claims import Claim, get_claim
-from points.communities import Community, list_communities
+from points.communities import Community, get_community, list_communities
 from points.errors import Forbidden, Invalid, NotFound
 from points.ledger import Transfer, get_transfer
 from points.members import Member, get_member
@@ -81,6 +81,16 @@ def named_community(principal: Principal, community_id: int | None) -> int:
     if community_id is None:
         raise Invalid("admins must name the community_id", field="community_id")
     return community_id
+
+
+def managed_community(session: Session, principal: Principal, community_id: int) -> Community:
+    """A community whose settings this principal may change: admins any, organisers their own (403)."""
+    return get_community(session, named_community(principal, community_id))
+
+
+def sees_full_names(principal: Principal, community: Community) -> bool:
+    """Boards show staff full names; volunteers see each other as 陈*龙 unless the community unmasks."""
+    return principal.role != "volunteer" or not community.mask_names
 
 
 def visible_communities(session: Session, principal: Principal) -> list[Community]:

@@ -191,12 +191,12 @@ def expire_vouchers_command():
 
 @main.command()
 def verify():
-    """Check the ledger's invariants; print ok, or what is wrong and exit 1."""
+    """Check the ledger's invariants and the tallies kept from it; print ok, or what is wrong and exit 1."""
     from points.verify import ledger_problems
 
     app = _app()
     with _session(app) as session:
-        problems = ledger_problems(session)
+        problems = ledger_problems(session, zone=app.extensions["benniu"].clock.zone)
     if problems:
         for problem in problems:
             click.echo(problem)

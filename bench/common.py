@@ -1,6 +1,8 @@
 """Shared set-up for the benchmarks: a fresh database, seeded through the service's own functions."""
 import os
+import statistics
 import tempfile
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -75,3 +77,12 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}"
 
 
+def median_ms(client, path: str, token: str, runs: int) -> float:
+    headers = {"Authorization": f"Bearer {token}"}
+    timings = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        response = client.get(path, headers=headers)
+        timings.append(time.perf_counter() - began)
+        assert response.status_code == 200, response.get_json()
+    return statistics.median(timings) * 1000

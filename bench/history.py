@@ -7,7 +7,6 @@ transaction per 5,000); then each read is timed through the HTTP layer (Flask's 
 client) many times, and the medians and their ratio are printed. Target: ratio <= 1.5.
 """
 import argparse
-import statistics
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -18,7 +17,7 @@ from points.db import begin_write
 from points.ledger import transfer
 from points.members import enrol_member
 
-from .common import SECRET, fresh_database, machine
+from .common import SECRET, fresh_database, machine, median_ms
 
 
 def seed(app, entries: int) -> tuple[str, int, int]:
@@ -42,17 +41,6 @@ def seed(app, entries: int) -> tuple[str, int, int]:
                              at=start + timedelta(seconds=i * 300), memo="历史")
                 session.commit()
     return token, small_id, large_id
-
-
-def median_ms(client, path: str, token: str, runs: int) -> float:
-    headers = {"Authorization": f"Bearer {token}"}
-    timings = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        response = client.get(path, headers=headers)
-        timings.append(time.perf_counter() - began)
-        assert response.status_code == 200, response.get_json()
-    return statistics.median(timings) * 1000
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from .errors import AlreadyDone, Conflict, LimitReached, NotFound
 from .ledger import Transfer
 from .members import Member
 from .rules import Rule, current_rule, latest_rule
+from .tallies import attended, served, tally
 
 STATUSES = ("open", "awarded", "pending_review")
 METHOD_NAMES = {"printed": "printed code (打印二维码)", "live": "screen code (签到大屏)", "card": "member card (会员卡)"}
@@ -77,9 +78,11 @@ def check_in(session: Session, *, activity: Activity, member: Member, now: datet
         checkins = Checkin.__table__
         session.connection().execute(checkins.update().where(checkins.c.id == checkin.id)
                                      .values(claim_id=checkin.claim_id))
-    elif status == "awarded":
+    if status == "awarded":
         checkin.transfer_id = earn(session, member=member, rule=rule, now=now, memo=activity.title,
-                                   activity_id=activity.id, checkin_id=checkin.id).id
+                                   also=attended(activity.id), activity_id=activity.id, checkin_id=checkin.id).id
+    else:
+        tally(session, member=member, at=now, deeds=attended(activity.id))
     return checkin
 
 
@@ -117,8 +120,10 @@ def check_out(session: Session, *, checkin: Checkin, now: datetime, memo: str = 
     minutes = minutes_served(activity, checked_in_at=checkin.checked_in_at, checked_out_at=now)
     hours = minutes // 60
     record = earn_up_to_cap(session, member=member, rule=rule, now=now, points=hours * rule.points,
-                            activity_id=activity.id, checkin_id=checkin.id,
+                            also=served(minutes), activity_id=activity.id, checkin_id=checkin.id,
                             memo=memo or f"{activity.title} {hours} 小时")
+    if record is None and minutes:  # nothing paid (capped, retired), but the time was served
+        tally(session, member=member, at=now, deeds=served(minutes))
     checkin.minutes, checkin.points = minutes, record.amount if record else 0
     session.flush()
     session.expire(checkin, ["transfer_id"])

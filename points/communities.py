@@ -1,7 +1,7 @@
 """Communities (社区): each has its own members, rules, points issuance and workstation."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import Boolean, ForeignKey, String, select, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account, open_account
@@ -21,14 +21,16 @@ class Community(Base):
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(64), unique=True)
     station_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    # Volunteers see each other on leaderboards as 陈*龙 unless the community turns this off.
+    mask_names: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-def found_community(session: Session, *, name: str, code: str, now: datetime) -> Community:
+def found_community(session: Session, *, name: str, code: str, now: datetime, mask_names: bool = True) -> Community:
     """Create a community with its issuance account and its workstation's account."""
     if session.scalar(select(Community.id).where(Community.code == code)) is not None:
         raise Conflict(f"community code {code!r} is already taken")
-    community = Community(name=name, code=code, created_at=now)
+    community = Community(name=name, code=code, mask_names=mask_names, created_at=now)
     flush_unique(session, community, taken=f"community code {code!r} is already taken")
     for slot in range(1, ISSUANCE_SLOTS + 1):
         open_account(session, kind="issuance", name=f"{name} 积分发放 {slot}", community_id=community.id, now=now)
@@ -42,6 +44,13 @@ def issuance_accounts(session: Session, community_id: int) -> list[int]:
     """The ids of a community's issuance accounts."""
     return list(session.scalars(select(Account.id).where(Account.community_id == community_id,
                                                          Account.kind == "issuance").order_by(Account.id)))
+
+
+def set_name_masking(session: Session, *, community: Community, mask_names: bool) -> Community:
+    """Show volunteers each other's full names on boards (False), or masked (True)."""
+    community.mask_names = mask_names
+    session.flush()
+    return community
 
 
 def get_community(session: Session, community_id: int) -> Community:

@@ -68,6 +68,15 @@ def keyset(query, key, *, cursor: int | None, limit: int, newest_first: bool = F
     return query.order_by(key.desc() if newest_first else key).limit(limit)
 
 
+def within(query, column, *, start: datetime | None, end: datetime | None):
+    """`query` cut to rows whose `column` lies in [start, end); a missing bound is open."""
+    if start is not None:
+        query = query.where(column >= start)
+    if end is not None:
+        query = query.where(column < end)
+    return query
+
+
 def flush_unique(session: Session, row, *, taken: str) -> None:
     """Add `row` and flush it in a savepoint: if a concurrent insert took one of its unique
     values first, raise Conflict(`taken`) and leave the session usable."""

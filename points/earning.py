@@ -7,16 +7,18 @@ from sqlalchemy.orm import Session, aliased
 from .accounts import lock_accounts
 from .errors import AlreadyReversed, Conflict, LimitReached
 from .ledger import Posted, Transfer, get_transfer, reversal_of, transfer
-from .members import Member, add_to_lifetime
+from .members import Member
 from .periods import period_start
 from .rules import Rule
+from .tallies import Deeds, earning, tally
 
 
 def earn(session: Session, *, member: Member, rule: Rule, now: datetime, points: int | None = None,
-         memo: str = "", actor: str | None = None, **refs) -> Posted:
+         memo: str = "", actor: str | None = None, also: Deeds = Deeds(), **refs) -> Posted:
     """Credit `member` with `points` (the rule's points by default) under `rule`.
 
-    `now` must carry the service's local zone: it decides which day the daily cap counts.
+    `now` must carry the service's local zone: it decides which day the daily cap counts,
+    and which periods the earning is tallied in (with `also`, what else the deed counts).
     """
     if rule.retired:
         raise Conflict(f"rule {rule.code!r} is retired")
@@ -25,11 +27,12 @@ def earn(session: Session, *, member: Member, rule: Rule, now: datetime, points:
     if amount > room:
         raise LimitReached(f"daily cap of {rule.daily_cap} points for {rule.name} reached "
                            f"({rule.daily_cap - room} earned today)")
-    return _credit(session, member=member, rule=rule, amount=amount, now=now, memo=memo, actor=actor, **refs)
+    return _credit(session, member=member, rule=rule, amount=amount, now=now, memo=memo, actor=actor, also=also,
+                   **refs)
 
 
 def earn_up_to_cap(session: Session, *, member: Member, rule: Rule, now: datetime, points: int,
-                   memo: str = "", actor: str | None = None, **refs) -> Posted | None:
+                   memo: str = "", actor: str | None = None, also: Deeds = Deeds(), **refs) -> Posted | None:
     """Credit `member` with as much of `points` as today's cap under `rule` still allows.
 
     None when nothing fits, nothing was asked for, or the rule was retired meanwhile. Used
@@ -40,7 +43,8 @@ def earn_up_to_cap(session: Session, *, member: Member, rule: Rule, now: datetim
     amount = min(points, _room_today(session, member=member, rule=rule, now=now))
     if amount <= 0:
         return None
-    return _credit(session, member=member, rule=rule, amount=amount, now=now, memo=memo, actor=actor, **refs)
+    return _credit(session, member=member, rule=rule, amount=amount, now=now, memo=memo, actor=actor, also=also,
+                   **refs)
 
 
 def _room_today(session: Session, *, member: Member, rule: Rule, now: datetime) -> int | float:
@@ -54,11 +58,11 @@ def _room_today(session: Session, *, member: Member, rule: Rule, now: datetime) 
 
 
 def _credit(session: Session, *, member: Member, rule: Rule, amount: int, now: datetime, memo: str,
-            actor: str | None, **refs) -> Posted:
+            actor: str | None, also: Deeds, **refs) -> Posted:
     record = transfer(session, debit_account_id=member.issuance_account_id, credit_account_id=member.account_id,
                       amount=amount, kind="earn", at=now, memo=memo, actor=actor,
                       rule_id=rule.id, rule_code=rule.code, **refs)
-    add_to_lifetime(session, member.id, earned=amount)
+    tally(session, member=member, at=now, deeds=earning(amount, rule.code) + also)
     return record
 
 
@@ -89,8 +93,10 @@ def reverse(session: Session, *, transfer_id: int, reason: str, now: datetime,
                       credit_account_id=original.debit_account_id, amount=original.amount, kind="reversal",
                       at=now, memo=reason, actor=actor, reverses_id=original.id, rule_id=original.rule_id,
                       rule_code=original.rule_code, activity_id=original.activity_id)
-    member_id = session.scalar(select(Member.id).where(Member.account_id == original.credit_account_id))
-    add_to_lifetime(session, member_id, earned=-original.amount)
+    # Taken back from the periods it was earned in, as the service's zone counts them.
+    member = session.scalar(select(Member).where(Member.account_id == original.credit_account_id))
+    tally(session, member=member, at=original.at.astimezone(now.tzinfo),
+          deeds=earning(-original.amount, original.rule_code))
     return record
 
 

@@ -13,8 +13,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, bindparam, or
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account
-from .db import Base, UTCDateTime, fetch, keyset
+from .db import Base, UTCDateTime, fetch, keyset, within
 from .errors import InsufficientPoints, Invalid
+from .members import Member
 
 # earn: issuance -> member      reversal: the opposite of an earlier transfer
 # hold: member -> hold          release: hold -> member      spend: hold -> partner/station
@@ -132,3 +133,14 @@ def history(session: Session, account_id: int, *, cursor: int | None = None,
     query = keyset(select(Entry, Transfer).join(Transfer, Transfer.id == Entry.transfer_id)
                    .where(Entry.account_id == account_id), Entry.id, cursor=cursor, limit=limit, newest_first=True)
     return [(entry, record) for entry, record in session.execute(query)]
+
+
+def community_history(session: Session, *, community_id: int, start: datetime | None = None,
+                      end: datetime | None = None):
+    """Entries of a community's members' accounts in [start, end), oldest first (streamed, for exports)."""
+    query = (select(Entry.id, Entry.at, Member.id.label("member_id"), Member.name, Member.team, Transfer.kind,
+                    Transfer.rule_code, Entry.amount, Entry.balance_after, Transfer.memo, Transfer.id.label("transfer_id"),
+                    Transfer.reverses_id)
+             .join(Member, Member.account_id == Entry.account_id).join(Transfer, Transfer.id == Entry.transfer_id)
+             .where(Member.community_id == community_id).order_by(Entry.id))
+    return session.execute(within(query, Entry.at, start=start, end=end).execution_options(yield_per=2000))

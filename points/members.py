@@ -3,7 +3,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, bindparam, or_, select
+from sqlalchemy import ForeignKey, Index, String, and_, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account, open_account
@@ -11,6 +11,8 @@ from .communities import get_community, issuance_accounts
 from .db import Base, UTCDateTime, fetch, flush_unique, keyset
 from .errors import Conflict
 from .passwords import hash_password, password_matches
+from .periods import ALL_TIME
+from .tallies import Deeds, Figure, MemberTally, tally
 
 
 class Member(Base):
@@ -27,9 +29,6 @@ class Member(Base):
     hold_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     # The community issuance account the member's earnings come from (see ISSUANCE_SLOTS).
     issuance_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    # Running totals kept with every earning, reversal and spend, so reading them is O(1).
-    lifetime_earned: Mapped[int] = mapped_column(default=0)
-    lifetime_spent: Mapped[int] = mapped_column(default=0)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -40,6 +39,7 @@ class Balance:
     held: int
     lifetime_earned: int
     lifetime_spent: int
+    minutes_served: int
 
 
 def enrol_member(session: Session, *, community_id: int, name: str, phone: str, now: datetime,
@@ -55,9 +55,9 @@ def enrol_member(session: Session, *, community_id: int, name: str, phone: str, 
     member = Member(community_id=community_id, name=name, phone=phone, team=team,
                     issuance_account_id=slots[int(hashlib.sha256(phone.encode()).hexdigest(), 16) % len(slots)],
                     password_hash=hash_password(password) if password else None,
-                    account_id=account.id, hold_account_id=hold.id,
-                    lifetime_earned=0, lifetime_spent=0, joined_at=now)
+                    account_id=account.id, hold_account_id=hold.id, joined_at=now)
     flush_unique(session, member, taken=f"phone {phone} is already registered")  # a concurrent one won
+    tally(session, member=member, at=now, deeds=Deeds(figures=(Figure("joined", count=1),)))
     return member
 
 
@@ -87,25 +87,33 @@ def authenticate(session: Session, *, phone: str, password: str) -> Member | Non
 
 
 def balance_of(session: Session, member: Member) -> Balance:
-    """The member's balance, read from the accounts' cached balances: O(1) whatever the history."""
+    """The member's balance and lifetime figures: cached balances and the all-time tally, O(1)."""
+    row = session.execute(_balances().where(Member.id == member.id)).one()
+    return Balance(member_id=member.id, available=row.available, held=row.held, lifetime_earned=row.earned,
+                   lifetime_spent=row.spent, minutes_served=row.minutes)
+
+
+def community_balances(session: Session, community_id: int):
+    """Every member of a community with their balance and lifetime figures, in id order (streamed)."""
+    return session.execute(_balances().where(Member.community_id == community_id).order_by(Member.id)
+                           .execution_options(yield_per=1000))
+
+
+def _balances():
     held = Account.__table__.alias("held")
-    available, on_hold, earned, spent = session.execute(
-        select(Account.balance, held.c.balance, Member.lifetime_earned, Member.lifetime_spent)
-        .select_from(Member)
-        .join(Account, Account.id == Member.account_id)
-        .join(held, held.c.id == Member.hold_account_id)
-        .where(Member.id == member.id)
-    ).one()
-    return Balance(member_id=member.id, available=available, held=on_hold,
-                   lifetime_earned=earned, lifetime_spent=spent)
+    lifetime = and_(MemberTally.member_id == Member.id, MemberTally.span == "all", MemberTally.starts_on == ALL_TIME)
+    return (select(Member.id, Member.name, Member.phone, Member.team, Member.joined_at,
+                   Account.balance.label("available"), held.c.balance.label("held"),
+                   *(func.coalesce(getattr(MemberTally, name), 0).label(name)
+                     for name in ("earned", "spent", "minutes", "activities", "tips")))
+            .select_from(Member)
+            .join(Account, Account.id == Member.account_id)
+            .join(held, held.c.id == Member.hold_account_id)
+            .outerjoin(MemberTally, lifetime))
 
 
-def add_to_lifetime(session: Session, member_id: int, *, earned: int = 0, spent: int = 0) -> None:
-    """Move the member's running totals (called by whatever moves their points)."""
-    session.connection().execute(_ADD_TO_LIFETIME, {"member": member_id, "earned": earned, "spent": spent})
-
-
-_members = Member.__table__
-_ADD_TO_LIFETIME = _members.update().where(_members.c.id == bindparam("member")).values(
-    lifetime_earned=_members.c.lifetime_earned + bindparam("earned"),
-    lifetime_spent=_members.c.lifetime_spent + bindparam("spent"))
+def mask_name(name: str) -> str:
+    """陈*龙: the first and last characters of a name (陈*, for two), for boards others see."""
+    if len(name) <= 2:
+        return name[:1] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

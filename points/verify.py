@@ -1,17 +1,21 @@
 """The ledger's invariants, checked from the entries themselves."""
+from datetime import tzinfo
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .accounts import Account
 from .ledger import Entry, Transfer
+from .recount import tally_problems
 
 
-def ledger_problems(session: Session) -> list[str]:
+def ledger_problems(session: Session, *, zone: tzinfo | None = None) -> list[str]:
     """Everything wrong with the ledger; an empty list means it is sound.
 
     Checks that every account's cached balance equals the sum of its entries, that
     each transfer has exactly two entries summing to zero, that all accounts together
-    sum to zero, and that no account but issuance is below zero.
+    sum to zero, and that no account but issuance is below zero. Given the service's
+    `zone` (which decides the periods), also that every tally matches the ledger.
     """
     problems = []
     sums = select(Entry.account_id, func.sum(Entry.amount).label("total")).group_by(Entry.account_id).subquery()
@@ -38,4 +42,6 @@ def ledger_problems(session: Session) -> list[str]:
     for account_id, kind, balance in session.execute(
             select(Account.id, Account.kind, Account.balance).where(Account.kind != "issuance", Account.balance < 0)):
         problems.append(f"account {account_id} ({kind}) is below zero: {balance}")
+    if zone is not None:
+        problems.extend(tally_problems(session, zone=zone))
     return problems

@@ -72,3 +72,10 @@ def find_partners(session: Session, *, partner_id: int | None = None,
         query = query.join(partner_communities, partner_communities.c.partner_id == Partner.id).where(
             partner_communities.c.community_id == community_id)
     return list(session.scalars(query))
+
+
+def partner_names(session: Session, partner_ids: list[int]) -> dict[int, str]:
+    """{id: name} of the given partners."""
+    if not partner_ids:
+        return {}
+    return dict(session.execute(select(Partner.id, Partner.name).where(Partner.id.in_(partner_ids))).all())

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.accounts import lock_accounts
 from points.communities import get_community
-from points.db import Base, UTCDateTime, fetch, keyset
+from points.db import Base, UTCDateTime, fetch, keyset, within
 from points.errors import AlreadyCancelled, AlreadyDone, AlreadyFulfilled, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
-from points.members import Member, add_to_lifetime
+from points.members import Member
 from points.periods import period_start
+from points.tallies import spending, tally
 
 from .catalogue import Reward
 from .partners import Partner
@@ -116,7 +117,9 @@ def fulfil(session: Session, *, redemption: Redemption, now: datetime, by: str) 
                      amount=redemption.points, kind="spend", at=now, memo=f"兑付 {redemption.reward_name}",
                      redemption_id=redemption.id)
     redemption.settle_transfer_id = spend.id
-    add_to_lifetime(session, member.id, spent=redemption.points)
+    tally(session, member=member, at=now, deeds=spending(redemption.points, kind=redemption.kind,
+                                                         partner_id=redemption.partner_id,
+                                                         amount_fen=redemption.amount_fen))
     session.flush()
     return redemption
 
@@ -246,3 +249,12 @@ def _payee(session: Session, redemption: Redemption) -> int:
     if redemption.partner_id is not None:
         return session.get(Partner, redemption.partner_id).account_id
     return get_community(session, redemption.community_id).station_account_id
+
+
+def community_redemptions(session: Session, *, community_id: int, start: datetime | None = None,
+                          end: datetime | None = None):
+    """A community's redemptions made in [start, end), oldest first, with the member's name (streamed)."""
+    query = (select(Redemption, Member.name).join(Member, Member.id == Redemption.member_id)
+             .where(Redemption.community_id == community_id).order_by(Redemption.id))
+    return session.execute(within(query, Redemption.created_at, start=start, end=end)
+                           .execution_options(yield_per=1000))

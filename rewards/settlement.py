@@ -1,12 +1,11 @@
 """Settlement (结算): what a partner handed over in a period, to check against its own books."""
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from points.db import within
 from points.members import Member
 
 from .redemptions import Redemption
@@ -59,10 +58,7 @@ def settlement_for(session: Session, *, partner_id: int, start: datetime | None,
              .order_by(Redemption.fulfilled_at, Redemption.id))
     if community_id is not None:
         query = query.where(Redemption.community_id == community_id)
-    if start is not None:
-        query = query.where(Redemption.fulfilled_at >= start)
-    if end is not None:
-        query = query.where(Redemption.fulfilled_at < end)
+    query = within(query, Redemption.fulfilled_at, start=start, end=end)
     lines = [SettlementLine(
         redemption_id=r.id, voucher_code=r.voucher_code, member_id=r.member_id, member_name=name,
         member_phone=_masked(phone), reward_id=r.reward_id, reward_name=r.reward_name, kind=r.kind,
@@ -73,23 +69,6 @@ def settlement_for(session: Session, *, partner_id: int, start: datetime | None,
 
 
 KIND_NAMES = {"goods": "物品", "fee_deduction": "物业费减免", "service": "服务"}
-CSV_HEADER = ["兑换单号", "券码", "志愿者", "手机", "奖品", "类别", "数量", "积分", "金额(元)", "房号", "兑付时间", "经办"]
-
-
-def settlement_csv(settlement: Settlement, *, zone) -> str:
-    """The settlement as CSV for Excel: UTF-8 with a BOM (so Chinese shows), a totals row last."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for line in settlement.lines:
-        writer.writerow([line.redemption_id, line.voucher_code, line.member_name, line.member_phone,
-                         line.reward_name, KIND_NAMES[line.kind], line.quantity, line.points,
-                         f"{line.amount_fen / 100:.2f}", line.household or "",
-                         line.fulfilled_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), line.fulfilled_by or ""])
-    writer.writerow(["合计", "", "", "", "", "", settlement.count, settlement.points,
-                     f"{settlement.amount_fen / 100:.2f}", "", "", ""])
-    return out.getvalue()
 
 
 def _masked(phone: str) -> str:

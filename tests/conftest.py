@@ -113,7 +113,7 @@ def ledger_is_sound(app):
     """Checks `benniu verify`'s invariants after the test."""
     yield
     with app.extensions["benniu"].sessionmaker() as session:
-        assert ledger_problems(session) == []
+        assert ledger_problems(session, zone=ZONE) == []
 
 
 def _token(app, clock, **kwargs) -> str:

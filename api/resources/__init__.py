@@ -11,10 +11,12 @@ def register_resources(app: Flask) -> None:
         checkins,
         claims,
         communities,
+        exports,
         health,
         members,
         partners,
         redemptions,
+        reports,
         rewards,
         rules,
         tokens,
@@ -23,5 +25,5 @@ def register_resources(app: Flask) -> None:
     app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
     api = BenniuApi(app)
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
-                   rewards, redemptions):
+                   rewards, redemptions, reports, exports):
         api.register_blueprint(module.blp)

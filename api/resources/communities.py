@@ -1,15 +1,15 @@
 """Communities (社区)."""
 from marshmallow import Schema, fields, validate
 
-from points.communities import found_community
+from points.communities import found_community, set_name_masking
 
 from .. import db
-from ..access import visible_communities
+from ..access import managed_community, visible_communities
 from ..authentication import current_principal
 from ..clock import now
 from ..fields import LocalDateTime, Name
 from ..pagination import page_schema
-from ..smorest import Blueprint
+from ..smorest import Blueprint, found
 
 blp = Blueprint("communities", __name__, url_prefix="/api/v1/communities", description="Communities")
 
@@ -19,12 +19,18 @@ class CommunityArgsSchema(Schema):
     code = fields.String(required=True, validate=[validate.Length(min=1, max=64),
                                                   validate.Regexp(r"^[a-z0-9][a-z0-9_-]*$",
                                                                   error="lower-case letters, digits, - and _")])
+    mask_names = fields.Boolean(load_default=True, metadata={"description": "volunteers see 陈*龙 on boards"})
+
+
+class CommunityChangeSchema(Schema):
+    mask_names = fields.Boolean(required=True, metadata={"description": "false: volunteers see full names"})
 
 
 class CommunitySchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     code = fields.String(required=True)
+    mask_names = fields.Boolean(required=True)
     created_at = LocalDateTime()
 
 
@@ -43,3 +49,13 @@ def create_community(args):
 def communities():
     """The communities this token may see."""
     return {"items": visible_communities(db.session(), current_principal()), "next_cursor": None}
+
+
+@blp.route("/<id:community_id>", methods=["PATCH"])
+@blp.allow("admin", "organiser")
+@found("community_id", "community", managed_community)
+@blp.arguments(CommunityChangeSchema())
+@blp.response(200, CommunitySchema)
+def change_community(args, community):
+    """Turn masking of names on boards on or off (volunteers see 陈*龙, or full names)."""
+    return set_name_masking(db.writer(), community=community, mask_names=args["mask_names"])

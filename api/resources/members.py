@@ -47,6 +47,7 @@ class BalanceSchema(Schema):
     held = fields.Integer(required=True, metadata={"description": "reserved by open redemptions"})
     lifetime_earned = fields.Integer(required=True)
     lifetime_spent = fields.Integer(required=True)
+    minutes_served = fields.Integer(required=True, metadata={"description": "service time (服务时长) from check-outs"})
 
 
 class EntrySchema(Schema):

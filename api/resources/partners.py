@@ -1,17 +1,17 @@
 """Partners (合作商户) and their settlement."""
 from dataclasses import replace
 
-from flask import Response
 from marshmallow import Schema, fields, validate
 
 from rewards.partners import KINDS, sign_partner
-from rewards.settlement import settlement_csv, settlement_for
+from rewards.settlement import KIND_NAMES, Settlement, settlement_for
 
 from .. import db
 from ..access import may_sign_partner, settlement_view, visible_partners
 from ..authentication import current_principal
 from ..clock import now, zone
 from ..fields import Id, LocalDateTime, Name
+from ..sheets import FORMATS, Column, Sheet, sheet_response
 from ..smorest import Blueprint
 
 blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Points supermarket")
@@ -40,7 +40,7 @@ class PartnerListSchema(Schema):
 class SettlementArgsSchema(Schema):
     from_ = LocalDateTime(data_key="from")
     to = LocalDateTime()
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", *FORMATS)))
 
 
 class SettlementLineSchema(Schema):
@@ -95,6 +95,7 @@ def partners():
 @blp.doc(responses={"200": {"description": "the settlement, as JSON or CSV", "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/Settlement"}},
     "text/csv": {"schema": {"type": "string", "description": "?format=csv: the same for Excel (UTF-8 with BOM)"}},
+    FORMATS["xlsx"]: {"schema": {"type": "string", "format": "binary", "description": "?format=xlsx"}},
 }}})
 def settlement(args, partner_id):
     """What a partner fulfilled in [from, to): count, points, fen, and every voucher
@@ -105,8 +106,21 @@ def settlement(args, partner_id):
                             end=args.get("to"))
     if result.end is None:  # "up to now", everything fulfilled so far
         result = replace(result, end=now())
-    if args["format"] == "csv":
-        filename = f"settlement-{partner.id}-{result.end.astimezone(zone()):%Y%m%d}.csv"
-        return Response(settlement_csv(result, zone=zone()), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    if args["format"] != "json":
+        name = f"settlement-{partner.id}-{result.end.astimezone(zone()):%Y%m%d}"
+        return sheet_response(settlement_sheet(result, name=name), format=args["format"], zone=zone())
     return result
+
+
+def settlement_sheet(settlement: Settlement, *, name: str) -> Sheet:
+    """A partner's settlement, a totals row last (also served by GET /partners/{id}/settlement)."""
+    rows = [(line.redemption_id, line.voucher_code, line.member_name, line.member_phone, line.reward_name,
+             KIND_NAMES[line.kind], line.quantity, line.points, line.amount_fen, line.household,
+             line.fulfilled_at, line.fulfilled_by) for line in settlement.lines]
+    rows.append(("合计", None, None, None, None, None, settlement.count, settlement.points, settlement.amount_fen,
+                 None, None, None))
+    return Sheet(name, [
+        Column("兑换单号", 10, "number"), Column("券码", 12), Column("志愿者", 12), Column("手机", 14),
+        Column("奖品", 20), Column("类别", 12), Column("数量", 8, "number"), Column("积分", 8, "number"),
+        Column("金额(元)", 10, "yuan"), Column("房号", 14), Column("兑付时间", 20, "time"), Column("经办", 16),
+    ], rows)

@@ -26,7 +26,7 @@ def test_the_milkman_earns_1200_points_and_spends_them_three_ways(organiser, com
     haircut = phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}, expect=201).json
     assert (haircut["status"], haircut["points"]) == ("reserved", 200)
     assert phone.get(balance).json == {"member_id": member["id"], "available": 1000, "held": 200,
-                                       "lifetime_earned": 1200, "lifetime_spent": 0}
+                                       "lifetime_earned": 1200, "lifetime_spent": 0, "minutes_served": 0}
     typed = haircut["voucher_display"].lower()  # the clerk types it as read aloud
     done = shop["barber_clerk"].post("/api/v1/redemptions/fulfil", {"voucher_code": typed}, expect=200).json
     assert done["status"] == "fulfilled" and done["receipt_no"]
@@ -43,7 +43,7 @@ def test_the_milkman_earns_1200_points_and_spends_them_three_ways(organiser, com
     assert organiser.get(f"/api/v1/rewards/{shop['rice']['id']}").json["stock"] == 20
 
     assert phone.get(balance).json == {"member_id": member["id"], "available": 700, "held": 0,
-                                       "lifetime_earned": 1200, "lifetime_spent": 500}
+                                       "lifetime_earned": 1200, "lifetime_spent": 500, "minutes_served": 0}
     barber = shop["barber_clerk"].get(f"/api/v1/partners/{shop['barber']['id']}/settlement").json
     assert (barber["count"], barber["points"], barber["amount_fen"]) == (1, 200, 0)
     estate = shop["estate_clerk"].get(f"/api/v1/partners/{shop['estate']['id']}/settlement").json

@@ -1,0 +1,105 @@
+"""Exports (导出): ledger entries, members, redemptions, the leaderboard and the annual ranking as XLSX or CSV."""
+from marshmallow import fields, validate
+
+from points.errors import NotFound
+from points.ledger import community_history
+from points.members import community_balances
+from rewards.redemptions import community_redemptions
+from rewards.settlement import KIND_NAMES
+
+from .. import db
+from ..clock import zone
+from ..fields import LocalDateTime
+from ..sheets import Column, Sheet, sheet_response
+from ..smorest import Blueprint
+from .reports import LeaderboardArgsSchema, annual_of, leaderboard_of, reported_community
+
+blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Reports and exports")
+
+ENTRY_KINDS = {"earn": "获得", "reversal": "撤销", "hold": "兑换冻结", "release": "退回", "spend": "兑付"}
+STATUSES = {"reserved": "待兑付", "fulfilled": "已兑付", "cancelled": "已取消", "expired": "已过期"}
+EXPORTS = ("entries", "members", "redemptions", "leaderboard", "annual")
+FILE_DOC = {"responses": {"200": {"description": "the file, with a header row in Chinese", "content": {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string",
+                                                                                     "format": "binary"}},
+    "text/csv": {"schema": {"type": "string", "description": "UTF-8 with BOM"}}}}}}
+
+
+class ExportArgsSchema(LeaderboardArgsSchema):
+    format = fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "csv")))
+    from_ = LocalDateTime(data_key="from", metadata={"description": "entries and redemptions: from (inclusive)"})
+    to = LocalDateTime(metadata={"description": "entries and redemptions: to (exclusive)"})
+    year = fields.Integer(validate=validate.Range(min=2000, max=2200), metadata={"description": "annual: the year"})
+
+
+@blp.route("/<what>", methods=["GET"])
+@blp.allow("admin", "organiser")
+@blp.arguments(ExportArgsSchema(), location="query")
+@blp.doc(**FILE_DOC)
+def export(args, what):
+    """A community's entries, members, redemptions, leaderboard or annual ranking as XLSX or CSV.
+
+    `what` is `entries`, `members`, `redemptions`, `leaderboard` (with the leaderboard's
+    parameters) or `annual` (with `year` and `team`); text that would start a formula is neutralised.
+    """
+    if what not in EXPORTS:
+        raise NotFound(f"no export named {what!r}; there are {', '.join(EXPORTS)}")
+    sheet = SHEETS[what](args)
+    return sheet_response(sheet, format=args["format"], zone=zone())
+
+
+def entries_sheet(args) -> Sheet:
+    community = reported_community(args.get("community_id"))
+    rows = community_history(db.session(), community_id=community.id, start=args.get("from_"), end=args.get("to"))
+    return Sheet(f"积分流水 {community.code}", [
+        Column("流水号", 10, "number"), Column("时间", 20, "time"), Column("志愿者编号", 10, "number"),
+        Column("志愿者", 12), Column("队伍", 14), Column("类型", 10), Column("规则", 14), Column("积分", 8, "number"),
+        Column("余额", 8, "number"), Column("备注", 30), Column("转账号", 10, "number"),
+        Column("撤销转账号", 10, "number"),
+    ], ((row.id, row.at, row.member_id, row.name, row.team, ENTRY_KINDS[row.kind], row.rule_code, row.amount,
+         row.balance_after, row.memo, row.transfer_id, row.reverses_id) for row in rows))
+
+
+def members_sheet(args) -> Sheet:
+    community = reported_community(args.get("community_id"))
+    return Sheet(f"志愿者 {community.code}", [
+        Column("编号", 8, "number"), Column("姓名", 12), Column("手机", 14), Column("队伍", 14),
+        Column("加入时间", 20, "time"), Column("可用积分", 10, "number"), Column("冻结积分", 10, "number"),
+        Column("累计获得", 10, "number"), Column("累计兑换", 10, "number"), Column("服务时长(小时)", 14, "hours"),
+        Column("参加活动", 10, "number"), Column("有效线索", 10, "number"),
+    ], ((row.id, row.name, row.phone, row.team, row.joined_at, row.available, row.held, row.earned, row.spent,
+         row.minutes, row.activities, row.tips) for row in community_balances(db.session(), community.id)))
+
+
+def redemptions_sheet(args) -> Sheet:
+    community = reported_community(args.get("community_id"))
+    rows = community_redemptions(db.session(), community_id=community.id, start=args.get("from_"),
+                                 end=args.get("to"))
+    return Sheet(f"兑换记录 {community.code}", [
+        Column("兑换单号", 10, "number"), Column("券码", 12), Column("志愿者", 12), Column("奖品", 20),
+        Column("类别", 12), Column("数量", 8, "number"), Column("积分", 8, "number"), Column("金额(元)", 10, "yuan"),
+        Column("房号", 14), Column("状态", 10), Column("兑换时间", 20, "time"), Column("兑付时间", 20, "time"),
+        Column("经办", 16),
+    ], ((r.id, r.voucher_code, name, r.reward_name, KIND_NAMES[r.kind], r.quantity, r.points, r.amount_fen,
+         r.household, STATUSES[r.status], r.created_at, r.fulfilled_at, r.fulfilled_by) for r, name in rows))
+
+
+def leaderboard_sheet(args) -> Sheet:
+    board = leaderboard_of(args, limit=args["limit"])
+    return Sheet(f"排行榜 {board['community'].code}", [
+        Column("名次", 8, "number"), Column("志愿者", 12), Column("队伍", 14), Column("积分", 10, "number"),
+        Column("服务时长(小时)", 14, "hours"),
+    ], ((row.rank, row.name, row.team, row.points, row.minutes) for row in board["items"]))
+
+
+def annual_sheet(args) -> Sheet:
+    ranking = annual_of(args, limit=None)
+    return Sheet(f"{ranking['year']}年度排名 {ranking['community'].code}", [
+        Column("名次", 8, "number"), Column("姓名", 12), Column("队伍", 14), Column("积分", 10, "number"),
+        Column("服务时长(小时)", 14, "hours"), Column("参加活动", 10, "number"), Column("有效线索", 10, "number"),
+    ], ((row.rank, row.name, row.team, row.points, row.minutes, row.activities, row.tips)
+        for row in ranking["items"]))
+
+
+SHEETS = {"entries": entries_sheet, "members": members_sheet, "redemptions": redemptions_sheet,
+          "leaderboard": leaderboard_sheet, "annual": annual_sheet}

@@ -1,0 +1,52 @@
+"""What one QR check-in costs the server in CPU, through the whole HTTP stack in one process.
+
+    python -m bench.checkin_cost [--database URL] [--checkins 3000] [--rounds 3]
+
+For comparing two versions of the code on a busy machine: wrk's requests per second move with
+whatever else the machine runs, but the CPU time this process spends per check-in (Flask's
+test client, the service, SQLite's own work) hardly does. Prints check-ins per CPU second and
+per wall second for each round, and the best round.
+"""
+import argparse
+import time
+
+from api import create_app
+
+from .common import SECRET, fresh_database, seed_checkins
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", help="a postgresql+psycopg:// URL (wiped); default: a new SQLite file")
+    parser.add_argument("--checkins", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    url, workdir = fresh_database(args.database)
+    pairs = seed_checkins(url, volunteers=args.checkins // 4 + 1, activities=4 * args.rounds + 4)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False},
+                     instance_path=workdir / "instance")
+    client = app.test_client()
+    position = 0
+
+    def check_in(count: int) -> None:
+        nonlocal position
+        for token, code in pairs[position:position + count]:
+            response = client.post("/api/v1/checkins", json={"code": code},
+                                   headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 201, response.get_json()
+        position += count
+
+    check_in(200)  # warm-up
+    best = 0.0
+    for round_ in range(1, args.rounds + 1):
+        cpu, wall = time.process_time(), time.perf_counter()
+        check_in(args.checkins)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        best = max(best, args.checkins / cpu)
+        print(f"round {round_}: {args.checkins} check-ins, {args.checkins / cpu:6.0f} per CPU second, "
+              f"{args.checkins / wall:6.0f} per wall second")
+    print(f"best: {best:.0f} check-ins per CPU second")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Exports opened back with openpyxl (and as CSV) and checked cell by cell on a small known ledger."""
+import csv
+import io
+from datetime import datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from api.sheets import neutralise
+
+from .test_errors import assert_error
+
+TYPED_FORMULA = "=cmd|' /C calc'!A0"
+
+
+@pytest.fixture
+def ledger(organiser, volunteer, rules, shop, clock):
+    """陈元龙 earns 120 at 20:00, converts 100 into a property-fee reduction for a household typed as
+    a formula, and the property company fulfils it at 20:30 (Asia/Shanghai, 23 November 2026)."""
+    member, phone = volunteer
+    earned = organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "patrol_hours",
+                                               "points": 120, "memo": "夜巡"}, expect=201).json
+    fee = phone.post("/api/v1/redemptions", {"reward_id": shop["fee"]["id"], "points": 100,
+                                             "household": TYPED_FORMULA}, expect=201).json
+    clock.advance(minutes=30)
+    shop["estate_clerk"].post("/api/v1/redemptions/fulfil", {"voucher_code": fee["voucher_code"]}, expect=200)
+    return {"member": member, "earned": earned, "fee": fee}
+
+
+def workbook(response):
+    assert response.status_code == 200, response.get_data()[:300]
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    return sheet
+
+
+def values(sheet):
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_the_entries_export_is_the_ledger_cell_by_cell(organiser, ledger):
+    member, fee = ledger["member"], ledger["fee"]
+    sheet = workbook(organiser.get("/api/v1/exports/entries"))
+    rows = values(sheet)
+    assert rows[0] == ["流水号", "时间", "志愿者编号", "志愿者", "队伍", "类型", "规则", "积分", "余额", "备注", "转账号",
+                       "撤销转账号"]
+    assert rows[1][1:10] == [datetime(2026, 11, 23, 20, 0), member["id"], "陈元龙", "服管委员会", "获得",
+                             "patrol_hours", 120, 120, "夜巡"]
+    assert rows[1][10] == ledger["earned"]["transfer_id"]
+    assert rows[2][1:10] == [datetime(2026, 11, 23, 20, 0), member["id"], "陈元龙", "服管委员会", "兑换冻结", None,
+                             -100, 20, "兑换 减免物业费"]
+    assert len(rows) == 3 and fee["points"] == 100
+    assert isinstance(rows[1][7], int) and sheet["H2"].data_type == "n" and sheet["B2"].is_date
+    assert sheet.column_dimensions["B"].width == 20 and sheet["A1"].font.b
+
+
+def test_the_members_export_has_balances_and_lifetime_figures(organiser, ledger):
+    rows = values(workbook(organiser.get("/api/v1/exports/members")))
+    assert rows[0] == ["编号", "姓名", "手机", "队伍", "加入时间", "可用积分", "冻结积分", "累计获得", "累计兑换",
+                       "服务时长(小时)", "参加活动", "有效线索"]
+    member = ledger["member"]
+    assert rows[1:] == [[member["id"], "陈元龙", member["phone"], "服管委员会", datetime(2026, 11, 23, 20, 0),
+                         20, 0, 120, 100, 0, 0, 0]]
+
+
+def test_a_household_typed_as_a_formula_stays_text_in_every_export(organiser, ledger, shop):
+    sheet = workbook(organiser.get("/api/v1/exports/redemptions"))
+    rows = values(sheet)
+    assert rows[0][:10] == ["兑换单号", "券码", "志愿者", "奖品", "类别", "数量", "积分", "金额(元)", "房号", "状态"]
+    assert rows[1][:10] == [ledger["fee"]["id"], ledger["fee"]["voucher_code"], "陈元龙", "减免物业费", "物业费减免",
+                            1, 100, 100.0, "'" + TYPED_FORMULA, "已兑付"]
+    assert sheet["I2"].data_type == "s" and sheet["H2"].number_format == "0.00"
+    assert rows[1][10:] == [datetime(2026, 11, 23, 20, 0), datetime(2026, 11, 23, 20, 30), "partner:振宇物业服务中心"]
+    settlement = f"/api/v1/partners/{shop['estate']['id']}/settlement"
+    xlsx = workbook(shop["estate_clerk"].get(settlement, format="xlsx"))
+    assert xlsx["J2"].value == "'" + TYPED_FORMULA and xlsx["J2"].data_type == "s"
+    assert [cell.value for cell in xlsx[3]][:9] == ["合计", None, None, None, None, None, 1, 100, 100.0]
+    text = shop["estate_clerk"].get(settlement, format="csv").data.decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(text)))[1]
+    assert row[9] == "'" + TYPED_FORMULA and row[8] == "100.00" and row[10] == "2026-11-23 20:30:00"
+
+
+def test_the_leaderboard_and_annual_exports_match_their_json(organiser, ledger, enrol):
+    li, _ = enrol(name="李四海", team="宣传队")
+    organiser.post("/api/v1/awards", {"member_id": li["id"], "rule_code": "patrol", "points": 50}, expect=201)
+    board = values(workbook(organiser.get("/api/v1/exports/leaderboard", period="month")))
+    assert board == [["名次", "志愿者", "队伍", "积分", "服务时长(小时)"],
+                     [1, "陈元龙", "服管委员会", 120, 0], [2, "李四海", "宣传队", 50, 0]]
+    annual = values(workbook(organiser.get("/api/v1/exports/annual", year=2026, team="宣传队")))
+    assert annual == [["名次", "姓名", "队伍", "积分", "服务时长(小时)", "参加活动", "有效线索"],
+                      [1, "李四海", "宣传队", 50, 0, 0, 0]]
+
+
+def test_the_csv_export_has_a_bom_chinese_headers_and_local_times(organiser, ledger):
+    response = organiser.get("/api/v1/exports/entries", format="csv")
+    assert response.mimetype == "text/csv" and response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["流水号", "时间", "志愿者编号", "志愿者"]
+    assert rows[1][1] == "2026-11-23 20:00:00" and rows[2][7] == "-100"
+
+
+def test_entries_export_takes_from_and_to(organiser, ledger, clock):
+    rows = values(workbook(organiser.get("/api/v1/exports/entries", **{"from": "2026-11-24T00:00:00+08:00"})))
+    assert rows == [rows[0]]
+
+
+def test_exports_are_for_staff_of_the_community(organiser, volunteer, shop, admin):
+    _, phone = volunteer
+    assert_error(phone.get("/api/v1/exports/entries"), 403, "forbidden")
+    assert_error(shop["barber_clerk"].get("/api/v1/exports/members"), 403, "forbidden")
+    assert_error(organiser.get("/api/v1/exports/passwords"), 404, "not_found")
+    assert_error(organiser.get("/api/v1/exports/members", format="pdf"), 422, "validation_error")
+    assert_error(admin.get("/api/v1/exports/members"), 422, "validation_error")
+
+
+@pytest.mark.parametrize("typed", ["=1+1", "+86 138", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_every_formula_start_is_neutralised(typed):
+    assert neutralise(typed) == "'" + typed
+
+
+@pytest.mark.parametrize("kept", ["陈元龙", "5栋101", "", 42, -3, None])
+def test_text_that_is_no_formula_and_numbers_are_kept(kept):
+    assert neutralise(kept) == kept
