@@ -9,7 +9,7 @@ caller's to do answers 403.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from points.activities import Activity, get_activity
@@ -19,6 +19,7 @@ from points.communities import Community, get_community, list_communities
 from points.errors import Forbidden, Invalid, NotFound
 from points.ledger import Transfer, get_transfer
 from points.members import Member, get_member
+from points.notices import Notice, get_notice
 from rewards.catalogue import Reward, get_reward
 from rewards.partners import Partner, communities_served, find_partners, get_partner, partner_serves
 from rewards.redemptions import Redemption, by_voucher, get_redemption
@@ -170,11 +171,20 @@ def visible_transfer(session: Session, principal: Principal, transfer_id: int) -
     record = get_transfer(session, transfer_id)
     if principal.role == "admin":
         return record
+    accounts = (record.debit_account_id, record.credit_account_id)
     community_id = session.scalar(select(Member.community_id).where(
-        Member.account_id.in_((record.debit_account_id, record.credit_account_id))))
+        or_(Member.account_id.in_(accounts), Member.pending_account_id.in_(accounts))))
     if not is_staff(principal) or community_id is None or community_id != principal.community_id:
         raise NotFound(f"transfer {transfer_id} not found")
     return record
+
+
+def visible_notice(session: Session, principal: Principal, notice_id: int) -> Notice:
+    """A notice an organiser may withdraw: one of their community's (admins: any)."""
+    notice = get_notice(session, notice_id)
+    if is_staff(principal) and _in_community(principal, notice.community_id):
+        return notice
+    raise NotFound(f"notice {notice_id} not found")
 
 
 # The points supermarket ---------------------------------------------------------------------

@@ -189,6 +189,22 @@ def expire_vouchers_command():
     click.echo(f"expired {_in_batches(_app(), expire_vouchers)} vouchers")
 
 
+@main.command("finalise-notices")
+def finalise_notices_command():
+    """Make awards whose public notice (公示) has ended spendable (cron-safe)."""
+    from points.notices import finalise_notices
+
+    click.echo(f"finalised {_in_batches(_app(), finalise_notices)} notices")
+
+
+@main.command("expire-points")
+def expire_points_command():
+    """Move points past their community's validity to its expiry account (cron-safe)."""
+    from points.lots import expire_points
+
+    click.echo(f"expired points of {_in_batches(_app(), expire_points)} members")
+
+
 @main.command()
 def verify():
     """Check the ledger's invariants and the tallies kept from it; print ok, or what is wrong and exit 1."""

@@ -11,6 +11,7 @@ DEFAULTS = {
     "RATELIMIT_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute",
     "CHECKIN_RATE_LIMIT": "30 per minute",
+    "VOUCHER_RATE_LIMIT": "30 per minute",
     "RATELIMIT_STORAGE_URI": None,       # default: a file in the instance folder, shared by its workers
     "MAX_CONTENT_LENGTH": 64 * 1024,     # bytes; larger bodies get 413 payload_too_large
     "CHECKIN_GRACE_MINUTES": 15,         # printed codes work this long before and after the window

@@ -1,4 +1,5 @@
-"""Rate limits (Flask-Limiter): logins per phone and per client address, check-ins per principal.
+"""Rate limits (Flask-Limiter): logins per phone and per address, check-ins per principal, voucher
+look-ups per clerk and per address.
 
 Counted in `RATELIMIT_STORAGE_URI`; by default in a file in the instance folder that every
 worker of the machine shares (api/limit_store.py). With several servers, use `redis://...`.
@@ -30,6 +31,14 @@ def login_limits(view):
     rate = lambda: current_app.config["LOGIN_RATE_LIMIT"]  # noqa: E731
     view = limiter.limit(rate, key_func=per_phone, scope="login-phone")(view)
     return limiter.limit(rate, key_func=get_remote_address, scope="login-address")(view)
+
+
+def voucher_limits(view):
+    """Voucher look-ups and fulfilments together (codes are short: guessing must be slow): at
+    most VOUCHER_RATE_LIMIT per clerk and as many per client address. Put under `blp.allow`."""
+    rate = lambda: current_app.config["VOUCHER_RATE_LIMIT"]  # noqa: E731
+    view = limiter.shared_limit(rate, scope="voucher-principal", key_func=per_principal)(view)
+    return limiter.shared_limit(rate, scope="voucher-address", key_func=get_remote_address)(view)
 
 
 def checkin_limit():

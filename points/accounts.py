@@ -9,7 +9,8 @@ from .db import Base, UTCDateTime, serializes_writers
 # issuance: a community's source of points (its balance is minus all points ever issued)
 # member:   what a volunteer may spend; hold: what their open redemptions reserve
 # partner / station: where redeemed points end up (a shop's or the workstation's takings)
-KINDS = ("issuance", "member", "hold", "partner", "station")
+# pending: a member's awards on public notice; expiry: a community's expired points
+KINDS = ("issuance", "member", "hold", "partner", "station", "pending", "expiry")
 
 
 class Account(Base):

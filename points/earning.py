@@ -1,13 +1,16 @@
 """Earning and taking back points: the one way points enter or leave a member's account by rule."""
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from .accounts import lock_accounts
+from .communities import Community
 from .errors import AlreadyReversed, Conflict, LimitReached
 from .ledger import Posted, Transfer, get_transfer, reversal_of, transfer
+from .lots import add_lot, expire_lots_of, expiry_of, lot_of, restore_expired, take_from_lots
 from .members import Member
+from .notices import finalise, notice_of, post_notice, withdraw
 from .periods import period_start
 from .rules import Rule
 from .tallies import Deeds, earning, tally
@@ -59,10 +62,20 @@ def _room_today(session: Session, *, member: Member, rule: Rule, now: datetime) 
 
 def _credit(session: Session, *, member: Member, rule: Rule, amount: int, now: datetime, memo: str,
             actor: str | None, also: Deeds, **refs) -> Posted:
-    record = transfer(session, debit_account_id=member.issuance_account_id, credit_account_id=member.account_id,
-                      amount=amount, kind="earn", at=now, memo=memo, actor=actor,
-                      rule_id=rule.id, rule_code=rule.code, **refs)
-    tally(session, member=member, at=now, deeds=earning(amount, rule.code) + also)
+    """Earn into the member's account as a new lot; or, under public notice, into their pending
+    account, counted on boards and in figures only when the notice becomes final."""
+    on_notice = rule.notice_days > 0
+    record = transfer(session, debit_account_id=member.issuance_account_id, amount=amount, kind="earn", at=now,
+                      credit_account_id=member.pending_account_id if on_notice else member.account_id,
+                      memo=memo, actor=actor, rule_id=rule.id, rule_code=rule.code, **refs)
+    if on_notice:
+        post_notice(session, member=member, record=record, rule=rule, now=now)
+        tally(session, member=member, at=now, deeds=also)
+    else:
+        community = session.get(Community, member.community_id)
+        add_lot(session, member_id=member.id, transfer_id=record.id, amount=amount, earned_at=now,
+                expires_at=expiry_of(community, now))
+        tally(session, member=member, at=now, deeds=earning(amount, rule.code) + also)
     return record
 
 
@@ -72,7 +85,8 @@ def earned_since(session: Session, *, member: Member, rule_code: str, since: dat
     total = session.scalar(
         select(func.coalesce(func.sum(Transfer.amount), 0))
         .outerjoin(reversal, reversal.reverses_id == Transfer.id)
-        .where(Transfer.credit_account_id == member.account_id, Transfer.rule_code == rule_code,
+        .where(Transfer.credit_account_id.in_((member.account_id, member.pending_account_id)),
+               Transfer.rule_code == rule_code,
                Transfer.kind == "earn", Transfer.at >= since, reversal.id.is_(None))
     )
     return int(total)
@@ -80,21 +94,39 @@ def earned_since(session: Session, *, member: Member, rule_code: str, since: dat
 
 def reverse(session: Session, *, transfer_id: int, reason: str, now: datetime,
             actor: str | None = None) -> Posted:
-    """Take back an earning with a reversing transfer; each earning can be reversed once."""
+    """Take back an earning with a reversing transfer; each earning can be reversed once.
+
+    An earning still on public notice is withdrawn instead. The points come back from the
+    lot the earning brought first, then from the member's other lots; what of it has expired
+    comes back from the expiry account, so the ledger balances whatever became of the points.
+    """
     original = get_transfer(session, transfer_id)
     if original.kind != "earn":
         raise Conflict("only earnings can be reversed; a redemption is cancelled instead")
+    member = session.scalar(select(Member).where(or_(Member.account_id == original.credit_account_id,
+                                                     Member.pending_account_id == original.credit_account_id)))
     # Lock the member's account before looking for an earlier reversal, so that of two
     # concurrent reversals the second sees the first and answers already_reversed.
-    lock_accounts(session, original.credit_account_id)
+    lock_accounts(session, member.account_id)
+    notice = notice_of(session, original.id)
+    if notice is not None and notice.status == "posted":
+        if now < notice.final_at:
+            return withdraw(session, notice=notice, reason=reason, now=now, actor=actor)
+        finalise(session, notice=notice, now=now)
     if reversal_of(session, original.id) is not None:
         raise AlreadyReversed(f"transfer {original.id} is already reversed")
-    record = transfer(session, debit_account_id=original.credit_account_id,
-                      credit_account_id=original.debit_account_id, amount=original.amount, kind="reversal",
-                      at=now, memo=reason, actor=actor, reverses_id=original.id, rule_id=original.rule_id,
-                      rule_code=original.rule_code, activity_id=original.activity_id)
+    expire_lots_of(session, member=member, now=now)
+    lot = lot_of(session, original.id)
+    if lot is not None and lot.remaining < original.amount and lot.expired:
+        restore_expired(session, member=member, lot=lot, amount=min(lot.expired, original.amount - lot.remaining),
+                        now=now)
+    record = transfer(session, debit_account_id=member.account_id, credit_account_id=original.debit_account_id,
+                      amount=original.amount, kind="reversal", at=now, memo=reason, actor=actor,
+                      reverses_id=original.id, rule_id=original.rule_id, rule_code=original.rule_code,
+                      activity_id=original.activity_id)
+    take_from_lots(session, member_id=member.id, amount=original.amount, transfer_id=record.id,
+                   first_lot_id=lot.id if lot is not None else None)
     # Taken back from the periods it was earned in, as the service's zone counts them.
-    member = session.scalar(select(Member).where(Member.account_id == original.credit_account_id))
     tally(session, member=member, at=original.at.astimezone(now.tzinfo),
           deeds=earning(-original.amount, original.rule_code))
     return record

@@ -19,7 +19,9 @@ from .members import Member
 
 # earn: issuance -> member      reversal: the opposite of an earlier transfer
 # hold: member -> hold          release: hold -> member      spend: hold -> partner/station
-KINDS = ("earn", "reversal", "hold", "release", "spend")
+# earn under public notice: issuance -> pending, then finalise: pending -> member
+# expire: member -> expiry      unexpire: expiry -> member (to reverse an expired earning)
+KINDS = ("earn", "reversal", "hold", "release", "spend", "finalise", "expire", "unexpire")
 
 
 class Transfer(Base):

@@ -27,6 +27,8 @@ class Member(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     hold_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    # Awards on public notice (公示) wait here until final.
+    pending_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     # The community issuance account the member's earnings come from (see ISSUANCE_SLOTS).
     issuance_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -37,6 +39,7 @@ class Balance:
     member_id: int
     available: int
     held: int
+    pending: int
     lifetime_earned: int
     lifetime_spent: int
     minutes_served: int
@@ -51,11 +54,13 @@ def enrol_member(session: Session, *, community_id: int, name: str, phone: str, 
         raise Conflict(f"phone {phone} is already registered")
     account = open_account(session, kind="member", name=f"{name} {phone}", community_id=community_id, now=now)
     hold = open_account(session, kind="hold", name=f"{name} {phone} 冻结", community_id=community_id, now=now)
+    pending = open_account(session, kind="pending", name=f"{name} {phone} 公示中", community_id=community_id, now=now)
     slots = issuance_accounts(session, community_id)
     member = Member(community_id=community_id, name=name, phone=phone, team=team,
                     issuance_account_id=slots[int(hashlib.sha256(phone.encode()).hexdigest(), 16) % len(slots)],
                     password_hash=hash_password(password) if password else None,
-                    account_id=account.id, hold_account_id=hold.id, joined_at=now)
+                    account_id=account.id, hold_account_id=hold.id, pending_account_id=pending.id,
+                    joined_at=now)
     flush_unique(session, member, taken=f"phone {phone} is already registered")  # a concurrent one won
     tally(session, member=member, at=now, deeds=Deeds(figures=(Figure("joined", count=1),)))
     return member
@@ -89,8 +94,8 @@ def authenticate(session: Session, *, phone: str, password: str) -> Member | Non
 def balance_of(session: Session, member: Member) -> Balance:
     """The member's balance and lifetime figures: cached balances and the all-time tally, O(1)."""
     row = session.execute(_balances().where(Member.id == member.id)).one()
-    return Balance(member_id=member.id, available=row.available, held=row.held, lifetime_earned=row.earned,
-                   lifetime_spent=row.spent, minutes_served=row.minutes)
+    return Balance(member_id=member.id, available=row.available, held=row.held, pending=row.pending,
+                   lifetime_earned=row.earned, lifetime_spent=row.spent, minutes_served=row.minutes)
 
 
 def community_balances(session: Session, community_id: int):
@@ -100,20 +105,16 @@ def community_balances(session: Session, community_id: int):
 
 
 def _balances():
-    held = Account.__table__.alias("held")
+    held, pending = Account.__table__.alias("held"), Account.__table__.alias("pending")
     lifetime = and_(MemberTally.member_id == Member.id, MemberTally.span == "all", MemberTally.starts_on == ALL_TIME)
     return (select(Member.id, Member.name, Member.phone, Member.team, Member.joined_at,
                    Account.balance.label("available"), held.c.balance.label("held"),
+                   pending.c.balance.label("pending"),
                    *(func.coalesce(getattr(MemberTally, name), 0).label(name)
                      for name in ("earned", "spent", "minutes", "activities", "tips")))
             .select_from(Member)
             .join(Account, Account.id == Member.account_id)
             .join(held, held.c.id == Member.hold_account_id)
+            .join(pending, pending.c.id == Member.pending_account_id)
             .outerjoin(MemberTally, lifetime))
 
-
-def mask_name(name: str) -> str:
-    """陈*龙: the first and last characters of a name (陈*, for two), for boards others see."""
-    if len(name) <= 2:
-        return name[:1] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -38,3 +38,12 @@ def next_start(start: date, span: str) -> date | None:
     if span == "year":
         return date(start.year + 1, 1, 1)
     return None
+
+
+def period_end(start: datetime, period: str) -> datetime | None:
+    """The start of the period after the one that starts at `start` (None for "all")."""
+    if period == "day":
+        return start + timedelta(days=1)
+    following = next_start(start.date(), period)
+    return None if following is None else start.replace(year=following.year, month=following.month,
+                                                         day=following.day)

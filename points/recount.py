@@ -12,6 +12,7 @@ from .claims import Claim
 from .db import Base
 from .ledger import Transfer
 from .members import Member
+from .notices import Notice
 from .tallies import (
     COUNTS,
     FIGURES,
@@ -56,20 +57,24 @@ def expected_tallies(session: Session, *, zone: tzinfo) -> tuple[dict, dict]:
             for index, name in enumerate(FIGURES):
                 totals[index] += row[name]
 
-    for member_id, community_id, issuance, account, hold, joined in session.execute(select(
+    by_pending = {}
+    for member_id, community_id, issuance, account, hold, pending, joined in session.execute(select(
             Member.id, Member.community_id, Member.issuance_account_id, Member.account_id, Member.hold_account_id,
-            Member.joined_at)):
+            Member.pending_account_id, Member.joined_at)):
         members[member_id] = _Member(member_id, community_id, issuance)
         by_account[account] = by_account[hold] = member_id
+        by_pending[pending] = member_id
         add(member_id, joined, Deeds(figures=(Figure("joined", count=1),)))
     original = aliased(Transfer)
-    for kind, debit, credit, amount, at, rule_code, earned_at in session.execute(
+    for kind, debit, credit, amount, at, rule_code, earned_at, notice in session.execute(
             select(Transfer.kind, Transfer.debit_account_id, Transfer.credit_account_id, Transfer.amount,
-                   Transfer.at, Transfer.rule_code, original.at)
+                   Transfer.at, Transfer.rule_code, original.at, Notice.status)
             .outerjoin(original, original.id == Transfer.reverses_id)
+            .outerjoin(Notice, Notice.transfer_id == Transfer.id)
             .where(Transfer.kind.in_(("earn", "reversal")))).yield_per(10_000):
-        if kind == "earn" and credit in by_account:
-            add(by_account[credit], at, earning(amount, rule_code))
+        if kind == "earn" and (credit in by_account or (credit in by_pending and notice == "final")):
+            # An earning on public notice counts once final, in the period it was earned in.
+            add(by_account.get(credit) or by_pending[credit], at, earning(amount, rule_code))
         elif kind == "reversal" and debit in by_account:
             add(by_account[debit], earned_at, earning(-amount, rule_code))
     for member_id, activity_id, checked_in_at, checked_out_at, minutes in session.execute(

@@ -18,6 +18,7 @@ class Rule(Base):
         CheckConstraint("points > 0", name="points_positive"),
         CheckConstraint("daily_cap IS NULL OR daily_cap > 0", name="daily_cap_positive"),
         CheckConstraint(f"basis IN {BASES!r}", name="basis"),
+        CheckConstraint("notice_days >= 0", name="notice_days_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +30,8 @@ class Rule(Base):
     basis: Mapped[str] = mapped_column(String(16))
     daily_cap: Mapped[int | None] = mapped_column()
     requires_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Days an award under this rule stays on public notice (公示) before it counts; 0: none.
+    notice_days: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -38,20 +41,22 @@ class Rule(Base):
 
 
 def define_rule(session: Session, *, community_id: int, code: str, name: str, points: int, basis: str,
-                now: datetime, daily_cap: int | None = None, requires_review: bool = False) -> Rule:
+                now: datetime, daily_cap: int | None = None, requires_review: bool = False,
+                notice_days: int = 0) -> Rule:
     """Create version 1 of a rule in a community."""
     get_community(session, community_id)
     if latest_rule(session, community_id=community_id, code=code) is not None:
         raise Conflict(f"rule {code!r} already exists in this community; PUT a new version instead")
     return _add_version(session, Rule(community_id=community_id, code=code, version=1, name=name, points=points,
                                       basis=basis, daily_cap=daily_cap, requires_review=requires_review,
-                                      created_at=now))
+                                      notice_days=notice_days, created_at=now))
 
 
 def revise_rule(session: Session, *, community_id: int, code: str, now: datetime, **changes) -> Rule:
     """Write the rule's next version with `changes`; entries earned earlier keep their version."""
     current = current_rule(session, community_id=community_id, code=code)
-    fields = {name: getattr(current, name) for name in ("name", "points", "basis", "daily_cap", "requires_review")}
+    fields = {name: getattr(current, name)
+              for name in ("name", "points", "basis", "daily_cap", "requires_review", "notice_days")}
     fields.update(changes)
     return _add_version(session, Rule(community_id=community_id, code=code, version=current.version + 1,
                                       created_at=now, **fields))

@@ -5,7 +5,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .accounts import Account
+from .communities import Community
 from .ledger import Entry, Transfer
+from .lots import Lot
+from .members import Member
+from .notices import Notice
 from .recount import tally_problems
 
 
@@ -42,6 +46,36 @@ def ledger_problems(session: Session, *, zone: tzinfo | None = None) -> list[str
     for account_id, kind, balance in session.execute(
             select(Account.id, Account.kind, Account.balance).where(Account.kind != "issuance", Account.balance < 0)):
         problems.append(f"account {account_id} ({kind}) is below zero: {balance}")
+    problems += _policy_problems(session)
     if zone is not None:
         problems.extend(tally_problems(session, zone=zone))
+    return problems
+
+
+def _policy_problems(session: Session) -> list[str]:
+    lots = select(Lot.member_id, func.sum(Lot.remaining).label("total")).group_by(Lot.member_id).subquery()
+    posted = (select(Notice.member_id, func.sum(Notice.points).label("total")).where(Notice.status == "posted")
+              .group_by(Notice.member_id).subquery())
+    spendable, pending = Account.__table__.alias("spendable"), Account.__table__.alias("pending")
+    problems = [
+        f"member {member_id}: balance {balance} but lots hold {held}"
+        for member_id, balance, held in session.execute(
+            select(Member.id, spendable.c.balance, func.coalesce(lots.c.total, 0))
+            .join(spendable, spendable.c.id == Member.account_id).outerjoin(lots, lots.c.member_id == Member.id)
+            .where(spendable.c.balance != func.coalesce(lots.c.total, 0)))]
+    problems += [
+        f"member {member_id}: {balance} pending but notices post {noticed}"
+        for member_id, balance, noticed in session.execute(
+            select(Member.id, pending.c.balance, func.coalesce(posted.c.total, 0))
+            .join(pending, pending.c.id == Member.pending_account_id).outerjoin(posted, posted.c.member_id == Member.id)
+            .where(pending.c.balance != func.coalesce(posted.c.total, 0)))]
+    expired = (select(Member.community_id, func.sum(Lot.expired).label("total")).join(Member, Member.id == Lot.member_id)
+               .group_by(Member.community_id).subquery())
+    problems += [
+        f"community {community_id}: expiry account holds {balance} but lots expired {gone}"
+        for community_id, balance, gone in session.execute(
+            select(Community.id, Account.balance, func.coalesce(expired.c.total, 0))
+            .join(Account, Account.id == Community.expiry_account_id)
+            .outerjoin(expired, expired.c.community_id == Community.id)
+            .where(Account.balance != func.coalesce(expired.c.total, 0)))]
     return problems

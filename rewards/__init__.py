@@ -2,4 +2,4 @@
 
 Importing the package registers its tables on `points.db.Base.metadata`.
 """
-from . import catalogue, partners, redemptions  # noqa: F401
+from . import catalogue, households, partners, redemptions  # noqa: F401

@@ -9,7 +9,7 @@ from points.db import Base, UTCDateTime, fetch, keyset
 from points.errors import Invalid
 from points.periods import PERIODS
 
-from .partners import get_partner, partner_serves
+from .partners import get_partner, partner_serves, station_of
 
 KINDS = ("goods", "fee_deduction", "service")
 
@@ -29,6 +29,7 @@ class Reward(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    # Null only in rows older than the workstation partner (migration 0003 gave those theirs).
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
@@ -37,27 +38,41 @@ class Reward(Base):
     per_member_limit: Mapped[int | None] = mapped_column()
     period: Mapped[str] = mapped_column(String(8), default="month")
     fen_per_point: Mapped[int | None] = mapped_column()
+    # Fee deductions: at most this many fen per household (room) per month or year, all members together.
+    household_cap_fen: Mapped[int | None] = mapped_column()
+    household_cap_period: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 def stock_reward(session: Session, *, community_id: int, name: str, kind: str, cost: int, now: datetime,
                  partner_id: int | None = None, stock: int | None = None, per_member_limit: int | None = None,
-                 period: str = "month", fen_per_point: int | None = None) -> Reward:
-    """Put a reward on the shelf of a community."""
-    get_community(session, community_id)
+                 period: str = "month", fen_per_point: int | None = None, household_cap_fen: int | None = None,
+                 household_cap_period: str | None = None) -> Reward:
+    """Put a reward on the shelf of a community; goods without a partner are the workstation's."""
+    community = get_community(session, community_id)
     if period not in PERIODS:
         raise Invalid(f"period must be one of {', '.join(PERIODS)}", field="period")
     if kind in ("fee_deduction", "service") and partner_id is None:
         raise Invalid(f"a {kind} reward names the partner who provides it", field="partner_id")
     if kind == "fee_deduction" and fen_per_point is None:
         raise Invalid("a fee deduction needs fen_per_point (100 = 1 point is 1 yuan)", field="fen_per_point")
-    if partner_id is not None:
+    if household_cap_fen is not None:
+        if kind != "fee_deduction":
+            raise Invalid("only a fee deduction has a household cap", field="household_cap_fen")
+        if household_cap_period not in ("month", "year"):
+            raise Invalid("a household cap is per month or per year", field="household_cap_period")
+    else:
+        household_cap_period = None
+    if kind == "goods" and partner_id is None:
+        partner_id = station_of(session, community, now=now).id
+    else:
         get_partner(session, partner_id)
         if not partner_serves(session, partner_id, community_id):
             raise Invalid("that partner does not serve this community", field="partner_id")
     reward = Reward(community_id=community_id, partner_id=partner_id, name=name, kind=kind, cost=cost, stock=stock,
-                    per_member_limit=per_member_limit, period=period, fen_per_point=fen_per_point, active=True,
+                    per_member_limit=per_member_limit, period=period, fen_per_point=fen_per_point,
+                    household_cap_fen=household_cap_fen, household_cap_period=household_cap_period, active=True,
                     created_at=now)
     session.add(reward)
     session.flush()

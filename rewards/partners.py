@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from points.accounts import open_account
@@ -25,7 +26,9 @@ class Partner(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    # Each partner has its own takings account; a community's workstation partner has the
+    # community's station account, so UNIQUE also means one workstation partner per community.
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     communities: Mapped[list[Community]] = relationship(secondary=partner_communities, order_by=Community.id,
                                                         viewonly=True)
@@ -43,6 +46,24 @@ def sign_partner(session: Session, *, name: str, kind: str, community_ids: list[
     session.flush()
     session.execute(partner_communities.insert(),
                     [{"partner_id": partner.id, "community_id": c} for c in sorted(set(community_ids))])
+    return partner
+
+
+def station_of(session: Session, community: Community, *, now: datetime) -> Partner:
+    """The community's police workstation (警网融合工作站) as a partner: where goods are handed
+    over, so that they are settled like any partner's. Made on first use, once."""
+    existing = session.scalar(select(Partner).where(Partner.account_id == community.station_account_id))
+    if existing is not None:
+        return existing
+    partner = Partner(name=f"{community.name} 警网融合工作站", kind="station",
+                      account_id=community.station_account_id, created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(partner)
+            session.flush()
+            session.execute(partner_communities.insert(), [{"partner_id": partner.id, "community_id": community.id}])
+    except IntegrityError:  # made by a concurrent request meanwhile
+        return session.scalars(select(Partner).where(Partner.account_id == community.station_account_id)).one()
     return partner
 
 

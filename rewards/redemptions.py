@@ -2,7 +2,8 @@
 and released when it is cancelled or expires — each of those exactly once.
 
 Lock order, the same on every path so that PostgreSQL never deadlocks: the redemption
-row, then the reward row, then the accounts (in id order, inside `transfer`).
+row, then the reward row, then the household's cap row, then the accounts (in id order,
+inside `transfer`).
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,15 +13,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.accounts import lock_accounts
-from points.communities import get_community
 from points.db import Base, UTCDateTime, fetch, keyset, within
 from points.errors import AlreadyCancelled, AlreadyDone, AlreadyFulfilled, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
+from points.lots import expire_lots_of, put_back, take_from_lots
 from points.members import Member
+from points.notices import finalise_notices
 from points.periods import period_start
 from points.tallies import spending, tally
 
 from .catalogue import Reward
+from .households import give_back_allowance, take_allowance
 from .partners import Partner
 from .vouchers import new_voucher_code, normalise
 
@@ -62,6 +65,8 @@ class Redemption(Base):
     status: Mapped[str] = mapped_column(String(16))
     hold_transfer_id: Mapped[int | None] = mapped_column()
     settle_transfer_id: Mapped[int | None] = mapped_column()
+    # The household cap's usage row this deduction counted against (given back on cancellation).
+    household_usage_id: Mapped[int | None] = mapped_column(ForeignKey("household_usage.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -88,7 +93,13 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
         raise NotFound(f"reward {reward.id} not found")
     quantity, points = price(reward, order)
     _take_stock(session, reward, quantity)
+    amount_fen = fee_amount(reward, points)
+    usage_id = take_allowance(session, reward=reward, household=order.household, amount_fen=amount_fen,
+                              now=now) if reward.kind == "fee_deduction" else None
     lock_accounts(session, member.account_id)
+    # What is due by now happens first: notices past their window become spendable, expired lots go.
+    finalise_notices(session, now=now, member_id=member.id)
+    expire_lots_of(session, member=member, now=now)
     if reward.per_member_limit is not None:
         taken = _taken_this_period(session, member=member, reward=reward, now=now)
         if taken + quantity > reward.per_member_limit:
@@ -96,12 +107,12 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
     redemption = Redemption(
         voucher_code=new_voucher_code(), member_id=member.id, reward_id=reward.id, community_id=reward.community_id,
         partner_id=reward.partner_id, reward_name=reward.name, kind=reward.kind, quantity=quantity, points=points,
-        fen_per_point=reward.fen_per_point,
-        amount_fen=fee_amount(reward, points),
+        fen_per_point=reward.fen_per_point, amount_fen=amount_fen, household_usage_id=usage_id,
         household=order.household, status="reserved", created_at=now, expires_at=now + valid_for)
     _insert_with_unique_code(session, redemption)
     hold = transfer(session, debit_account_id=member.account_id, credit_account_id=member.hold_account_id,
                     amount=points, kind="hold", at=now, memo=f"兑换 {reward.name}", redemption_id=redemption.id)
+    take_from_lots(session, member_id=member.id, amount=points, transfer_id=hold.id)
     redemption.hold_transfer_id = hold.id
     session.flush()
     return redemption
@@ -109,8 +120,9 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
 
 def fulfil(session: Session, *, redemption: Redemption, now: datetime, by: str) -> Redemption:
     """Hand over the reward: the held points become a spend to the provider's account, once."""
-    if redemption.status == "reserved" and now >= redemption.expires_at:
-        raise VoucherExpired(f"voucher {redemption.voucher_code} expired at {redemption.expires_at.isoformat()}")
+    refusal = fulfilment_refusal(redemption, now=now)
+    if refusal is not None:
+        raise refusal
     _close(session, redemption, status="fulfilled", now=now, fulfilled_at=now, fulfilled_by=by)
     member = session.get(Member, redemption.member_id)
     spend = transfer(session, debit_account_id=member.hold_account_id, credit_account_id=_payee(session, redemption),
@@ -129,12 +141,31 @@ def cancel(session: Session, *, redemption: Redemption, now: datetime, status: s
     _close(session, redemption, status=status, now=now)
     session.execute(update(Reward).where(Reward.id == redemption.reward_id, Reward.stock.is_not(None))
                     .values(stock=Reward.stock + redemption.quantity).execution_options(synchronize_session=False))
+    give_back_allowance(session, usage_id=redemption.household_usage_id, amount_fen=redemption.amount_fen)
     member = session.get(Member, redemption.member_id)
     transfer(session, debit_account_id=member.hold_account_id, credit_account_id=member.account_id,
              amount=redemption.points, kind="release", at=now, redemption_id=redemption.id,
              memo=("取消" if status == "cancelled" else "过期") + f" {redemption.reward_name}")
+    put_back(session, taken_by=redemption.hold_transfer_id)
     session.flush()
     return redemption
+
+
+def closed_refusal(redemption: Redemption) -> DomainError | None:
+    """What stops a voucher that is no longer reserved from being fulfilled or cancelled."""
+    refusal = _NO_LONGER_RESERVED.get(redemption.status)
+    return refusal and refusal(f"voucher {redemption.voucher_code} is already {redemption.status}")
+
+
+# What a voucher that is no longer reserved became, as the refusal of a second close.
+_NO_LONGER_RESERVED = {"fulfilled": AlreadyFulfilled, "cancelled": AlreadyCancelled, "expired": VoucherExpired}
+
+
+def fulfilment_refusal(redemption: Redemption, *, now: datetime) -> DomainError | None:
+    """Why this voucher cannot be fulfilled now, or None: the counter's preview asks the same as `fulfil`."""
+    if redemption.status == "reserved" and now >= redemption.expires_at:
+        return VoucherExpired(f"voucher {redemption.voucher_code} expired at {redemption.expires_at.isoformat()}")
+    return closed_refusal(redemption)
 
 
 def expire_vouchers(session: Session, *, now: datetime, limit: int = 500) -> list[Redemption]:
@@ -236,19 +267,12 @@ def _close(session: Session, redemption: Redemption, *, status: str, now: dateti
     ).rowcount
     session.refresh(redemption)
     if changed != 1:  # no longer reserved: say what became of it
-        refusal = _NO_LONGER_RESERVED[redemption.status]
-        raise refusal(f"voucher {redemption.voucher_code} is already {redemption.status}")
-
-
-# What a voucher that is no longer reserved became, as the refusal of a second close.
-_NO_LONGER_RESERVED = {"fulfilled": AlreadyFulfilled, "cancelled": AlreadyCancelled, "expired": VoucherExpired}
+        raise closed_refusal(redemption)
 
 
 def _payee(session: Session, redemption: Redemption) -> int:
-    """Where fulfilled points go: the partner's account, or the community workstation's."""
-    if redemption.partner_id is not None:
-        return session.get(Partner, redemption.partner_id).account_id
-    return get_community(session, redemption.community_id).station_account_id
+    """Where fulfilled points go: the providing partner's account (the workstation's for goods)."""
+    return session.get(Partner, redemption.partner_id).account_id
 
 
 def community_redemptions(session: Session, *, community_id: int, start: datetime | None = None,

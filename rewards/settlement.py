@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from points.db import within
+from points.masking import masked_phone
 from points.members import Member
 
 from .redemptions import Redemption
@@ -61,16 +62,31 @@ def settlement_for(session: Session, *, partner_id: int, start: datetime | None,
     query = within(query, Redemption.fulfilled_at, start=start, end=end)
     lines = [SettlementLine(
         redemption_id=r.id, voucher_code=r.voucher_code, member_id=r.member_id, member_name=name,
-        member_phone=_masked(phone), reward_id=r.reward_id, reward_name=r.reward_name, kind=r.kind,
+        member_phone=masked_phone(phone), reward_id=r.reward_id, reward_name=r.reward_name, kind=r.kind,
         quantity=r.quantity, points=r.points, amount_fen=r.amount_fen or 0, household=r.household,
         fulfilled_at=r.fulfilled_at, fulfilled_by=r.fulfilled_by)
         for r, name, phone in session.execute(query)]
     return Settlement(partner_id=partner_id, start=start, end=end, lines=lines)
 
 
+@dataclass(frozen=True)
+class HouseholdTotal:
+    household: str
+    count: int
+    points: int
+    amount_fen: int
+
+
+def by_household(settlement: Settlement) -> list[HouseholdTotal]:
+    """The property company's view: what each household (room) had deducted, in room order."""
+    totals: dict[str, list[int]] = {}
+    for line in settlement.lines:
+        total = totals.setdefault(line.household or "", [0, 0, 0])
+        total[0] += 1
+        total[1] += line.points
+        total[2] += line.amount_fen
+    return [HouseholdTotal(household, *numbers) for household, numbers in sorted(totals.items())]
+
+
 KIND_NAMES = {"goods": "物品", "fee_deduction": "物业费减免", "service": "服务"}
 
-
-def _masked(phone: str) -> str:
-    """138****0001: enough for a clerk to match a face to a voucher, not enough to copy."""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else phone

@@ -14,16 +14,18 @@ def register_resources(app: Flask) -> None:
         exports,
         health,
         members,
+        notices,
         partners,
         redemptions,
         reports,
         rewards,
         rules,
         tokens,
+        vouchers,
     )
 
     app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
     api = BenniuApi(app)
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
-                   rewards, redemptions, reports, exports):
+                   rewards, redemptions, vouchers, notices, reports, exports):
         api.register_blueprint(module.blp)

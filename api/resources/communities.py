@@ -1,7 +1,7 @@
 """Communities (社区)."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from points.communities import found_community, set_name_masking
+from points.communities import change_community, found_community
 
 from .. import db
 from ..access import managed_community, visible_communities
@@ -14,22 +14,41 @@ from ..smorest import Blueprint, found
 blp = Blueprint("communities", __name__, url_prefix="/api/v1/communities", description="Communities")
 
 
+def VALID_MONTHS(**kwargs) -> fields.Integer:  # noqa: N802
+    return fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=120), metadata={
+        "description": "points expire this many months after they were earned (null: never); with "
+                       "points_expire_at_year_end, at the end of that year (36 and true: 黄山's three years)"},
+        **kwargs)
+
+
 class CommunityArgsSchema(Schema):
     name = Name(200, required=True)
     code = fields.String(required=True, validate=[validate.Length(min=1, max=64),
                                                   validate.Regexp(r"^[a-z0-9][a-z0-9_-]*$",
                                                                   error="lower-case letters, digits, - and _")])
+    points_valid_months = VALID_MONTHS()
+    points_expire_at_year_end = fields.Boolean(load_default=False)
     mask_names = fields.Boolean(load_default=True, metadata={"description": "volunteers see 陈*龙 on boards"})
 
 
-class CommunityChangeSchema(Schema):
-    mask_names = fields.Boolean(required=True, metadata={"description": "false: volunteers see full names"})
+class CommunityChangeArgsSchema(Schema):
+    name = Name(200)
+    points_valid_months = VALID_MONTHS()
+    points_expire_at_year_end = fields.Boolean()
+    mask_names = fields.Boolean(metadata={"description": "false: volunteers see each other's full names"})
+
+    @validates_schema
+    def something_changes(self, data, **kwargs):
+        if not data:
+            raise ValidationError("give at least one setting to change")
 
 
 class CommunitySchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     code = fields.String(required=True)
+    points_valid_months = fields.Integer(allow_none=True)
+    points_expire_at_year_end = fields.Boolean()
     mask_names = fields.Boolean(required=True)
     created_at = LocalDateTime()
 
@@ -54,8 +73,8 @@ def communities():
 @blp.route("/<id:community_id>", methods=["PATCH"])
 @blp.allow("admin", "organiser")
 @found("community_id", "community", managed_community)
-@blp.arguments(CommunityChangeSchema())
+@blp.arguments(CommunityChangeArgsSchema())
 @blp.response(200, CommunitySchema)
-def change_community(args, community):
-    """Turn masking of names on boards on or off (volunteers see 陈*龙, or full names)."""
-    return set_name_masking(db.writer(), community=community, mask_names=args["mask_names"])
+def change(args, community):
+    """Change a community's settings: name, points validity (for points earned from then on), name masking."""
+    return change_community(db.writer(), community, **args)

@@ -1,13 +1,14 @@
 """Members (志愿者), their balances and their points history."""
 from marshmallow import Schema, fields, validate
 
+from points.balance_now import balance_now
 from points.ledger import history
-from points.members import balance_of, enrol_member, find_members
+from points.members import enrol_member, find_members
 
 from .. import codes, db
 from ..access import community_for, visible_member
 from ..authentication import current_principal
-from ..clock import now
+from ..clock import now, zone
 from ..fields import Id, LocalDateTime, Name, QueryId
 from ..images import IMAGE_DOC, qr_image, requested_format
 from ..pagination import PageArgsSchema, keyset_page, page_schema
@@ -41,12 +42,21 @@ class MemberQueryArgsSchema(PageArgsSchema):
     q = fields.String(validate=validate.Length(max=100))
 
 
+class ExpirySchema(Schema):
+    points = fields.Function(lambda expiry: expiry[0], required=True)
+    on = fields.Function(lambda expiry: expiry[1].astimezone(zone()).isoformat(), required=True,
+                         metadata={"description": "when they expire"})
+
+
 class BalanceSchema(Schema):
     member_id = fields.Integer(required=True)
     available = fields.Integer(required=True, metadata={"description": "spendable: excludes open holds"})
     held = fields.Integer(required=True, metadata={"description": "reserved by open redemptions"})
+    pending = fields.Integer(required=True, metadata={"description": "awards on public notice: not yet spendable"})
     lifetime_earned = fields.Integer(required=True)
     lifetime_spent = fields.Integer(required=True)
+    expiring = fields.List(fields.Nested(ExpirySchema), required=True,
+                           metadata={"description": "the next expiries of available points, soonest first"})
     minutes_served = fields.Integer(required=True, metadata={"description": "service time (服务时长) from check-outs"})
 
 
@@ -96,9 +106,9 @@ def member(member_id):
 @blp.allow("admin", "organiser", "volunteer")
 @blp.response(200, BalanceSchema)
 def balance(member_id):
-    """A member's points: available, held by open redemptions, and lifetime totals."""
+    """A member's points: available, held by open redemptions, on public notice, lifetime totals, expiries."""
     session = db.session()
-    return balance_of(session, visible_member(session, current_principal(), member_id))
+    return balance_now(session, visible_member(session, current_principal(), member_id), now=now())
 
 
 @blp.route("/<id:member_id>/entries", methods=["GET"])

@@ -9,7 +9,6 @@ from rewards.vouchers import display
 
 from .. import codes, db, events
 from ..access import (
-    fulfillable_voucher,
     member_acted_for,
     redemption_filters,
     visible_redemption,
@@ -17,9 +16,11 @@ from ..access import (
 )
 from ..authentication import current_principal
 from ..clock import now
+from ..counter import look_up
 from ..fields import Id, LocalDateTime, Points, QueryId
 from ..idempotency import idempotent
 from ..images import IMAGE_DOC, qr_image, requested_format
+from ..limits import voucher_limits
 from ..pagination import PageArgsSchema, keyset_page, page_schema
 from ..smorest import Blueprint, found
 
@@ -126,13 +127,14 @@ def voucher(redemption_id):
 
 @blp.route("/fulfil", methods=["POST"])
 @blp.allow("partner", "organiser", "admin")
+@voucher_limits
 @idempotent
 @blp.arguments(FulfilArgsSchema())
 @blp.response(200, RedemptionSchema)
 def fulfil_voucher(args):
     """Fulfil a voucher at the counter (scanned or typed): the held points are spent, once."""
     principal = current_principal()
-    subject = fulfillable_voucher(db.session(), principal, args["voucher_code"])
+    subject = look_up(db.session(), principal, args["voucher_code"], now=now()).redemption
     return events.redemption_changed("fulfilment", fulfil(db.writer(), redemption=subject, now=now(),
                                                           by=principal.actor))
 

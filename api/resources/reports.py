@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from points.communities import Community, get_community
 from points.errors import Invalid
-from points.members import mask_name
+from points.masking import masked_name
 from points.periods import next_start, period_start, starts_on
 from points.reports import summary
 from points.standings import RANKED_BY, standings
@@ -139,7 +139,7 @@ def leaderboard_of(args: dict, *, limit: int | None) -> dict:
     rows = standings(db.session(), community_id=community.id, span=span, at=at, team=args.get("team"),
                      rank_by=args["rank_by"], limit=limit)
     if not sees_full_names(current_principal(), community):
-        rows = (replace(row, name=mask_name(row.name)) for row in rows)
+        rows = (replace(row, name=masked_name(row.name)) for row in rows)
     start = period_start(at, span)
     end = None if start is None else datetime.combine(next_start(start.date(), span), datetime.min.time(), zone())
     return {"items": list(rows), "next_cursor": None, "period": span, "rank_by": args["rank_by"],

@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from points.periods import PERIODS
 from rewards.catalogue import KINDS, change_reward, find_rewards, stock_reward
+from rewards.households import CAP_PERIODS
 
 from .. import db
 from ..access import community_for, reward_filters, visible_reward
@@ -26,6 +27,10 @@ class RewardArgsSchema(Schema):
     period = fields.String(load_default="month", validate=validate.OneOf(PERIODS))
     fen_per_point = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=100_000),
                           metadata={"description": "fen of property fee per point: 100 means 1 point = 1 yuan"})
+    household_cap_fen = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=100_000_000),
+                                       metadata={"description": "fee deductions: at most this many fen per "
+                                                                "household per period, all its members together"})
+    household_cap_period = fields.String(allow_none=True, validate=validate.OneOf(CAP_PERIODS))
 
 
 class RewardChangeArgsSchema(Schema):
@@ -55,6 +60,8 @@ class RewardSchema(Schema):
     per_member_limit = fields.Integer(allow_none=True)
     period = fields.String()
     fen_per_point = fields.Integer(allow_none=True)
+    household_cap_fen = fields.Integer(allow_none=True)
+    household_cap_period = fields.String(allow_none=True)
     active = fields.Boolean(required=True)
     created_at = LocalDateTime()
 

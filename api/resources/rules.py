@@ -12,6 +12,11 @@ from ..smorest import Blueprint
 
 blp = Blueprint("rules", __name__, url_prefix="/api/v1/rules", description="Earning rules")
 
+def NOTICE_DAYS(**kwargs) -> fields.Integer:  # noqa: N802
+    return fields.Integer(strict=True, validate=validate.Range(min=0, max=90), metadata={
+        "description": "days an award stays on public notice (公示) before it can be spent; 0: none"}, **kwargs)
+
+
 class RuleArgsSchema(Schema):
     code = RuleCode(required=True)
     name = Name(200, required=True)
@@ -20,6 +25,7 @@ class RuleArgsSchema(Schema):
     community_id = Id()
     daily_cap = Points(allow_none=True)
     requires_review = fields.Boolean(load_default=False)
+    notice_days = NOTICE_DAYS(load_default=0)
 
 
 class RuleChangeArgsSchema(Schema):
@@ -29,6 +35,7 @@ class RuleChangeArgsSchema(Schema):
     community_id = Id()
     daily_cap = Points(allow_none=True)
     requires_review = fields.Boolean()
+    notice_days = NOTICE_DAYS()
 
     @validates_schema
     def something_changes(self, data, **kwargs):
@@ -50,6 +57,7 @@ class RuleSchema(Schema):
     community_id = fields.Integer(required=True)
     daily_cap = fields.Integer(allow_none=True)
     requires_review = fields.Boolean(required=True)
+    notice_days = fields.Integer(required=True)
     created_at = LocalDateTime()
     retired_at = LocalDateTime(allow_none=True)
 

@@ -118,3 +118,16 @@ def test_limits_are_off_when_disabled(app):
     statuses = {client.post("/api/v1/auth/login", json={"phone": "1", "password": "x"}).status_code
                 for _ in range(15)}
     assert statuses == {401}
+
+
+def test_guessing_voucher_codes_is_limited_per_clerk_and_logged(database_url, clock, tmp_path, shop, caplog):
+    app = limited_app(database_url, clock, tmp_path / "vouchers", VOUCHER_RATE_LIMIT="3 per minute")
+    clerk = {"Authorization": f"Bearer {shop['barber_clerk'].token}"}
+    client = app.test_client()
+    with caplog.at_level("WARNING", logger="benniu.counter"):
+        for guess in ("AAAA-AAAA", "AAAA-AAAB", "AAAA-AAAC"):
+            assert client.get(f"/api/v1/vouchers/{guess}", headers=clerk).status_code == 404
+    assert_error(client.get("/api/v1/vouchers/AAAA-AAAD", headers=clerk), 429, "rate_limited")
+    fulfil = client.post("/api/v1/redemptions/fulfil", json={"voucher_code": "AAAA-AAAE"}, headers=clerk)
+    assert_error(fulfil, 429, "rate_limited")  # fulfilling counts against the same allowance
+    assert len([r for r in caplog.records if "AAAA-AAA" in r.getMessage()]) == 3

@@ -26,7 +26,8 @@ def test_the_milkman_earns_1200_points_and_spends_them_three_ways(organiser, com
     haircut = phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}, expect=201).json
     assert (haircut["status"], haircut["points"]) == ("reserved", 200)
     assert phone.get(balance).json == {"member_id": member["id"], "available": 1000, "held": 200,
-                                       "lifetime_earned": 1200, "lifetime_spent": 0, "minutes_served": 0}
+                                       "lifetime_earned": 1200, "lifetime_spent": 0, "pending": 0, "expiring": [],
+                                       "minutes_served": 0}
     typed = haircut["voucher_display"].lower()  # the clerk types it as read aloud
     done = shop["barber_clerk"].post("/api/v1/redemptions/fulfil", {"voucher_code": typed}, expect=200).json
     assert done["status"] == "fulfilled" and done["receipt_no"]
@@ -43,7 +44,8 @@ def test_the_milkman_earns_1200_points_and_spends_them_three_ways(organiser, com
     assert organiser.get(f"/api/v1/rewards/{shop['rice']['id']}").json["stock"] == 20
 
     assert phone.get(balance).json == {"member_id": member["id"], "available": 700, "held": 0,
-                                       "lifetime_earned": 1200, "lifetime_spent": 500, "minutes_served": 0}
+                                       "lifetime_earned": 1200, "lifetime_spent": 500, "pending": 0, "expiring": [],
+                                       "minutes_served": 0}
     barber = shop["barber_clerk"].get(f"/api/v1/partners/{shop['barber']['id']}/settlement").json
     assert (barber["count"], barber["points"], barber["amount_fen"]) == (1, 200, 0)
     estate = shop["estate_clerk"].get(f"/api/v1/partners/{shop['estate']['id']}/settlement").json
@@ -211,8 +213,35 @@ def test_partners_list_their_communities_in_one_query_for_all(app, admin, organi
         listed = admin.get("/api/v1/partners").json["items"]
     assert [(p["id"], p["community_ids"]) for p in listed] == [
         (shop["barber"]["id"], [community["id"]]), (shop["estate"]["id"], [community["id"]]),
-        (both["id"], sorted([community["id"], other["id"]]))]
+        (shop["rice"]["partner_id"], [community["id"]]), (both["id"], sorted([community["id"], other["id"]]))]
     assert len([statement for statement in listing if "partner_communities" in statement]) == 1
     clinic = Client(app, _token(app, app.extensions["benniu"].clock, role="partner", name="诊所",
                                 partner_id=both["id"]))
     assert [c["id"] for c in clinic.get("/api/v1/communities").json["items"]] == sorted([community["id"], other["id"]])
+
+
+def test_the_counter_sees_a_voucher_before_fulfilling_it_and_its_receipt_after(organiser, volunteer, shop, clock):
+    member, phone = volunteer
+    _earn(organiser, member, 500)
+    voucher = phone.post("/api/v1/redemptions", {"reward_id": shop["fee"]["id"], "points": 300,
+                                                 "household": "3栋2单元502"}, expect=201).json
+    clerk = shop["estate_clerk"]
+    seen = clerk.get(f"/api/v1/vouchers/{voucher['voucher_display'].lower()}").json
+    assert (seen["can_fulfil"], seen["refusal"], seen["member_name"], seen["provider"]) == (
+        True, None, "陈*龙", "振宇物业服务中心")
+    assert (seen["redemption"]["amount_fen"], seen["redemption"]["household"]) == (30000, "3栋2单元502")
+    assert seen["member_phone"].count("*") == 4 and member["phone"] not in str(seen)
+    done = clerk.post("/api/v1/redemptions/fulfil", {"voucher_code": voucher["voucher_code"]}, expect=200).json
+    again = clerk.get(f"/api/v1/vouchers/{voucher['voucher_code']}").json
+    assert (again["can_fulfil"], again["refusal"]["code"], again["receipt_no"]) == (
+        False, "already_fulfilled", done["receipt_no"])
+    assert again["fulfilled_at"] == clock.now().isoformat()
+
+
+def test_the_counter_refuses_another_partners_voucher_and_a_made_up_code(organiser, volunteer, shop):
+    member, phone = volunteer
+    _earn(organiser, member, 500)
+    haircut = phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}, expect=201).json
+    assert_error(shop["estate_clerk"].get(f"/api/v1/vouchers/{haircut['voucher_code']}"), 403, "forbidden")
+    assert_error(shop["estate_clerk"].get("/api/v1/vouchers/ABCD-EFGH"), 404, "not_found")
+    assert_error(phone.get(f"/api/v1/vouchers/{haircut['voucher_code']}"), 403, "forbidden")

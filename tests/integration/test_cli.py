@@ -33,7 +33,7 @@ def test_init_demo_twice_seeds_once(cli):
         catalogue = dict(connection.execute(text("SELECT kind, count(*) FROM rewards GROUP BY kind")).all())
         partners = connection.execute(text("SELECT count(*) FROM partners")).scalar()
     engine.dispose()
-    assert communities == 1 and partners == 4
+    assert communities == 1 and partners == 5  # four partners and the workstation
     assert catalogue == {"goods": 3, "fee_deduction": 1, "service": 3}
     assert ("patrol", 50) in rules and ("rental_tip", 50) in rules and ("safety_promo", 50) in rules
     assert {code for code, _ in rules} >= {"migrant_tip", "case_tip", "mediation", "patrol_hours"}

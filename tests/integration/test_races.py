@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from points.db import begin_write
 from points.errors import InsufficientPoints
 from points.ledger import Transfer, transfer
+from points.lots import take_from_lots
 from points.members import get_member
 from points.verify import ledger_problems
 
@@ -60,10 +61,11 @@ def test_concurrent_debits_never_take_a_member_below_zero(app, organiser, volunt
             begin_write(session)
             payer = get_member(session, member["id"])
             try:
-                transfer(session, debit_account_id=payer.account_id, credit_account_id=community_station(session),
-                         amount=30, kind="spend", at=app.extensions["benniu"].clock.now())
+                spent = transfer(session, debit_account_id=payer.account_id, amount=30, kind="spend",
+                                 credit_account_id=community_station(session), at=app.extensions["benniu"].clock.now())
             except InsufficientPoints:
                 return "refused"
+            take_from_lots(session, member_id=payer.id, amount=30, transfer_id=spent.id)  # as every spend does
             session.commit()
             return "spent"
 

@@ -251,3 +251,15 @@ def test_an_unknown_address_is_a_chinese_page_for_people_and_json_for_programs(a
 
 def test_the_leaderboard_link_leads_to_a_page_not_an_error(volunteer_pages):
     assert volunteer_pages.get("/leaderboard").status_code == 200
+
+
+def test_the_leaderboard_page_ranks_the_community_with_names_masked(pages, organiser, community, enrol):
+    (me, _), (other, _) = enrol(name="陈元龙"), enrol(name="王秀英")
+    give(organiser, other, 300)
+    give(organiser, me, 100)
+    board = text(pages().sign_in(me["phone"], "secret123").get("/leaderboard"))
+    assert board.index("王*英") < board.index("陈*龙") and "300 分" in board and "王秀英" not in board
+    organiser.patch(f"/api/v1/communities/{community['id']}", {"mask_names": False})
+    browser = pages().sign_in(me["phone"], "secret123")
+    assert "王秀英" in text(browser.get("/leaderboard?period=year"))
+    assert "还没有人" in text(browser.get("/leaderboard?period=week&rank_by=minutes"))  # nobody served hours

@@ -1,6 +1,5 @@
 """The volunteer's home, points history and member card."""
 from flask import render_template, request
-from flask_babel import gettext as _
 
 from points.activities import get_activity
 from points.checkins import open_checkins_of
@@ -8,6 +7,7 @@ from points.ledger import history
 from points.members import balance_of
 
 from ... import db
+from ...resources.reports import leaderboard_of
 from ..guard import new_action_key
 from . import blp, me, path_id
 
@@ -39,7 +39,15 @@ def card():
     return render_template("volunteer/card.html", member=me())
 
 
+PERIODS = ("week", "month", "year", "all")
+
+
 @blp.get("/leaderboard")
 def leaderboard():
-    """The community's ranking (its page comes with the reports): for now, says so."""
-    return render_template("site/coming.html", title=_("排行榜"))
+    """The community's ranking this week, month, year or of all time, by points or service time
+    (the same board as GET /api/v1/leaderboard, names masked as the community says)."""
+    period = request.args.get("period") if request.args.get("period") in PERIODS else "month"
+    rank_by = "minutes" if request.args.get("rank_by") == "minutes" else "points"
+    board = leaderboard_of({"period": period, "rank_by": rank_by}, limit=50)
+    return render_template("volunteer/leaderboard.html", board=board, period=period, rank_by=rank_by,
+                           periods=PERIODS, me=me().id)

@@ -3,8 +3,8 @@
 Lifetime earned and spent move from members' columns into the all-time tally; existing
 ledgers are counted into the new tallies here (in BENNIU_TIMEZONE, default Asia/Shanghai).
 
-Revision ID: 0003_i11_tallies
-Revises: 0002_i10_accounts
+Revision ID: 0006_i11_tallies
+Revises: 0005_i14_notice_expiry
 Create Date: 2026-11-25 12:42:28.687907
 """
 import os
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.orm import Session
 
-revision = '0003_i11_tallies'
-down_revision = '0002_i10_accounts'
+revision = '0006_i11_tallies'
+down_revision = '0005_i14_notice_expiry'
 branch_labels = None
 depends_on = None
 
@@ -65,6 +65,9 @@ def upgrade() -> None:
 
 
 def _count_existing_ledger() -> None:
+    # The recount is today's code, reading today's tables: this migration stays the last one
+    # until the backfill moves out of it (a migration after it that changes what the recount
+    # reads must come before it, or carry its own copy of the recount).
     from points.recount import expected_tallies
     from points.tallies import CommunityTally, MemberTally
 

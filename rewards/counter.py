@@ -1,0 +1,43 @@
+"""The partner's counter (核销台): what a clerk sees of a voucher before handing anything over."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from points.errors import DomainError
+from points.masking import masked_name, masked_phone
+from points.members import Member
+
+from .partners import Partner
+from .redemptions import Redemption, by_voucher, fulfilment_refusal
+
+
+@dataclass(frozen=True)
+class VoucherAtCounter:
+    """A voucher as the clerk sees it: what it is for, whose it is (masked), and whether it can be
+    fulfilled now (`refusal` is the refusal `fulfil` would raise, or None)."""
+
+    redemption: Redemption
+    provider: Partner | None
+    member_name: str
+    member_phone: str
+    refusal: DomainError | None
+
+    @property
+    def receipt_no(self) -> int | None:
+        """The ledger transfer of the spend: the number the clerk writes on the paper slip."""
+        return self.redemption.settle_transfer_id
+
+
+def voucher_at_counter(session: Session, *, code: str, now: datetime) -> VoucherAtCounter:
+    """Look up a typed or scanned voucher code (NotFound for no such code); nothing changes."""
+    return counter_view(session, by_voucher(session, code), now=now)
+
+
+def counter_view(session: Session, redemption: Redemption, *, now: datetime) -> VoucherAtCounter:
+    """How the counter shows a redemption already loaded (after a fulfilment: its receipt)."""
+    member = session.get(Member, redemption.member_id)
+    provider = session.get(Partner, redemption.partner_id) if redemption.partner_id is not None else None
+    return VoucherAtCounter(redemption=redemption, provider=provider, member_name=masked_name(member.name),
+                            member_phone=masked_phone(member.phone),
+                            refusal=fulfilment_refusal(redemption, now=now))
