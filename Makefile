@@ -5,13 +5,20 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-packages run test test-postgres bench bench-reports translations clean
+.PHONY: install install-run system-packages run test test-postgres bench bench-reports translations clean
 
-# Debian packages: a CJK font for the Chinese captions under printed QR codes, and
-# Chromium for the browser tests, wrk for the benchmarks. Installed when missing and we may (root); else a note.
-DEB_PACKAGES := fonts-wqy-microhei chromium wrk
+# Debian packages: a CJK font for the Chinese captions under printed QR codes (running needs
+# only this one); Chromium for the browser tests, wrk for the benchmarks, nginx and openssl for
+# the HTTPS deployment test. Installed when missing and we may (root); else a note.
+RUN_DEB_PACKAGES := fonts-wqy-microhei
+DEB_PACKAGES := $(RUN_DEB_PACKAGES) chromium wrk nginx openssl
 
-install: $(VENV)/.installed system-packages
+# Everything, to run and to test (CI, `make test`).
+install: $(VENV)/.installed-test system-packages
+
+# Only what running needs (`make run`): no pytest, Playwright, schemathesis or ruff.
+install-run: $(VENV)/.installed
+	@$(MAKE) --no-print-directory system-packages DEB_PACKAGES="$(RUN_DEB_PACKAGES)"
 
 system-packages:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -26,10 +33,14 @@ system-packages:
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-run: install
+run: install-run
 	$(BIN)/benniu init --demo
 	@token=$$($(BIN)/benniu token create --role admin --name "demo admin" | tail -n 1); \
 	lan=$$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^(10|172|192)\.' | head -n 1); \

@@ -5,12 +5,13 @@ from pathlib import Path
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.orm import sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import points  # noqa: F401  (registers the tables)
 import rewards  # noqa: F401
 from points.engines import make_engine
 
-from . import bodies
+from . import bodies, events, logs
 from . import config as configuration
 from .clock import SystemClock
 from .db import close_session, transactional
@@ -56,7 +57,12 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
         clock=clock or SystemClock(app.config["TIMEZONE"]))
     app.teardown_appcontext(close_session)
     register_error_handlers(app)
+    logs.init_app(app)
     limiter.init_app(app)
+    events.init_app(app.extensions["benniu"].sessionmaker)
+    if app.config["TRUSTED_PROXIES"]:  # only behind a proxy that sets these headers itself
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from .pages import register_pages
     from .resources import register_resources

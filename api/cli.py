@@ -1,11 +1,14 @@
 """The `benniu` command: init, token, serve, verify and the cron jobs."""
+import os
 import sys
 from functools import partial
+from pathlib import Path
 
 import click
 from sqlalchemy.orm import Session
 
 from . import create_app, db
+from .private import PRIVATE, make_private, private_files
 from .schema import upgrade
 
 
@@ -55,8 +58,10 @@ def init(demo):
 
     from .demo import seed_staff
 
-    app = _app()
-    upgrade(app.extensions["benniu"].engine)
+    with private_files():
+        app = _app()
+        upgrade(app.extensions["benniu"].engine)
+    make_private(app.config["DATABASE_URL"])
     click.echo(f"schema up to date: {app.extensions['benniu'].engine.url.render_as_string(hide_password=True)}")
     if demo:
         def seed(session):
@@ -151,13 +156,16 @@ def user_disable(phone):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(host, port, workers):
-    """Run the production server (gunicorn)."""
-    from gunicorn.app.wsgiapp import WSGIApplication
+@click.option("--threads", default=8, show_default=True, type=int, help="requests each worker serves at once")
+def serve(host, port, workers, threads):
+    """Run the production server (gunicorn, threaded workers; see api/server.py)."""
+    from .metrics import prepare_multiprocess_store
 
-    sys.argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-                "--access-logfile", "-", "api.wsgi:app"]
-    WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+    os.umask(PRIVATE)  # for good: gunicorn replaces this process
+    prepare_multiprocess_store()
+    os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:api.server",
+                              "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
+                              "api.wsgi:app"])
 
 
 @main.command("close-open-checkins")
@@ -210,3 +218,35 @@ def verify():
             click.echo(problem)
         sys.exit(1)
     click.echo("ok")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(path):
+    """Copy the SQLite database to PATH (mode 0600) while the service runs, consistently."""
+    from .backup import BackupError, copy_database, database_path
+
+    try:
+        with private_files():
+            pages = copy_database(database_path(_app().config["DATABASE_URL"]), path.resolve())
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backed up {pages} pages to {path}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="Replace the database with this backup? Stop the service first.")
+def restore(path):
+    """Replace the SQLite database with the backup at PATH (stop the service first)."""
+    from .backup import BackupError, database_path, restore_database
+
+    try:
+        with private_files():
+            app = _app()
+            pages = restore_database(path.resolve(), database_path(app.config["DATABASE_URL"]))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    make_private(app.config["DATABASE_URL"])
+    click.echo(f"restored {pages} pages from {path}; now run benniu init (it upgrades a backup from an "
+               "older release) and benniu verify, then start the service")

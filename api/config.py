@@ -19,10 +19,12 @@ DEFAULTS = {
     "VOUCHER_DAYS": 30,
     "IDEMPOTENCY_HOURS": 24,
     "DB_POOL_SIZE": 5,
-    "SQLITE_SYNCHRONOUS": "NORMAL",
+    "SQLITE_SYNCHRONOUS": "NORMAL",      # or FULL: see points.engines.SQLITE_SYNCHRONOUS
     "LOGIN_TOKEN_HOURS": 720,            # tokens from POST /auth/login expire after this long
     "SESSION_HOURS": 720,                # a browser session ends this long after sign-in at the latest
-    "SESSION_IDLE_MINUTES": 720,         # ...and sooner when the browser is not used this long      # or FULL: see points.engines.SQLITE_SYNCHRONOUS
+    "SESSION_IDLE_MINUTES": 720,         # ...and sooner when the browser is not used this long
+    "TRUSTED_PROXIES": 0,                # proxies in front whose X-Forwarded-For/-Proto count (nginx: 1)
+    "METRICS_TOKEN": None,               # GET /metrics answers only to this bearer token; off when unset
 }
 
 

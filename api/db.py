@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from points.db import begin_write, is_retryable, serializes_writers
 
+from .metrics import observe_retry
+
 ATTEMPTS = 5
 
 
@@ -79,6 +81,7 @@ def transactional(view):
                     raise
                 if attempt == ATTEMPTS:
                     raise ServiceBusy("the database is busy; try again") from error
+                observe_retry()
                 time.sleep(random.uniform(0, 0.01 * 2 ** attempt))
             except BaseException:
                 close_session()

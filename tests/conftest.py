@@ -70,6 +70,24 @@ def database_url(tmp_path, _postgres_schema):
 
 
 @pytest.fixture
+def fresh_database_url(tmp_path, _postgres_schema):
+    """A second, empty database beside the test's (restores, upgrades): a SQLite file, or a
+    PostgreSQL database created on the test server and dropped afterwards."""
+    if not _postgres_schema:
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    name = f"benniu_fresh_{os.getpid()}"
+    server = make_engine(_postgres_schema, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield _postgres_schema.rsplit("/", 1)[0] + f"/{name}"
+    with server.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    server.dispose()
+
+
+@pytest.fixture
 def clock():
     return FakeClock(datetime(2026, 11, 23, 20, 0, tzinfo=ZONE))
 

@@ -18,7 +18,7 @@ from rewards.redemptions import VoucherExpired, by_voucher, fulfil
 from rewards.settlement import Settlement, by_household, settlement_for
 from rewards.vouchers import display, normalise
 
-from .. import db
+from .. import db, events
 from ..access import counter_of, visible_redemption
 from ..authentication import current_principal
 from ..clock import now, zone
@@ -66,7 +66,8 @@ def fulfil_post():
     def fulfilled():
         principal = current_principal()
         subject = look_up(db.session(), principal, typed, now=now()).redemption
-        fulfil(db.writer(), redemption=subject, now=now(), by=principal.actor)
+        events.redemption_changed("fulfilment", fulfil(db.writer(), redemption=subject, now=now(),
+                                                       by=principal.actor))
         flash(f"fulfilled:{subject.id}")
         return redirect(url_for(".look", code=subject.voucher_code), code=303)
 

@@ -7,7 +7,7 @@ from points.activities import CHECKIN_METHODS, Activity, Place, ensure_open, fin
 from points.checkins import check_in, find_checkins
 from points.members import get_member
 
-from .. import codes, db
+from .. import codes, db, events
 from ..access import community_for, sees_checkin_codes, visible_activity
 from ..authentication import current_principal
 from ..clock import now, zone
@@ -165,7 +165,8 @@ def check_in_by_card(args, activity):
     """Check in a volunteer by scanning their member card (for volunteers without a smartphone)."""
     session = db.session()
     member = get_member(session, codes.read(args["member_code"], "member").subject_id)
-    return check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(), method="card")
+    return events.checked_in(check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(),
+                                      method="card"))
 
 
 @blp.route("/<id:activity_id>/checkins", methods=["GET"])

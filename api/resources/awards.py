@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 from points.earning import earn, reverse
 from points.rules import current_rule
 
-from .. import db
+from .. import db, events
 from ..access import visible_member, visible_transfer
 from ..authentication import current_principal
 from ..clock import now
@@ -52,6 +52,8 @@ def create_award(args):
     rule = current_rule(session, community_id=member.community_id, code=args["rule_code"])
     record = earn(db.writer(), member=member, rule=rule, now=now(), points=args.get("points"),
                   memo=args["memo"], actor=current_principal().actor)
+    events.record("award", transfer_id=record.id, member_id=member.id, rule_code=rule.code, points=record.amount,
+                  why=args["memo"])
     return {"transfer_id": record.id, "member_id": member.id, "rule_code": rule.code, "points": record.amount,
             "rule_version": rule.version}
 
@@ -66,4 +68,5 @@ def reverse_transfer(args, original):
     """Reverse an earning (at most once); refused if the member has already spent the points."""
     record = reverse(db.writer(), transfer_id=original.id, reason=args["reason"], now=now(),
                      actor=current_principal().actor)
+    events.record("reversal", transfer_id=record.id, reverses=original.id, points=record.amount, why=args["reason"])
     return {"transfer_id": record.id, "reverses": record.reverses_id, "amount": record.amount}

@@ -5,7 +5,7 @@ from points.activities import get_activity
 from points.checkins import Checkin, check_in, check_out
 from points.members import get_member
 
-from .. import codes, db
+from .. import codes, db, events
 from ..access import visible_checkin
 from ..authentication import current_principal
 from ..clock import now
@@ -59,8 +59,8 @@ def check_in_by_code(text: str, *, lat: float | None, lng: float | None) -> Chec
     code = codes.read(text, "activity", "live")
     activity = get_activity(session, code.subject_id)
     member = get_member(session, current_principal().member_id)
-    return check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(),
-                    method="printed" if code.purpose == "activity" else "live", lat=lat, lng=lng)
+    return events.checked_in(check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(),
+                                      method="printed" if code.purpose == "activity" else "live", lat=lat, lng=lng))
 
 
 @blp.route("/<id:checkin_id>", methods=["GET"])
@@ -79,4 +79,4 @@ def checkin(checkin_id):
 @blp.response(200, CheckinSchema)
 def checkout(args, checkin):
     """Check out of a per-hour activity: full hours served earn the rule's points per hour."""
-    return check_out(db.writer(), checkin=checkin, now=now())
+    return events.checked_out(check_out(db.writer(), checkin=checkin, now=now()))

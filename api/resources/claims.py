@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from points.claims import STATUSES, approve_claim, find_claims, reject_claim, submit_claim
 
-from .. import db
+from .. import db, events
 from ..access import community_for, listed_member, member_acted_for, visible_claim
 from ..authentication import current_principal
 from ..clock import now
@@ -86,8 +86,8 @@ def claim(claim_id):
 @blp.response(200, ClaimSchema)
 def approve(args, claim):
     """Approve a pending claim: its points are awarded, once."""
-    return approve_claim(db.writer(), claim=claim, now=now(), points=args.get("points"),
-                         reviewer=current_principal().actor)
+    return events.reviewed(approve_claim(db.writer(), claim=claim, now=now(), points=args.get("points"),
+                                         reviewer=current_principal().actor))
 
 
 @blp.route("/<id:claim_id>/reject", methods=["POST"])
@@ -98,5 +98,5 @@ def approve(args, claim):
 @blp.response(200, ClaimSchema)
 def reject(args, claim):
     """Reject a pending claim with a reason; no points move."""
-    return reject_claim(db.writer(), claim=claim, reason=args["reason"], now=now(),
-                        reviewer=current_principal().actor)
+    return events.reviewed(reject_claim(db.writer(), claim=claim, reason=args["reason"], now=now(),
+                                        reviewer=current_principal().actor))

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from rewards.redemptions import STATUSES, Order, Redemption, cancel, find_redemptions, fulfil, redeem
 from rewards.vouchers import display
 
-from .. import codes, db
+from .. import codes, db, events
 from ..access import (
     member_acted_for,
     redemption_filters,
@@ -89,8 +89,9 @@ def redeem_for(member_id: int | None, *, reward_id: int, order: Order) -> Redemp
     session, principal = db.session(), current_principal()
     member = member_acted_for(session, principal, member_id)
     reward = visible_reward(session, principal, reward_id)
-    return redeem(db.writer(), member=member, reward=reward, order=order, now=now(),
-                  valid_for=timedelta(days=current_app.config["VOUCHER_DAYS"]))
+    return events.redemption_changed("redemption", redeem(
+        db.writer(), member=member, reward=reward, order=order, now=now(),
+        valid_for=timedelta(days=current_app.config["VOUCHER_DAYS"])))
 
 
 @blp.route("", methods=["GET"])
@@ -134,7 +135,8 @@ def fulfil_voucher(args):
     """Fulfil a voucher at the counter (scanned or typed): the held points are spent, once."""
     principal = current_principal()
     subject = look_up(db.session(), principal, args["voucher_code"], now=now()).redemption
-    return fulfil(db.writer(), redemption=subject, now=now(), by=principal.actor)
+    return events.redemption_changed("fulfilment", fulfil(db.writer(), redemption=subject, now=now(),
+                                                          by=principal.actor))
 
 
 @blp.route("/<id:redemption_id>/cancel", methods=["POST"])
@@ -145,5 +147,5 @@ def fulfil_voucher(args):
 @blp.response(200, RedemptionSchema)
 def cancel_redemption(args, subject):
     """Cancel an unfulfilled voucher: the points are released and the stock returned."""
-    return cancel(db.writer(), redemption=subject, now=now())
+    return events.redemption_changed("cancellation", cancel(db.writer(), redemption=subject, now=now()))
 

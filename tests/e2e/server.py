@@ -22,16 +22,19 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict, port: int, workers: int = 2):
-        self.env, self.port, self.workers = env, port, workers
+    def __init__(self, env: dict, port: int, workers: int = 2, log: Path | None = None, threads: int | None = None):
+        self.env, self.port, self.workers, self.log, self.threads = env, port, workers, log, threads
         self.url = f"http://127.0.0.1:{port}"
         self.process = None
 
     def start(self, timeout: float = 30) -> "Server":
+        output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # its JSON request lines, if kept
         self.process = subprocess.Popen(
-            [str(BENNIU), "serve", "--port", str(self.port), "--workers", str(self.workers)],
-            env={**os.environ, **self.env}, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [str(BENNIU), "serve", "--port", str(self.port), "--workers", str(self.workers),
+             *(["--threads", str(self.threads)] if self.threads else [])],
+            env={**os.environ, **self.env}, start_new_session=True, stdout=output, stderr=output)
+        if self.log:
+            output.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -62,9 +65,15 @@ class Server:
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
 
+    def log_lines(self) -> list[dict]:
+        """The JSON lines the server logged (requests and events), if it was given a log."""
+        lines = self.log.read_text(encoding="utf-8").splitlines() if self.log else []
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
+
 @contextmanager
-def serving(env: dict, workers: int = 2):
-    server = Server(env, free_port(), workers).start()
+def serving(env: dict, workers: int = 2, log: Path | None = None, threads: int | None = None):
+    server = Server(env, free_port(), workers, log, threads).start()
     try:
         yield server
     finally:

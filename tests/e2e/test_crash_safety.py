@@ -2,53 +2,21 @@
 request that was answered 2xx is in the ledger exactly once, and the ledger is sound."""
 import threading
 import time
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
-from api.tokens import issue_token
-from points.activities import plan_activity
 from points.checkins import Checkin
-from points.codes import sign
-from points.communities import found_community
 from points.ledger import Transfer
-from points.members import enrol_member
-from points.rules import define_rule
 from points.verify import ledger_problems
 
 from .server import Server, free_port, post
 
-VOLUNTEERS, ACTIVITIES = 40, 10
-
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def world(app, database_url, tmp_path):
-    """A community with open activities and volunteers with tokens, made through the services."""
-    now = datetime.now(timezone.utc)
-    with app.extensions["benniu"].sessionmaker() as session, session.begin():
-        community = found_community(session, name="振宇社区", code="zy", now=now)
-        define_rule(session, community_id=community.id, code="patrol", name="巡逻", points=50, basis="per_event",
-                    now=now)
-        codes = [sign("test-secret", purpose="activity", subject_id=activity.id, expires_at=now + timedelta(hours=3))
-                 for activity in (plan_activity(session, community_id=community.id, rule_code="patrol",
-                                                title=f"巡逻 {i}", starts_at=now - timedelta(minutes=5),
-                                                ends_at=now + timedelta(hours=2), now=now)
-                                  for i in range(ACTIVITIES))]
-        tokens = []
-        for i in range(VOLUNTEERS):
-            member = enrol_member(session, community_id=community.id, name=f"志愿者{i}", phone=f"1380000{i:04d}",
-                                  now=now)
-            tokens.append(issue_token(session, role="volunteer", name=f"v{i}", member_id=member.id, now=now)[0])
-    env = {"BENNIU_DATABASE_URL": database_url, "BENNIU_SECRET_KEY": "test-secret",
-           "BENNIU_RATELIMIT_ENABLED": "false", "BENNIU_INSTANCE_PATH": str(tmp_path / "server")}
-    return env, codes, tokens
-
-
 def test_sigkill_mid_load_loses_and_doubles_nothing(app, world):
-    env, codes, tokens = world
+    env, codes, tokens = world.env, world.codes, world.tokens
     server = Server(env, free_port()).start()
     # Every (volunteer, activity) pair is one check-in, sent with its own idempotency key.
     jobs = [(token, code, f"crash-{v}-{a}") for v, token in enumerate(tokens) for a, code in enumerate(codes)]

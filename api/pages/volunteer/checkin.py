@@ -5,7 +5,7 @@ from points.activities import get_activity
 from points.checkins import check_out
 from points.errors import DomainError
 
-from ... import codes, db
+from ... import codes, db, events
 from ...access import visible_checkin
 from ...authentication import current_principal
 from ...clock import now
@@ -75,7 +75,7 @@ def checkout(checkin_id: int):
     found = visible_checkin(db.session(), current_principal(), path_id(checkin_id))
 
     def checked_out():
-        check_out(db.writer(), checkin=found, now=now())
+        events.checked_out(check_out(db.writer(), checkin=found, now=now()))
         return redirect(url_for(".checkin", checkin_id=found.id), code=303)
 
     response = once_per_action(checked_out)

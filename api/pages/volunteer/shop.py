@@ -7,7 +7,7 @@ from rewards.catalogue import KINDS, find_rewards
 from rewards.redemptions import Order, cancel, find_redemptions, get_redemption
 from rewards.vouchers import display
 
-from ... import db
+from ... import db, events
 from ...access import visible_redemption, visible_reward
 from ...authentication import current_principal
 from ...clock import now
@@ -93,7 +93,7 @@ def cancel_voucher(redemption_id: int):
     subject = _my_voucher(redemption_id)
 
     def cancelled():
-        cancel(db.writer(), redemption=subject, now=now())
+        events.redemption_changed("cancellation", cancel(db.writer(), redemption=subject, now=now()))
         return redirect(url_for(".voucher", redemption_id=subject.id), code=303)
 
     response = once_per_action(cancelled)

@@ -1,0 +1,162 @@
+"""deploy/nginx/benniu.conf, run by Debian's nginx with a self-signed certificate in front of
+`benniu serve` on loopback: a check-in and a page go through it, and the app sees https and
+the client's own address (not nginx's), and logs nginx's request id."""
+import http.client
+import json
+import os
+import shutil
+import signal
+import ssl
+import subprocess
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from .server import free_port, serving
+
+pytestmark = pytest.mark.slow
+
+SITE = Path(__file__).parents[2] / "deploy" / "nginx" / "benniu.conf"
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+CLIENT = "127.0.0.2"  # the phone: another loopback address than nginx's own 127.0.0.1
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def site_for_test(upstream: int, https: int, http: int, cert: Path, key: Path) -> str:
+    """The shipped site, with this test's ports and certificate in place of the example's."""
+    site = SITE.read_text()
+    for example, ours in (("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl http2;"),
+                          ("listen [::]:443 ssl http2;", ""), ("listen 80;", f"listen 127.0.0.1:{http};"),
+                          ("listen [::]:80;", ""), ("127.0.0.1:8000", f"127.0.0.1:{upstream}"),
+                          ("/etc/letsencrypt/live/benniu.example.org/fullchain.pem", str(cert)),
+                          ("/etc/letsencrypt/live/benniu.example.org/privkey.pem", str(key)),
+                          ("benniu.example.org", "localhost")):
+        assert example in site, f"deploy/nginx/benniu.conf no longer has {example!r}"
+        site = site.replace(example, ours)
+    return site
+
+
+class Nginx:
+    def __init__(self, folder: Path, site: str):
+        temp = folder / "temp"
+        temp.mkdir(mode=0o777)
+        temp.chmod(0o777)  # workers run as nobody when the test runs as root
+        (folder / "nginx.conf").write_text(f"""
+            worker_processes 1;
+            error_log {folder}/error.log;
+            pid {folder}/nginx.pid;
+            events {{ worker_connections 64; }}
+            http {{
+                access_log off;
+                client_body_temp_path {temp}/body;
+                proxy_temp_path {temp}/proxy;
+                fastcgi_temp_path {temp}/fastcgi;
+                uwsgi_temp_path {temp}/uwsgi;
+                scgi_temp_path {temp}/scgi;
+                {site}
+            }}""")
+        self.folder = folder
+        self.process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"),
+                                         "-g", "daemon off;"], stderr=subprocess.PIPE)
+
+    def stop(self):
+        self.process.send_signal(signal.SIGQUIT)
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def behind_nginx(world, tmp_path):
+    """(https port, the certificate, the server) with nginx in front of `benniu serve`."""
+    if NGINX is None:
+        pytest.skip("nginx is not installed (Debian package nginx; `make system-packages`)")
+    env = {**world.env, "BENNIU_TRUSTED_PROXIES": "1"}
+    with serving(env, log=tmp_path / "server.log") as server:
+        cert, key = self_signed(tmp_path)
+        https = free_port()
+        nginx = Nginx(tmp_path, site_for_test(server.port, https, free_port(), cert, key))
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                if nginx.process.poll() is not None:
+                    pytest.fail(f"nginx did not start: {nginx.process.stderr.read().decode()}")
+                try:
+                    request(https, cert, "GET", "/healthz")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            yield https, cert, server
+        finally:
+            nginx.stop()
+
+
+def request(port: int, cert: Path, method: str, path: str, body: dict | None = None, token: str | None = None,
+            header: str = "X-Request-Id"):
+    """Over HTTPS, checking nginx's certificate, from the client's address: (status, body, `header`)."""
+    context = ssl.create_default_context(cafile=str(cert))
+    connection = http.client.HTTPSConnection("localhost", port, context=context, timeout=10,
+                                             source_address=(CLIENT, 0))
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    response = connection.getresponse()
+    answer = response.status, response.read(), response.getheader(header)
+    connection.close()
+    return answer
+
+
+def test_a_check_in_and_a_page_through_nginx_see_https_and_the_client(world, behind_nginx):
+    https, cert, server = behind_nginx
+    status, body, _ = request(https, cert, "POST", "/api/v1/activities", token=world.organiser, body={
+        "rule_code": "patrol", "title": "经 nginx 的夜巡", "community_id": world.community_id,
+        "starts_at": "2026-01-01T00:00:00+08:00", "ends_at": "2099-01-01T00:00:00+08:00"})
+    assert status == 201, body
+    checkin_url = json.loads(body)["checkin_url"]
+    # The app saw https (and the Host nginx passes on, $host: no port, as on 443 in production).
+    assert checkin_url.startswith("https://localhost/c/"), checkin_url
+
+    status, body, request_id = request(https, cert, "POST", "/api/v1/checkins", token=world.tokens[0],
+                                       body={"code": checkin_url})
+    assert status == 201 and json.loads(body)["status"] == "awarded", body
+    # A phone that is not signed in opens the printed link: it is sent to sign in, then back.
+    status, _, location = request(https, cert, "GET", urllib.parse.urlsplit(checkin_url).path, header="Location")
+    assert status in (302, 303) and location.startswith("/login"), (status, location)
+    status, page, _ = request(https, cert, "GET", location)
+    assert status == 200 and b"<form" in page and "登录".encode() in page
+
+    lines = [line for line in server.log_lines() if line.get("route") == "/api/v1/checkins"]
+    assert [line["client"] for line in lines] == [CLIENT]  # not nginx's 127.0.0.1
+    assert lines[0]["request_id"] == request_id and len(request_id) == 32  # nginx's $request_id, echoed
+
+
+def test_nginx_redirects_plain_http_to_https(behind_nginx, tmp_path):
+    conf = (tmp_path / "nginx.conf").read_text()
+    http_port = int(conf.split("listen 127.0.0.1:")[1].split(";")[0])
+    connection = http.client.HTTPConnection("127.0.0.1", http_port, timeout=5)
+    connection.request("GET", "/c/anything", headers={"Host": "localhost"})
+    response = connection.getresponse()
+    assert response.status == 301 and response.getheader("Location") == "https://localhost/c/anything"
+
+
+def test_without_trusted_proxies_forwarded_headers_change_nothing(world, tmp_path):
+    with serving(world.env, log=tmp_path / "server.log") as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        connection.request("POST", "/api/v1/activities", body=json.dumps({
+            "rule_code": "patrol", "title": "伪造的代理头", "community_id": world.community_id,
+            "starts_at": "2026-01-01T00:00:00+08:00", "ends_at": "2099-01-01T00:00:00+08:00"}),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {world.organiser}",
+                     "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"})
+        response = connection.getresponse()
+        assert response.status == 201
+        assert json.loads(response.read())["checkin_url"].startswith("http://")
+        (line,) = [line for line in server.log_lines() if line.get("route") == "/api/v1/activities"]
+        assert line["client"] == "127.0.0.1"
