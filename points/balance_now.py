@@ -11,20 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .lots import due_points, expiring
-from .members import Member, balance_of
+from .members import Balance, Member, balance_of
 from .notices import Notice
 
 
 @dataclass(frozen=True)
-class BalanceNow:
-    member_id: int
-    available: int
-    held: int
-    pending: int
-    lifetime_earned: int
-    lifetime_spent: int
-    minutes_served: int
-    expiring: list[tuple[int, datetime]]
+class BalanceNow(Balance):
+    expiring: list[tuple[int, datetime]]  # (points, when), soonest first
 
 
 def balance_now(session: Session, member: Member, *, now: datetime) -> BalanceNow:
