@@ -12,7 +12,8 @@ from .refusals import sentence
 
 REWARD_KINDS = {"goods": _l("物品"), "fee_deduction": _l("物业费抵扣"), "service": _l("合作商家服务")}
 TRANSFER_KINDS = {"earn": _l("获得"), "reversal": _l("撤销"), "hold": _l("兑换冻结"), "release": _l("兑换取消退回"),
-                  "spend": _l("兑换使用")}
+                  "spend": _l("兑换使用"), "finalise": _l("公示期满"), "expire": _l("积分过期"),
+                  "unexpire": _l("撤销前退回过期积分")}
 VOUCHER_STATUSES = {"reserved": _l("待使用"), "fulfilled": _l("已使用"), "cancelled": _l("已取消"),
                     "expired": _l("已过期")}
 CLAIM_STATUSES = {"pending": _l("待审核"), "approved": _l("已通过"), "rejected": _l("未通过")}

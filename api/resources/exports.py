@@ -1,14 +1,18 @@
 """Exports (导出): ledger entries, members, redemptions, the leaderboard and the annual ranking as XLSX or CSV."""
+from datetime import timedelta
+
 from marshmallow import fields, validate
 
 from points.errors import NotFound
 from points.ledger import community_history
+from points.lots import expiring_members
 from points.members import community_balances
+from points.notices import on_notice
 from rewards.redemptions import community_redemptions
 from rewards.settlement import KIND_NAMES
 
 from .. import db
-from ..clock import zone
+from ..clock import now, zone
 from ..fields import LocalDateTime
 from ..sheets import Column, Sheet, sheet_response
 from ..smorest import Blueprint
@@ -16,9 +20,10 @@ from .reports import LeaderboardArgsSchema, annual_of, leaderboard_of, reported_
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Reports and exports")
 
-ENTRY_KINDS = {"earn": "获得", "reversal": "撤销", "hold": "兑换冻结", "release": "退回", "spend": "兑付"}
+ENTRY_KINDS = {"earn": "获得", "reversal": "撤销", "hold": "兑换冻结", "release": "退回", "spend": "兑付",
+               "finalise": "公示期满", "expire": "过期", "unexpire": "撤销前退回过期"}
 STATUSES = {"reserved": "待兑付", "fulfilled": "已兑付", "cancelled": "已取消", "expired": "已过期"}
-EXPORTS = ("entries", "members", "redemptions", "leaderboard", "annual")
+EXPORTS = ("entries", "members", "redemptions", "leaderboard", "annual", "notices", "expiring")
 FILE_DOC = {"responses": {"200": {"description": "the file, with a header row in Chinese", "content": {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string",
                                                                                      "format": "binary"}},
@@ -30,6 +35,8 @@ class ExportArgsSchema(LeaderboardArgsSchema):
     from_ = LocalDateTime(data_key="from", metadata={"description": "entries and redemptions: from (inclusive)"})
     to = LocalDateTime(metadata={"description": "entries and redemptions: to (exclusive)"})
     year = fields.Integer(validate=validate.Range(min=2000, max=2200), metadata={"description": "annual: the year"})
+    days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=366),
+                          metadata={"description": "expiring: points expiring within this many days"})
 
 
 @blp.route("/<what>", methods=["GET"])
@@ -37,10 +44,13 @@ class ExportArgsSchema(LeaderboardArgsSchema):
 @blp.arguments(ExportArgsSchema(), location="query")
 @blp.doc(**FILE_DOC)
 def export(args, what):
-    """A community's entries, members, redemptions, leaderboard or annual ranking as XLSX or CSV.
+    """A community's entries, members, redemptions, leaderboard, annual ranking, public notice or
+    members with points expiring soon, as XLSX or CSV.
 
     `what` is `entries`, `members`, `redemptions`, `leaderboard` (with the leaderboard's
-    parameters) or `annual` (with `year` and `team`); text that would start a formula is neutralised.
+    parameters), `annual` (with `year` and `team`), `notices` (the public notice, names masked, to
+    post on the community's board) or `expiring` (whom to remind, with `days`, default 30); text
+    that would start a formula is neutralised.
     """
     if what not in EXPORTS:
         raise NotFound(f"no export named {what!r}; there are {', '.join(EXPORTS)}")
@@ -101,5 +111,25 @@ def annual_sheet(args) -> Sheet:
         for row in ranking["items"]))
 
 
-SHEETS = {"entries": entries_sheet, "members": members_sheet, "redemptions": redemptions_sheet,
+def notices_sheet(args) -> Sheet:
+    community = reported_community(args.get("community_id"))
+    postings = on_notice(db.session(), community_id=community.id, now=now(), limit=100_000)
+    return Sheet(f"积分公示 {community.code}", [
+        Column("姓名", 10), Column("队伍", 14), Column("事项", 20), Column("积分", 8, "number"),
+        Column("登记时间", 20, "time"), Column("公示截止", 20, "time"),
+    ], ((p.name, p.team, p.rule_name, p.points, p.at, p.final_at) for p in reversed(postings)))
+
+
+def expiring_sheet(args) -> Sheet:
+    community = reported_community(args.get("community_id"))
+    start = now()
+    rows = expiring_members(db.session(), community_id=community.id, now=start,
+                            until=start + timedelta(days=args["days"]))
+    return Sheet(f"即将过期积分 {community.code}", [
+        Column("编号", 8, "number"), Column("姓名", 12), Column("手机", 14), Column("队伍", 14),
+        Column("即将过期积分", 12, "number"), Column("最早过期时间", 20, "time"),
+    ], ((e.member_id, e.name, e.phone, e.team, e.points, e.first_on) for e in rows))
+
+
+SHEETS = {"notices": notices_sheet, "expiring": expiring_sheet, "entries": entries_sheet, "members": members_sheet, "redemptions": redemptions_sheet,
           "leaderboard": leaderboard_sheet, "annual": annual_sheet}

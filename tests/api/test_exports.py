@@ -123,3 +123,24 @@ def test_every_formula_start_is_neutralised(typed):
 @pytest.mark.parametrize("kept", ["陈元龙", "5栋101", "", 42, -3, None])
 def test_text_that_is_no_formula_and_numbers_are_kept(kept):
     assert neutralise(kept) == kept
+
+
+def test_the_public_notice_and_whom_to_remind_of_expiring_points_export_to_excel(organiser, community, volunteer,
+                                                                                  clock):
+    import io
+
+    from openpyxl import load_workbook
+
+    member, _ = volunteer
+    organiser.patch(f"/api/v1/communities/{community['id']}", {"points_valid_months": 1})
+    organiser.post("/api/v1/rules", {"code": "deed", "name": "见义勇为", "points": 100, "basis": "per_event",
+                                     "notice_days": 7}, expect=201)
+    organiser.post("/api/v1/rules", {"code": "bonus", "name": "表彰", "points": 30, "basis": "per_event"}, expect=201)
+    organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "deed"}, expect=201)
+    organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "bonus"}, expect=201)
+    notice = load_workbook(io.BytesIO(organiser.get("/api/v1/exports/notices").data)).active
+    assert [cell.value for cell in notice[1]] == ["姓名", "队伍", "事项", "积分", "登记时间", "公示截止"]
+    assert [cell.value for cell in notice[2]][:4] == ["陈*龙", "服管委员会", "见义勇为", 100]
+    expiring = load_workbook(io.BytesIO(organiser.get("/api/v1/exports/expiring", days=31).data)).active
+    assert [cell.value for cell in expiring[2]][1:5] == ["陈元龙", member["phone"], "服管委员会", 30]
+    assert expiring.max_row == 2
