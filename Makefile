@@ -86,7 +86,7 @@ bench-reports: install
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k gettext --no-location -o api/translations/messages.pot .
 	$(BIN)/pybabel update -i api/translations/messages.pot -d api/translations --no-fuzzy-matching --omit-header
-	$(BIN)/pybabel compile -d api/translations --statistics
+	$(BIN)/pybabel compile --use-fuzzy -d api/translations --statistics
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
