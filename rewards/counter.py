@@ -9,7 +9,7 @@ from points.masking import masked_name, masked_phone
 from points.members import Member
 
 from .partners import Partner
-from .redemptions import Redemption, by_voucher, fulfilment_refusal
+from .redemptions import Redemption, fulfilment_refusal
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,9 @@ class VoucherAtCounter:
         return self.redemption.settle_transfer_id
 
 
-def voucher_at_counter(session: Session, *, code: str, now: datetime) -> VoucherAtCounter:
-    """Look up a typed or scanned voucher code (NotFound for no such code); nothing changes."""
-    return counter_view(session, by_voucher(session, code), now=now)
-
-
 def counter_view(session: Session, redemption: Redemption, *, now: datetime) -> VoucherAtCounter:
-    """How the counter shows a redemption already loaded (after a fulfilment: its receipt)."""
+    """How the counter shows a voucher (found by `api.access.fulfillable_voucher`, which holds the
+    who-may rule); after a fulfilment, its receipt. Nothing changes."""
     member = session.get(Member, redemption.member_id)
     provider = session.get(Partner, redemption.partner_id) if redemption.partner_id is not None else None
     return VoucherAtCounter(redemption=redemption, provider=provider, member_name=masked_name(member.name),

@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 
 from points.errors import DomainError, NotFound
-from rewards.counter import counter_view, voucher_at_counter
-from rewards.redemptions import Redemption, fulfil
+from rewards.counter import counter_view
+from rewards.redemptions import Redemption, by_voucher, fulfil
 from rewards.settlement import by_household, settlement_for
 
 from .test_supermarket_races import give
@@ -13,6 +13,11 @@ from .test_supermarket_races import give
 
 def redeem(phone, reward, **body):
     return phone.post("/api/v1/redemptions", {"reward_id": reward["id"], **body}, expect=201).json
+
+
+def voucher_at_counter(session, *, code, now):
+    """A typed or scanned code as the counter shows it."""
+    return counter_view(session, by_voucher(session, code), now=now)
 
 
 def refusal_of_fulfil(session, code, now):
