@@ -28,6 +28,7 @@ from ..resources.partners import settlement_sheet
 from ..sheets import sheet_response
 from .blueprint import page_blueprint
 from .guard import new_action_key, once_per_action, refusal_of, signed_in
+from .words import short_when
 
 blp = page_blueprint("counter", __name__)
 CLERKS = ("partner", "organiser", "admin")
@@ -148,14 +149,6 @@ def _refusal_with_facts(seen: VoucherAtCounter) -> str | None:
     if isinstance(refusal, AlreadyCancelled):
         return _("这张兑换券已于 %(when)s 取消，不能再使用。", when=short_when(voucher.closed_at))
     return None if refusal is None else refusal.message
-
-
-def short_when(moment: datetime | None) -> str:
-    """11月3日 14:05, in the service's zone."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(zone())
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def _provider_name(typed: str) -> str:

@@ -24,6 +24,14 @@ def when(moment: datetime | None) -> str:
     return "" if moment is None else f"{moment.astimezone(zone()):%Y-%m-%d %H:%M}"
 
 
+def short_when(moment: datetime | None) -> str:
+    """11月3日 14:05, in the service's zone: a moment as a clerk says it."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone())
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
 def day(moment: datetime | None) -> str:
     return "" if moment is None else f"{moment.astimezone(zone()):%Y-%m-%d}"
 
