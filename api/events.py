@@ -1,24 +1,43 @@
 """Domain events (check-in, award, reversal, review, redemption, fulfilment...), recorded by
 the views that answer them and, once their transaction commits, logged with who and why and
-counted. A transaction that rolls back (a refusal, a retry) records nothing."""
+counted. A transaction that rolls back (a refusal, a retry) records nothing.
+
+Staff's acts (`AUDITED`) are also written to the audit trail (`points.audit`), in the
+transaction of the act itself."""
 import logging
 
 from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+from points.audit import audit
+
 from . import db, metrics
+from .clock import now
 from .logs import json_line
 
 EVENTS = logging.getLogger("benniu.events")
 _PENDING = "benniu_events"
+# What staff do to points, claims, members and accounts: kept for good, and shown on a member's page.
+AUDITED = frozenset({"award", "reversal", "review", "import", "member_added", "member_changed", "account_added",
+                     "account_changed", "password_reset", "account_disabled"})
 
 
-def record(kind: str, *, why: str | None = None, **details) -> None:
-    """Note that this request did `kind` (by its principal, because of `why`): told on commit."""
+def record(kind: str, *, why: str | None = None, community_id: int | None = None, **details) -> None:
+    """Note that this request did `kind` (by its principal, because of `why`): told on commit.
+
+    An audited kind is also written to the audit trail now, in the act's own transaction; its
+    community is the one named, else the principal's.
+    """
     principal = g.get("principal") if has_request_context() else None
     who = {"token_id": principal.token_id, "who": principal.actor} if principal else {}
-    db.session().info.setdefault(_PENDING, []).append((kind, {**who, **details, "why": why}))
+    session = db.session()
+    if kind in AUDITED:
+        facts = {name: value for name, value in details.items() if name != "member_id"}
+        audit(session, at=now(), actor=principal.actor if principal else "system", action=kind,
+              community_id=community_id if community_id is not None else getattr(principal, "community_id", None),
+              member_id=details.get("member_id"), why=why, **facts)
+    session.info.setdefault(_PENDING, []).append((kind, {**who, **details, "why": why}))
 
 
 def _tell(session: Session) -> None:
@@ -51,7 +70,8 @@ def checked_out(checkin):
 
 def reviewed(claim):
     """Record an approval or rejection; never the claim's text (a tip may name people)."""
-    record("review", claim_id=claim.id, member_id=claim.member_id, rule_code=claim.rule_code,
+    record("review", claim_id=claim.id, member_id=claim.member_id, community_id=claim.community_id,
+           rule_code=claim.rule_code,
            decision=claim.status, points=claim.points, transfer_id=claim.transfer_id, why=claim.reason)
     return claim
 

@@ -70,6 +70,13 @@ def get_member(session: Session, member_id: int) -> Member:
     return fetch(session, Member, member_id, "member")
 
 
+def member_of_transfer(session: Session, transfer) -> Member | None:
+    """Whose points a transfer moved (into or out of their own or their pending account), if anyone's."""
+    accounts = (transfer.debit_account_id, transfer.credit_account_id)
+    return session.scalar(select(Member).where(
+        or_(Member.account_id.in_(accounts), Member.pending_account_id.in_(accounts))))
+
+
 def find_members(session: Session, *, community_id: int | None = None, team: str | None = None,
                  q: str | None = None, cursor: int | None = None, limit: int = 50) -> list[Member]:
     """Members in id order, filtered; `cursor` continues a previous page."""

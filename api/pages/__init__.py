@@ -25,7 +25,7 @@ UNGUARDED = ("/docs",)
 
 
 def register_pages(app: Flask) -> None:
-    from . import counter, site, venue, volunteer
+    from . import console, counter, site, venue, volunteer
     from .words import day, template_words, when
 
     public = app.config.get("PUBLIC_URL") or ""
@@ -44,7 +44,7 @@ def register_pages(app: Flask) -> None:
     app.context_processor(template_words)
     app.add_template_filter(when)
     app.add_template_filter(day)
-    for module in (site, volunteer, venue, counter):
+    for module in (site, volunteer, venue, counter, console):
         app.register_blueprint(module.blp)
 
 
@@ -70,6 +70,6 @@ def _security_headers(response):
     if response.mimetype == "text/html" and not request.path.startswith(UNGUARDED):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-    if request.blueprint in ("site", "volunteer", "venue", "counter"):
+    if request.blueprint in ("site", "volunteer", "venue", "counter", "console"):
         response.headers.setdefault("Cache-Control", "no-store")  # pages show one person's data
     return response

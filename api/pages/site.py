@@ -1,6 +1,5 @@
 """Pages for everyone: sign in, sign out, and `/` sending each person to their home."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from points.communities import get_community
 from points.notices import on_notice
@@ -17,8 +16,8 @@ from .refusals import sentence
 
 blp = page_blueprint("site", __name__)
 
-HOMES = {"volunteer": "volunteer.home", "partner": "counter.counter", "organiser": "site.console",
-         "admin": "site.console"}
+HOMES = {"volunteer": "volunteer.home", "partner": "counter.counter", "organiser": "console.today",
+         "admin": "console.today"}
 
 
 @blp.get("/")
@@ -97,13 +96,6 @@ def notice():
     community = get_community(db.session(), request.args.get("community_id", type=int) or 0)
     postings = on_notice(db.session(), community_id=community.id, now=now(), limit=200)
     return render_template("site/notice.html", community=community, postings=postings)
-
-
-@blp.get("/console")
-@signed_in("organiser", "admin")
-def console():
-    """The organiser's console (built in a later round): for now, says so."""
-    return render_template("site/coming.html", title=_("组织者工作台"))
 
 
 def _next_page() -> str:

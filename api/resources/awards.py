@@ -1,15 +1,12 @@
 """Awards and corrections: organisers give points directly, and take back mistakes by reversal."""
 from marshmallow import Schema, fields, validate
 
-from points.earning import earn, reverse
-from points.rules import current_rule
-
-from .. import db, events
+from .. import db
 from ..access import visible_member, visible_transfer
 from ..authentication import current_principal
-from ..clock import now
 from ..fields import Id, Points, RuleCode
 from ..idempotency import idempotent
+from ..organising import award, reverse_transfer
 from ..smorest import Blueprint, found
 
 blp = Blueprint("awards", __name__, url_prefix="/api/v1", description="Awards and corrections")
@@ -47,15 +44,12 @@ class ReversalSchema(Schema):
 @blp.response(201, AwardSchema)
 def create_award(args):
     """Award a member points under a rule (organisers' direct award; no review)."""
-    session = db.session()
-    member = visible_member(session, current_principal(), args["member_id"])
-    rule = current_rule(session, community_id=member.community_id, code=args["rule_code"])
-    record = earn(db.writer(), member=member, rule=rule, now=now(), points=args.get("points"),
-                  memo=args["memo"], actor=current_principal().actor)
-    events.record("award", transfer_id=record.id, member_id=member.id, rule_code=rule.code, points=record.amount,
-                  why=args["memo"])
-    return {"transfer_id": record.id, "member_id": member.id, "rule_code": rule.code, "points": record.amount,
-            "rule_version": rule.version}
+    principal = current_principal()
+    member = visible_member(db.session(), principal, args["member_id"])
+    done = award(db.writer(), principal, member=member, rule_code=args["rule_code"], points=args.get("points"),
+                 memo=args["memo"])
+    return {"transfer_id": done.record.id, "member_id": member.id, "rule_code": done.rule_code,
+            "points": done.record.amount, "rule_version": done.rule_version}
 
 
 @blp.route("/transfers/<id:transfer_id>/reverse", methods=["POST"])
@@ -64,9 +58,7 @@ def create_award(args):
 @found("transfer_id", "original", visible_transfer)
 @blp.arguments(ReverseArgsSchema())
 @blp.response(201, ReversalSchema)
-def reverse_transfer(args, original):
+def reverse_one(args, original):
     """Reverse an earning (at most once); refused if the member has already spent the points."""
-    record = reverse(db.writer(), transfer_id=original.id, reason=args["reason"], now=now(),
-                     actor=current_principal().actor)
-    events.record("reversal", transfer_id=record.id, reverses=original.id, points=record.amount, why=args["reason"])
+    record = reverse_transfer(db.writer(), current_principal(), original=original, reason=args["reason"])
     return {"transfer_id": record.id, "reverses": record.reverses_id, "amount": record.amount}

@@ -1,14 +1,15 @@
 """Claims (线索、调解): tips and mediations that earn points once an organiser approves them."""
 from marshmallow import Schema, fields, validate
 
-from points.claims import STATUSES, approve_claim, find_claims, reject_claim, submit_claim
+from points.claims import STATUSES, find_claims, submit_claim
 
-from .. import db, events
+from .. import db
 from ..access import community_for, listed_member, member_acted_for, visible_claim
 from ..authentication import current_principal
 from ..clock import now
 from ..fields import Id, LocalDateTime, Points, QueryId, RuleCode
 from ..idempotency import idempotent
+from ..organising import approve, reject
 from ..pagination import PageArgsSchema, keyset_page, page_schema
 from ..smorest import Blueprint, found
 
@@ -84,10 +85,9 @@ def claim(claim_id):
 @found("claim_id", "claim", visible_claim)
 @blp.arguments(ApproveArgsSchema())
 @blp.response(200, ClaimSchema)
-def approve(args, claim):
+def approve_one(args, claim):
     """Approve a pending claim: its points are awarded, once."""
-    return events.reviewed(approve_claim(db.writer(), claim=claim, now=now(), points=args.get("points"),
-                                         reviewer=current_principal().actor))
+    return approve(db.writer(), current_principal(), claim=claim, points=args.get("points"))
 
 
 @blp.route("/<id:claim_id>/reject", methods=["POST"])
@@ -96,7 +96,6 @@ def approve(args, claim):
 @found("claim_id", "claim", visible_claim)
 @blp.arguments(RejectArgsSchema())
 @blp.response(200, ClaimSchema)
-def reject(args, claim):
+def reject_one(args, claim):
     """Reject a pending claim with a reason; no points move."""
-    return events.reviewed(reject_claim(db.writer(), claim=claim, reason=args["reason"], now=now(),
-                                        reviewer=current_principal().actor))
+    return reject(db.writer(), current_principal(), claim=claim, reason=args["reason"])

@@ -40,3 +40,19 @@ def pages(app):
 def volunteer_pages(pages, volunteer):
     member, _ = volunteer
     return pages().sign_in(member["phone"], "secret123")
+
+
+@pytest.fixture
+def console_pages(pages, staff):
+    """The console of the community's organiser, signed in."""
+    return pages().sign_in(staff("organiser", name="罗塘派出所 民警"), "password1")
+
+
+@pytest.fixture
+def other_community(admin, app, clock):
+    """A second community (B) with its own organiser token, for tenant isolation."""
+    from .. import conftest
+    made = admin.post("/api/v1/communities", {"name": "幸福里社区", "code": "xingfuli"}, expect=201).json
+    from ..helpers import Client
+    return made, Client(app, conftest._token(app, clock, role="organiser", name="幸福里 网格员",
+                                             community_id=made["id"]))

@@ -1,0 +1,31 @@
+/* The organiser's console: charts drawn from the figures the page already holds (Chart.js,
+   served by the service), and pickers that apply at once. The page reads fine without it. No inline script. */
+(() => {
+  "use strict";
+  const PALETTE = ["#b3261e", "#1f5fa8", "#1b7f3b", "#c77700", "#6b3fa0", "#444"];
+
+  document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
+    if (!window.Chart) return;
+    const series = JSON.parse(canvas.dataset.series);
+    new window.Chart(canvas, {
+      type: canvas.dataset.chart,
+      data: {
+        labels: JSON.parse(canvas.dataset.labels),
+        datasets: series.map((one, index) => ({ ...one, backgroundColor: PALETTE[index % PALETTE.length],
+                                                borderColor: PALETTE[index % PALETTE.length] })),
+      },
+      options: { responsive: true, animation: false, plugins: { legend: { position: "bottom" } },
+                 scales: canvas.dataset.chart === "pie" ? {} : { y: { beginAtZero: true } } },
+    });
+  });
+
+  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+    select.addEventListener("change", () => select.form.submit());
+  });
+
+  // A print button (the poster, a member's card): the browser's print dialog, to paper or PDF.
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  });
+})();

@@ -1,0 +1,31 @@
+"""The audit trail: staff's awards, reversals and reviews are recorded with who and why, in the
+act's own transaction (a refused act leaves no row)."""
+from points.audit import audit_trail
+
+from .test_errors import assert_error
+
+
+def test_awards_reversals_and_reviews_are_recorded_with_who_and_why(app, session, organiser, volunteer, rules):
+    member, phone = volunteer
+    award = organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "patrol",
+                                              "memo": "补录 11月3日夜巡"}, expect=201).json
+    organiser.post(f"/api/v1/transfers/{award['transfer_id']}/reverse", {"reason": "重复录入"}, expect=201)
+    claim = phone.post("/api/v1/claims", {"rule_code": "rental_tip", "description": "3栋502 新租户"}).json
+    organiser.post(f"/api/v1/claims/{claim['id']}/reject", {"reason": "已登记过"}, expect=200)
+
+    trail = audit_trail(session, member_id=member["id"])
+    assert [(row.action, row.why) for row in trail] == [
+        ("review", "已登记过"), ("reversal", "重复录入"), ("award", "补录 11月3日夜巡")]
+    assert {row.community_id for row in trail} == {member["community_id"]}
+    assert all(row.actor.startswith("organiser:") for row in trail)
+    assert trail[2].facts["transfer_id"] == award["transfer_id"] and trail[2].facts["points"] == 50
+    assert trail[1].facts["reverses"] == award["transfer_id"]
+
+
+def test_a_refused_act_leaves_no_audit_row(session, organiser, volunteer, rules):
+    member, _ = volunteer
+    award = organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "patrol"}, expect=201).json
+    organiser.post(f"/api/v1/transfers/{award['transfer_id']}/reverse", {"reason": "错发"}, expect=201)
+    assert_error(organiser.post(f"/api/v1/transfers/{award['transfer_id']}/reverse", {"reason": "再撤一次"}),
+                 409, "already_reversed")
+    assert [row.why for row in audit_trail(session, member_id=member["id"], action="reversal")] == ["错发"]

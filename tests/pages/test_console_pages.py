@@ -1,0 +1,30 @@
+"""The organiser's console through the test client: who may open it, and today at a glance."""
+
+
+def test_the_console_is_for_organisers_and_admins(pages, console_pages, staff, volunteer_pages):
+    assert console_pages.get("/console").status_code == 200
+    assert pages().sign_in(staff("admin"), "password1").get("/console").status_code == 200
+    refused = volunteer_pages.get("/console")
+    assert refused.status_code == 403 and "今日概览" not in refused.get_data(as_text=True)
+    assert pages().get("/console").location.startswith("/login?next=/console")
+
+
+def test_today_counts_the_checkins_claims_and_points_of_the_organisers_community(
+        console_pages, organiser, volunteer, rules, other_community):
+    member, phone = volunteer
+    organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "patrol"}, expect=201)
+    phone.post("/api/v1/claims", {"rule_code": "rental_tip", "description": "3栋502 新租户"}, expect=201)
+    _, b_organiser = other_community
+    b_organiser.post("/api/v1/rules", {"code": "patrol", "name": "巡逻", "points": 70, "basis": "per_event"},
+                     expect=201)
+    html = console_pages.get("/console").get_data(as_text=True)
+    assert 'data-testid="issued-month">50<' in html
+    assert 'data-testid="claims-waiting">1<' in html
+    assert 'data-testid="joined-month">1<' in html
+
+
+def test_an_organiser_cannot_switch_to_another_community(console_pages, other_community):
+    b, _ = other_community
+    refused = console_pages.get(f"/console?community_id={b['id']}")
+    assert refused.status_code == 403
+    assert console_pages.get("/console").status_code == 200  # the refused pick was not remembered
