@@ -4,6 +4,7 @@
   "use strict";
   const PALETTE = ["#b3261e", "#1f5fa8", "#1b7f3b", "#c77700", "#6b3fa0", "#444"];
 
+  if (window.Chart) window.Chart.defaults.font.size = 15;  // big type, here too
   document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
     if (!window.Chart) return;
     const series = JSON.parse(canvas.dataset.series);
