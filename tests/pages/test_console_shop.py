@@ -317,3 +317,21 @@ def test_the_shop_pages_are_for_staff_only(volunteer_pages, pages, shop):
                 f"/console/rewards/{shop['rice']['id']}", "/console/reports/leaderboard.xlsx"):
         assert volunteer_pages.get(url).status_code == 403, url
         assert re.match(r"/login\?next=", pages().get(url).location), url
+
+
+def test_an_admin_stocks_the_picked_community_and_signs_a_partner_for_several(pages, staff, community, organiser,
+                                                                               other_community):
+    b, b_organiser = other_community
+    admin_pages = pages().sign_in(staff("admin"), "password1")
+    assert "新增奖品前，请先在左侧选择社区" in text_of(admin_pages.get("/console/rewards"))
+    assert "新增物品" in text_of(admin_pages.get(f"/console/rewards?community_id={b['id']}"))
+    made = admin_pages.submit("/console/rewards/new?kind=goods", name="幸福里雨衣", cost="80", stock="5")
+    assert made.status_code == 303
+    assert [item["name"] for item in b_organiser.get("/api/v1/rewards").json["items"]] == ["幸福里雨衣"]
+    assert organiser.get("/api/v1/rewards").json["items"] == []
+    signed = admin_pages.client.post("/console/partners", data={
+        **admin_pages.hidden("/console/partners"), "name": "连锁药房", "kind": "clinic",
+        "community_ids": [str(community["id"]), str(b["id"])]})
+    assert signed.status_code == 303
+    shared = next(item for item in organiser.get("/api/v1/partners").json["items"] if item["name"] == "连锁药房")
+    assert shared["community_ids"] == [community["id"], b["id"]]
