@@ -17,7 +17,7 @@ from ..words import REWARD_KINDS
 from . import blp, communities_to_pick, viewed_community_id
 
 ONE_DAY = timedelta(days=1)
-CHARTED_ACTIVITIES = 15  # the chart shows the busiest; the table and the sheet list them all
+CHARTED_ACTIVITIES = 15  # the chart shows the busiest; the Excel sheet lists them all
 
 
 @blp.get("/console/reports")
