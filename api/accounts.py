@@ -78,6 +78,16 @@ def get_staff(session: Session, staff_id: int) -> StaffAccount:
     return fetch(session, StaffAccount, staff_id, "staff account")
 
 
+def clerks_of(session: Session, partner_ids: list[int]) -> dict[int, list[StaffAccount]]:
+    """{partner id: its clerks' accounts, oldest first} for the given partners."""
+    clerks: dict[int, list[StaffAccount]] = {partner_id: [] for partner_id in partner_ids}
+    if partner_ids:
+        for account in session.scalars(select(StaffAccount).where(StaffAccount.partner_id.in_(partner_ids))
+                                       .order_by(StaffAccount.id)):
+            clerks[account.partner_id].append(account)
+    return clerks
+
+
 def sign_in(session: Session, *, phone: str, password: str) -> Person | None:
     """The person with this phone and password (staff first, then volunteers), or None."""
     staff = session.scalar(select(StaffAccount).where(StaffAccount.phone == phone))

@@ -282,3 +282,17 @@ def community_redemptions(session: Session, *, community_id: int, start: datetim
              .where(Redemption.community_id == community_id).order_by(Redemption.id))
     return session.execute(within(query, Redemption.created_at, start=start, end=end)
                            .execution_options(yield_per=1000))
+
+
+def vouchers_with_holders(session: Session, *, community_id: int | None, partner_id: int | None = None,
+                          status: str | None = None, cursor: int | None = None,
+                          limit: int = 100) -> list[tuple[Redemption, str, str]]:
+    """A community's vouchers (None: every community's), newest first, each with its member's name and
+    phone: what the organiser's console lists, filtered by partner and status; `cursor` continues a page."""
+    query = keyset(select(Redemption, Member.name, Member.phone).join(Member, Member.id == Redemption.member_id),
+                   Redemption.id, cursor=cursor, limit=limit, newest_first=True)
+    for column, value in ((Redemption.community_id, community_id), (Redemption.partner_id, partner_id),
+                          (Redemption.status, status)):
+        if value is not None:
+            query = query.where(column == value)
+    return [(redemption, name, phone) for redemption, name, phone in session.execute(query)]

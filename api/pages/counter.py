@@ -178,15 +178,22 @@ def _searched(partner_id: int, community_id: int | None):
 
 
 def _month_statement() -> tuple[Partner, str, Settlement]:
-    """The partner, the month asked for (`month=YYYY-MM`, default this one; malformed: a 404 page)
-    and its settlement, [first of the month, first of the next) in the service's zone."""
+    """The counter's partner, the month asked for and its settlement (see `month_statement`)."""
     partner, community_id = _counter_of()
     if partner is None:
         raise NotFound("name a partner: ?partner_id=")
-    month = request.args.get("month", "")[:7] or now().astimezone(zone()).strftime("%Y-%m")
+    month, result = month_statement(partner, community_id, request.args.get("month", ""))
+    return partner, month, result
+
+
+def month_statement(partner: Partner, community_id: int | None, month: str) -> tuple[str, Settlement]:
+    """The month asked for (`YYYY-MM`, default this one; malformed: a 404 page) and the partner's
+    settlement for it, [first of the month, first of the next) in the service's zone, cut to
+    `community_id` (None: all). The counter's and the console's statements."""
+    month = month[:7] or now().astimezone(zone()).strftime("%Y-%m")
     try:
         start = datetime.strptime(month, "%Y-%m").replace(tzinfo=zone())
     except ValueError:
         raise NotFound(f"no month {month!r}") from None
-    return partner, month, settlement_for(db.session(), partner_id=partner.id, community_id=community_id,
-                                          start=start, end=period_end(start, "month"))
+    return month, settlement_for(db.session(), partner_id=partner.id, community_id=community_id,
+                                 start=start, end=period_end(start, "month"))

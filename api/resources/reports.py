@@ -180,6 +180,12 @@ def annual(args):
 def report_summary(args):
     """What the scheme achieved over whole months: points issued and spent, active and new volunteers,
     check-ins per activity and partners' totals."""
+    return summary_of(args)
+
+
+def summary_of(args: dict) -> dict:
+    """The summary the arguments ask for (`from_`, default the start of this year; `to`, default now),
+    over whole months, with the partners named (also shown by the console's reports page)."""
     community = reported_community(args.get("community_id"))
     local_now = now()
     start = (args.get("from_") or period_start(local_now, "year")).astimezone(zone())
@@ -196,4 +202,4 @@ def report_summary(args):
     return {**result.__dict__, "partners": [{**item, "name": names.get(item["partner_id"], "")}
                                             for item in result.spent_by_partner],
             "from_": datetime.combine(first_month, datetime.min.time(), zone()),
-            "to": datetime.combine(end_month, datetime.min.time(), zone())}
+            "to": datetime.combine(end_month, datetime.min.time(), zone()), "community": community}
