@@ -358,6 +358,22 @@ def test_an_organiser_cannot_add_an_admin_nor_staff_outside_their_community(app,
         assert not phone_taken(session, "13799990000")
 
 
+def test_the_policy_refuses_an_organiser_an_admin_account_or_another_communitys(app, community, b_side):
+    from api.access import staff_grant
+    from api.principal import Principal
+    from points.errors import Forbidden, NotFound
+    organiser = Principal(token_id=1, role="organiser", name="A", community_id=community["id"])
+    b = b_side["community"]["id"]
+    with app.extensions["benniu"].sessionmaker() as session:
+        for role, community_id, partner_id, refusal in (("admin", None, None, Forbidden),
+                                                        ("organiser", b, None, Forbidden),
+                                                        ("partner", None, b_side["partner"]["id"], NotFound)):
+            with pytest.raises(refusal):
+                staff_grant(session, organiser, role=role, community_id=community_id, partner_id=partner_id)
+        assert staff_grant(session, organiser, role="organiser", community_id=None, partner_id=None) == (
+            community["id"], None)
+
+
 def test_resetting_a_clerks_password_ends_their_session_and_is_audited(app, pages, console_pages, staff, shop,
                                                                        community):
     phone = staff("partner", name="理发店 小王", partner_id=shop["barber"]["id"])

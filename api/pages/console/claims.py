@@ -45,7 +45,7 @@ def _queue(*, message: str | None = None, status: int = 200):
     names = {(rule.community_id, rule.code): rule.name for rule in rules}
     items = [_item(session, claim) for claim in rows[:PAGE]]
     return render_template("console/claims.html", items=items, names=names, filters=filters, message=message,
-                           rule_choices=sorted({(rule.code, rule.name) for rule in rules if rule.requires_review}),
+                           rule_choices=sorted({(rule.code, rule.name) for rule in rules}),
                            more=rows[PAGE - 1].id if len(rows) > PAGE else None, new_key=new_action_key,
                            communities=communities_to_pick()), status
 
