@@ -109,13 +109,14 @@ def _member_page(member, *, message: str | None = None, status: int = 200):
     rows = history(session, member.account_id, cursor=before, limit=HISTORY_PAGE + 1)
     shown = rows[:HISTORY_PAGE]
     balance = balance_now(session, member, now=now())
+    rules = rules_of(session, member.community_id)
     return render_template(
         "console/member.html", member=member, balance=balance, rows=shown,
         more=rows[HISTORY_PAGE - 1][0].id if len(rows) > HISTORY_PAGE else None,
         reversed=reversed_among(session, [transfer.id for _, transfer in shown if transfer.kind == "earn"]),
         claims=find_claims(session, member_id=member.id, limit=10, newest_first=True),
         vouchers=find_redemptions(session, member_id=member.id, limit=10),
-        rules=rules_of(session, member.community_id), trail=audit_trail(session, member_id=member.id, limit=50),
+        rules=rules, rule_names={rule.code: rule.name for rule in rules}, trail=audit_trail(session, member_id=member.id, limit=50),
         audit_names=AUDIT_ACTIONS, message=message, new_key=new_action_key, form=request.form,
         communities=communities_to_pick()), status
 
