@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
@@ -63,9 +63,7 @@ def create_staff(session: Session, *, role: str, name: str, phone: str, password
         get_community(session, community_id)
     if partner_id is not None:
         get_partner(session, partner_id)
-    taken = (session.scalar(select(StaffAccount.id).where(StaffAccount.phone == phone))
-             or session.scalar(select(Member.id).where(Member.phone == phone)))
-    if taken:
+    if phone_taken(session, phone):
         raise Conflict(f"phone {phone} is already registered")
     account = StaffAccount(role=role, name=name, phone=phone, password_hash=hash_password(password),
                            community_id=community_id, partner_id=partner_id, created_at=now)
@@ -86,6 +84,23 @@ def clerks_of(session: Session, partner_ids: list[int]) -> dict[int, list[StaffA
                                        .order_by(StaffAccount.id)):
             clerks[account.partner_id].append(account)
     return clerks
+
+
+def phone_taken(session: Session, phone: str) -> bool:
+    """Whether a staff account or a volunteer signs in with this phone already."""
+    return bool(session.scalar(select(StaffAccount.id).where(StaffAccount.phone == phone))
+                or session.scalar(select(Member.id).where(Member.phone == phone)))
+
+
+def find_staff(session: Session, *, community_id: int | None = None, partner_ids: list[int] | None = None,
+               limit: int = 500) -> list[StaffAccount]:
+    """Organiser and clerk accounts, in id order: all, or a community's organisers and the clerks
+    of the partners named."""
+    query = select(StaffAccount).where(StaffAccount.role.in_(("organiser", "partner")))
+    if community_id is not None:
+        query = query.where(or_(StaffAccount.community_id == community_id,
+                                StaffAccount.partner_id.in_(partner_ids or [])))
+    return list(session.scalars(query.order_by(StaffAccount.id).limit(limit)))
 
 
 def sign_in(session: Session, *, phone: str, password: str) -> Person | None:

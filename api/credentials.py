@@ -1,4 +1,5 @@
 """Changing what lets someone in: a new password or a disabled account ends their sessions at once."""
+import secrets
 from datetime import datetime
 
 from sqlalchemy import update
@@ -10,6 +11,14 @@ from points.passwords import hash_password
 
 from .accounts import MIN_PASSWORD, Person, StaffAccount, person_of_staff
 from .tokens import get_token, revoke_all
+
+# Letters and digits that cannot be misread when read out or copied from paper (no 0/o, 1/l/i).
+_READABLE = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """A password for staff to hand over (a new account, a reset), to be changed at first sign-in."""
+    return "".join(secrets.choice(_READABLE) for _ in range(10))
 
 
 def change_password(session: Session, person: Person, *, password: str, now: datetime) -> None:
@@ -28,11 +37,14 @@ def disable_staff(session: Session, staff: StaffAccount, *, now: datetime) -> No
     session.flush()
 
 
+def person_of_member(member: Member) -> Person:
+    return Person(role="volunteer", name=member.name, phone=member.phone, community_id=member.community_id,
+                  member_id=member.id)
+
+
 def person_signed_in(session: Session, token_id: int) -> Person:
     """Who a session or sign-in token belongs to (for changing their own password)."""
     token = get_token(session, token_id)
     if token.staff_id is not None:
         return person_of_staff(session.get(StaffAccount, token.staff_id))
-    member = get_member(session, token.member_id)
-    return Person(role="volunteer", name=member.name, phone=member.phone, community_id=member.community_id,
-                  member_id=member.id)
+    return person_of_member(get_member(session, token.member_id))

@@ -1,7 +1,7 @@
 """Claims (线索、调解): deeds that earn points only once an organiser approves them."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, and_, case, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, UTCDateTime, fetch, keyset
@@ -52,13 +52,29 @@ def get_claim(session: Session, claim_id: int) -> Claim:
 
 
 def find_claims(session: Session, *, community_id: int | None = None, status: str | None = None,
-                member_id: int | None = None, cursor: int | None = None, limit: int = 50) -> list[Claim]:
-    """Claims, oldest first (the review queue's order); `cursor` continues a page."""
-    query = keyset(select(Claim), Claim.id, cursor=cursor, limit=limit)
+                member_id: int | None = None, cursor: int | None = None, limit: int = 50,
+                newest_first: bool = False) -> list[Claim]:
+    """Claims, oldest first (the review queue's order) unless asked newest first; `cursor` continues a page."""
+    query = keyset(select(Claim), Claim.id, cursor=cursor, limit=limit, newest_first=newest_first)
     for column, value in ((Claim.community_id, community_id), (Claim.status, status),
                           (Claim.member_id, member_id)):
         if value is not None:
             query = query.where(column == value)
+    return list(session.scalars(query))
+
+
+def review_queue(session: Session, *, community_id: int | None = None, status: str | None = None,
+                 rule_code: str | None = None, after: Claim | None = None, limit: int = 50) -> list[Claim]:
+    """The review queue: pending claims first, then reviewed ones, each oldest first; `after` (the
+    last claim of a page) continues from it."""
+    reviewed = case((Claim.status == "pending", 0), else_=1)
+    query = select(Claim).order_by(reviewed, Claim.id).limit(limit)
+    for column, value in ((Claim.community_id, community_id), (Claim.status, status), (Claim.rule_code, rule_code)):
+        if value is not None:
+            query = query.where(column == value)
+    if after is not None:
+        last = 0 if after.status == "pending" else 1
+        query = query.where(or_(reviewed > last, and_(reviewed == last, Claim.id > after.id)))
     return list(session.scalars(query))
 
 

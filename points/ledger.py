@@ -129,6 +129,13 @@ def reversal_of(session: Session, transfer_id: int) -> Transfer | None:
     return session.scalar(select(Transfer).where(Transfer.reverses_id == transfer_id))
 
 
+def reversed_among(session: Session, transfer_ids: list[int]) -> set[int]:
+    """Which of these transfers have been reversed (or withdrawn from notice)."""
+    if not transfer_ids:
+        return set()
+    return set(session.scalars(select(Transfer.reverses_id).where(Transfer.reverses_id.in_(transfer_ids))))
+
+
 def history(session: Session, account_id: int, *, cursor: int | None = None,
             limit: int = 50) -> list[tuple[Entry, Transfer]]:
     """An account's entries, newest first; `cursor` (an entry id) continues a previous page."""

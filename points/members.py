@@ -70,6 +70,13 @@ def get_member(session: Session, member_id: int) -> Member:
     return fetch(session, Member, member_id, "member")
 
 
+def change_team(session: Session, member: Member, *, team: str | None) -> str | None:
+    """Move a member to another team (None: none); returns the team they were in."""
+    before, member.team = member.team, team
+    session.flush()
+    return before
+
+
 def member_of_transfer(session: Session, transfer) -> Member | None:
     """Whose points a transfer moved (into or out of their own or their pending account), if anyone's."""
     accounts = (transfer.debit_account_id, transfer.credit_account_id)
@@ -89,6 +96,14 @@ def find_members(session: Session, *, community_id: int | None = None, team: str
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(Member.name.like(pattern, escape="\\"), Member.phone.like(pattern, escape="\\")))
     return list(session.scalars(query))
+
+
+def teams_of(session: Session, community_id: int | None) -> list[str]:
+    """The teams a community's members are in (every community's when None), by name."""
+    query = select(Member.team).where(Member.team.is_not(None)).distinct().order_by(Member.team)
+    if community_id is not None:
+        query = query.where(Member.community_id == community_id)
+    return list(session.scalars(query.limit(500)))
 
 
 def authenticate(session: Session, *, phone: str, password: str) -> Member | None:

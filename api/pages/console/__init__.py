@@ -73,4 +73,4 @@ def path_id(value: int | None) -> int | None:
     return value
 
 
-from . import partners, reports, rewards, today, vouchers  # noqa: E402,F401  (their views join the blueprint)
+from . import claims, members, partners, reports, rewards, staff, today, vouchers  # noqa: E402,F401  (their views join the blueprint)

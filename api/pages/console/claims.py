@@ -1,0 +1,98 @@
+"""`/console/claims`: the review queue — pending first, oldest first, filtered by status and rule;
+each tip with its member and their recent history, approved (optionally with other points) or
+rejected with a reason, once, through `api.organising`."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from points.claims import STATUSES, find_claims, review_queue
+from points.ledger import history
+from points.members import get_member
+from points.rules import rules_of
+
+from ... import db, organising
+from ...access import visible_claim
+from ...authentication import current_principal
+from ..guard import new_action_key, once_per_action, refusal_of
+from ..refusals import sentence
+from . import blp, communities_to_pick, path_id, viewed_community_id
+from .forms import optional_points, required_text
+
+PAGE = 20
+RECENT = 3
+
+
+@blp.get("/console/claims")
+def claims():
+    """The review queue: each tip's text, its member and their recent history, and 通过 / 驳回."""
+    return _queue()
+
+
+def _filters() -> dict:
+    """The queue's filters as the address carries them: status (default pending; `all`) and rule."""
+    status = request.args.get("status", "pending")
+    return {"status": status if status in (*STATUSES, "all") else "pending", "rule": request.args.get("rule", "")[:64]}
+
+
+def _queue(*, message: str | None = None, status: int = 200):
+    session, filters = db.session(), _filters()
+    community_id = viewed_community_id()
+    after = path_id(request.args.get("after", type=int))
+    rows = review_queue(session, community_id=community_id,
+                        status=None if filters["status"] == "all" else filters["status"],
+                        rule_code=filters["rule"] or None, limit=PAGE + 1,
+                        after=visible_claim(session, current_principal(), after) if after else None)
+    rules = rules_of(session, community_id)
+    names = {(rule.community_id, rule.code): rule.name for rule in rules}
+    items = [_item(session, claim) for claim in rows[:PAGE]]
+    return render_template("console/claims.html", items=items, names=names, filters=filters, message=message,
+                           rule_choices=sorted({(rule.code, rule.name) for rule in rules}),
+                           more=rows[PAGE - 1].id if len(rows) > PAGE else None, new_key=new_action_key,
+                           communities=communities_to_pick()), status
+
+
+def _item(session, claim) -> dict:
+    """A claim with its member and what they did lately (their last entries and other claims)."""
+    member = get_member(session, claim.member_id)
+    others = [other for other in find_claims(session, member_id=member.id, limit=RECENT + 1, newest_first=True)
+              if other.id != claim.id][:RECENT]
+    return {"claim": claim, "member": member, "entries": history(session, member.account_id, limit=RECENT),
+            "claims": others}
+
+
+@blp.post("/console/claims/<int:claim_id>/approve")
+def claims_approve(claim_id: int):
+    """`通过`: the claim's points (or the points typed) are awarded, once."""
+    claim = visible_claim(db.session(), current_principal(), path_id(claim_id))
+    try:
+        points = optional_points(request.form.get("points"))
+    except ValueError:
+        return _queue(message=_("积分请填写正整数，或留空按规则发放。"), status=422)
+
+    def approved():
+        done = organising.approve(db.writer(), current_principal(), claim=claim, points=points)
+        flash(_("已通过：%(name)s 获得 %(points)s 积分。", name=get_member(db.session(), done.member_id).name,
+                points=done.points), "done")
+        return redirect(url_for(".claims", **_filters()), code=303)
+
+    return _answer(once_per_action(approved))
+
+
+@blp.post("/console/claims/<int:claim_id>/reject")
+def claims_reject(claim_id: int):
+    """`驳回` with a reason (required); no points move."""
+    claim = visible_claim(db.session(), current_principal(), path_id(claim_id))
+    reason = required_text(request.form.get("reason"), 500)
+    if reason is None:
+        return _queue(message=_("驳回时请填写原因。"), status=422)
+
+    def rejected():
+        organising.reject(db.writer(), current_principal(), claim=claim, reason=reason)
+        flash(_("已驳回这条线索。"), "done")
+        return redirect(url_for(".claims", **_filters()), code=303)
+
+    return _answer(once_per_action(rejected))
+
+
+def _answer(response):
+    code = refusal_of(response)
+    return response if code is None else _queue(message=sentence(code), status=response.status_code)

@@ -1,0 +1,230 @@
+"""`/console/members`: search and add volunteers; a member's page with their balance, history, claims,
+vouchers, card and audit trail, where an organiser awards points (`奖励积分`), takes an earning back
+(`撤销`, saying first whether its points were spent), moves them to another team and resets their
+password. Every act goes through `api.organising` or records its own audited event."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from points.audit import audit_trail
+from points.balance_now import balance_now
+from points.claims import find_claims
+from points.errors import Conflict
+from points.ledger import history, reversal_of, reversed_among
+from points.members import change_team, enrol_member, find_members, member_of_transfer, teams_of
+from points.rules import rules_of
+from rewards.redemptions import find_redemptions
+
+from ... import db, events, organising
+from ...access import visible_member, visible_transfer
+from ...accounts import phone_taken
+from ...authentication import current_principal
+from ...clock import now
+from ...credentials import change_password, person_of_member
+from ..guard import new_action_key, once_per_action, refusal_of
+from ..refusals import sentence
+from . import acting_community, blp, communities_to_pick, path_id, viewed_community_id
+from .forms import new_password, optional_points, optional_text, phone_number, required_text
+from .trail import AUDIT_ACTIONS
+
+PAGE = 50
+HISTORY_PAGE = 20
+IMPORT_PATH = "/console/members/import"  # the roster import (导入) is its own page
+SENTENCES = {
+    "phone_taken": _l("这个手机号已经登记过了（志愿者或工作人员），请核对。"),
+    "insufficient_points": _l("这笔积分已被使用：志愿者的可用积分不足以扣回，不能撤销。"),
+    "pick_community": _l("请先在左侧选择社区，再添加志愿者。"),
+    "member_fields": _l("请填写姓名和正确的手机号（5 到 20 位数字）；密码不少于 8 位，或留空由系统生成。"),
+    "reason": _l("撤销时请填写原因。"),
+    "points": _l("积分请填写正整数，或留空按规则发放。"),
+    "password": _l("新密码至少 8 位，或留空由系统生成。"),
+}
+
+
+def said(code: str) -> str:
+    return str(SENTENCES[code]) if code in SENTENCES else sentence(code)
+
+
+@blp.get("/console/members")
+def members():
+    """Search the community's volunteers by name or phone, and by team; add one; `导入` a roster."""
+    return _list()
+
+
+def _list(*, message: str | None = None, status: int = 200):
+    session, community_id = db.session(), viewed_community_id()
+    q, team = request.args.get("q", "").strip()[:100], request.args.get("team", "")[:100]
+    after = path_id(request.args.get("after", type=int))
+    rows = find_members(session, community_id=community_id, q=q or None, team=team or None, cursor=after,
+                        limit=PAGE + 1)
+    return render_template("console/members.html", members=rows[:PAGE], more=rows[PAGE - 1].id if len(rows) > PAGE
+                           else None, q=q, team=team, teams=teams_of(session, community_id), message=message,
+                           form=request.form, import_path=IMPORT_PATH, action_key=new_action_key(),
+                           communities=communities_to_pick()), status
+
+
+@blp.post("/console/members")
+def members_add():
+    """Add a volunteer (a phone signs in as one person only); a password left empty is made up and shown once."""
+    name, phone = required_text(request.form.get("name"), 100), phone_number(request.form.get("phone"))
+    team = optional_text(request.form.get("team"), 100)
+    password, made_up = new_password(request.form.get("password"))
+    if name is None or phone is None or password is None:
+        return _list(message=said("member_fields"), status=422)
+    if viewed_community_id() is None:
+        return _list(message=said("pick_community"), status=422)
+    community = acting_community()
+
+    def added():
+        session = db.writer()
+        if phone_taken(session, phone):
+            raise Conflict(f"phone {phone} is already registered")
+        member = enrol_member(session, community_id=community.id, name=name, phone=phone, team=team,
+                              password=password, now=now())
+        events.record("member_added", member_id=member.id, community_id=member.community_id, name=name, team=team)
+        flash(_("已添加志愿者 %(name)s。", name=name), "done")
+        if made_up:
+            flash(password, "password")
+        return redirect(url_for(".members_detail", member_id=member.id), code=303)
+
+    response = once_per_action(added)
+    code = refusal_of(response)
+    return response if code is None else _list(message=said("phone_taken" if code == "conflict" else code),
+                                               status=response.status_code)
+
+
+@blp.get("/console/members/<int:member_id>")
+def members_detail(member_id: int):
+    """A member's page: balance, history (newest first, paged), claims, vouchers, card, audit trail, and the acts."""
+    return _member_page(_member(member_id))
+
+
+def _member(member_id: int):
+    return visible_member(db.session(), current_principal(), path_id(member_id))
+
+
+def _member_page(member, *, message: str | None = None, status: int = 200):
+    session = db.session()
+    before = path_id(request.args.get("before", type=int))
+    rows = history(session, member.account_id, cursor=before, limit=HISTORY_PAGE + 1)
+    shown = rows[:HISTORY_PAGE]
+    balance = balance_now(session, member, now=now())
+    rules = rules_of(session, member.community_id)
+    return render_template(
+        "console/member.html", member=member, balance=balance, rows=shown,
+        more=rows[HISTORY_PAGE - 1][0].id if len(rows) > HISTORY_PAGE else None,
+        reversed=reversed_among(session, [transfer.id for _, transfer in shown if transfer.kind == "earn"]),
+        claims=find_claims(session, member_id=member.id, limit=10, newest_first=True),
+        vouchers=find_redemptions(session, member_id=member.id, limit=10),
+        rules=rules, rule_names={rule.code: rule.name for rule in rules}, trail=audit_trail(session, member_id=member.id, limit=50),
+        audit_names=AUDIT_ACTIONS, message=message, new_key=new_action_key, form=request.form,
+        communities=communities_to_pick()), status
+
+
+@blp.get("/console/members/<int:member_id>/card")
+def members_card(member_id: int):
+    """The member's card (QR, name, number, team), laid out to print and hand over."""
+    return render_template("console/member_card.html", member=_member(member_id), communities=communities_to_pick())
+
+
+@blp.post("/console/members/<int:member_id>/award")
+def members_award(member_id: int):
+    """`奖励积分`: points under a rule of the member's community (the rule's unless typed), with a memo."""
+    member = _member(member_id)
+    rule_code, memo = request.form.get("rule_code", "")[:64], request.form.get("memo", "").strip()[:500]
+    try:
+        points = optional_points(request.form.get("points"))
+    except ValueError:
+        return _member_page(member, message=said("points"), status=422)
+
+    def awarded():
+        done = organising.award(db.writer(), current_principal(), member=member, rule_code=rule_code, points=points,
+                                memo=memo)
+        flash(_("已奖励 %(name)s %(points)s 积分。", name=member.name, points=done.record.amount), "done")
+        return redirect(url_for(".members_detail", member_id=member.id), code=303)
+
+    return _answer(member, once_per_action(awarded))
+
+
+def _earning(member, transfer_id: int):
+    """An earning of this member that the principal may see; another member's or community's: 404."""
+    record = visible_transfer(db.session(), current_principal(), path_id(transfer_id))
+    owner = member_of_transfer(db.session(), record)
+    if record.kind != "earn" or owner is None or owner.id != member.id:
+        abort(404)
+    return record
+
+
+@blp.get("/console/members/<int:member_id>/entries/<int:transfer_id>/reverse")
+def members_reverse(member_id: int, transfer_id: int):
+    """`撤销` an earning: the page says first whether its points were already spent, and asks why."""
+    member = _member(member_id)
+    return _reverse_page(member, _earning(member, transfer_id))
+
+
+def _reverse_page(member, record, *, message: str | None = None, status: int = 200):
+    session = db.session()
+    available = balance_now(session, member, now=now()).available
+    return render_template("console/reverse.html", member=member, record=record, available=available,
+                           reversal=reversal_of(session, record.id), message=message, action_key=new_action_key(),
+                           communities=communities_to_pick()), status
+
+
+@blp.post("/console/members/<int:member_id>/entries/<int:transfer_id>/reverse")
+def members_reverse_post(member_id: int, transfer_id: int):
+    """Take the earning back (once) with the reason given; refused if its points were spent."""
+    member = _member(member_id)
+    record = _earning(member, transfer_id)
+    reason = required_text(request.form.get("reason"), 500)
+    if reason is None:
+        return _reverse_page(member, record, message=said("reason"), status=422)
+
+    def reversed_():
+        organising.reverse_transfer(db.writer(), current_principal(), original=record, reason=reason)
+        flash(_("已撤销 %(points)s 积分。", points=record.amount), "done")
+        return redirect(url_for(".members_detail", member_id=member.id), code=303)
+
+    response = once_per_action(reversed_)
+    code = refusal_of(response)
+    return response if code is None else _reverse_page(member, record, message=said(code),
+                                                       status=response.status_code)
+
+
+@blp.post("/console/members/<int:member_id>/team")
+def members_team(member_id: int):
+    """Move the member to another team (empty: none)."""
+    member = _member(member_id)
+    team = optional_text(request.form.get("team"), 100)
+
+    def changed():
+        before = change_team(db.writer(), member, team=team)
+        events.record("member_changed", member_id=member.id, community_id=member.community_id, team_before=before,
+                      team=team)
+        flash(_("已修改队伍。"), "done")
+        return redirect(url_for(".members_detail", member_id=member.id), code=303)
+
+    return _answer(member, once_per_action(changed))
+
+
+@blp.post("/console/members/<int:member_id>/password")
+def members_password(member_id: int):
+    """Reset the volunteer's password (typed, or made up and shown once); their sessions end."""
+    member = _member(member_id)
+    password, made_up = new_password(request.form.get("password"))
+    if password is None:
+        return _member_page(member, message=said("password"), status=422)
+
+    def reset():
+        change_password(db.writer(), person_of_member(member), password=password, now=now())
+        events.record("password_reset", member_id=member.id, community_id=member.community_id)
+        flash(_("已重置 %(name)s 的密码，其已登录的设备都已退出。", name=member.name), "done")
+        if made_up:
+            flash(password, "password")
+        return redirect(url_for(".members_detail", member_id=member.id), code=303)
+
+    return _answer(member, once_per_action(reset))
+
+
+def _answer(member, response):
+    code = refusal_of(response)
+    return response if code is None else _member_page(member, message=said(code), status=response.status_code)

@@ -1,0 +1,140 @@
+"""`/console/staff`: the organiser and clerk accounts of a community — add, reset a password, disable.
+
+Who manages whom is the access policy's (`staff_cut`, `visible_staff`, `staff_grant`): admins every
+account; organisers their community's organisers and the clerks of partners serving only it. A
+disabled account's sessions and tokens are refused from its next request on (`principal_for`)."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from points.audit import audit_trail
+from points.communities import list_communities
+from points.errors import Conflict
+from rewards.partners import find_partners, partner_names
+
+from ... import db, events
+from ...access import disabling_staff, staff_cut, staff_grant, visible_staff
+from ...accounts import create_staff, find_staff, person_of_staff, phone_taken
+from ...authentication import current_principal
+from ...clock import now
+from ...credentials import change_password, disable_staff
+from ..guard import new_action_key, once_per_action, refusal_of
+from ..refusals import sentence
+from . import blp, communities_to_pick, path_id, viewed_community_id
+from .forms import new_password, phone_number, required_text
+from .trail import AUDIT_ACTIONS
+
+ROLES = {"organiser": _l("组织者"), "partner": _l("商家店员")}
+ACCOUNT_ACTS = ("account_added", "account_changed", "account_disabled", "password_reset")
+SENTENCES = {
+    "phone_taken": _l("这个手机号已经登记过了（志愿者或工作人员），请核对。"),
+    "staff_fields": _l("请填写姓名、正确的手机号和角色；店员要选合作商家；密码不少于 8 位，或留空由系统生成。"),
+    "pick_community": _l("请先在左侧选择社区，再添加组织者。"),
+    "password": _l("新密码至少 8 位，或留空由系统生成。"),
+    "forbidden": _l("您的账号没有权限做这件事（组织者只能管理本社区的组织者和只服务本社区的商家店员）。"),
+}
+
+
+def said(code: str) -> str:
+    return str(SENTENCES[code]) if code in SENTENCES else sentence(code)
+
+
+@blp.get("/console/staff")
+def staff():
+    """The accounts this organiser (or admin) manages, the form to add one, and the latest account changes."""
+    return _staff_page()
+
+
+def _staff_page(*, message: str | None = None, status: int = 200):
+    session, principal, community_id = db.session(), current_principal(), viewed_community_id()
+    cut = staff_cut(session, principal, community_id)
+    accounts = find_staff(session, community_id=cut.community_id, partner_ids=cut.partner_ids)
+    partners = [partner for partner in find_partners(session, community_id=cut.community_id)
+                if cut.partner_ids is None or partner.id in cut.partner_ids]
+    changes = sorted((entry for action in ACCOUNT_ACTS
+                      for entry in audit_trail(session, community_id=community_id, action=action, limit=20)),
+                     key=lambda entry: entry.id, reverse=True)[:20]
+    return render_template(
+        "console/staff.html", accounts=accounts, partners=partners, roles=ROLES, message=message,
+        partner_names=partner_names(session, [account.partner_id for account in accounts if account.partner_id]),
+        community_names={community.id: community.name for community in list_communities(session)},
+        changes=changes, audit_names=AUDIT_ACTIONS, form=request.form, new_key=new_action_key,
+        communities=communities_to_pick()), status
+
+
+@blp.post("/console/staff")
+def staff_add():
+    """Add an organiser of the community or a clerk of one of its partners; a password left empty is
+    made up and shown once."""
+    name, phone = required_text(request.form.get("name"), 100), phone_number(request.form.get("phone"))
+    role, partner_id = request.form.get("role", ""), request.form.get("partner_id", type=int)
+    password, made_up = new_password(request.form.get("password"))
+    if name is None or phone is None or password is None or role not in ROLES or (
+            role == "partner" and partner_id is None):
+        return _staff_page(message=said("staff_fields"), status=422)
+    community_id = viewed_community_id() if role == "organiser" else None
+    if role == "organiser" and community_id is None:
+        return _staff_page(message=said("pick_community"), status=422)
+    community_id, partner_id = staff_grant(db.session(), current_principal(), role=role, community_id=community_id,
+                                           partner_id=path_id(partner_id) if role == "partner" else None)
+
+    def added():
+        session = db.writer()
+        if phone_taken(session, phone):
+            raise Conflict(f"phone {phone} is already registered")
+        account = create_staff(session, role=role, name=name, phone=phone, password=password, now=now(),
+                               community_id=community_id, partner_id=partner_id)
+        _record("account_added", account, role=role)
+        flash(_("已添加账号 %(name)s，用手机号 %(phone)s 登录。", name=name, phone=phone), "done")
+        if made_up:
+            flash({"name": name, "password": password}, "password")
+        return redirect(url_for(".staff"), code=303)
+
+    return _answer(once_per_action(added), conflict="phone_taken")
+
+
+@blp.post("/console/staff/<int:staff_id>/password")
+def staff_password(staff_id: int):
+    """Reset an account's password (typed, or made up and shown once); its sessions end."""
+    account = visible_staff(db.session(), current_principal(), path_id(staff_id))
+    password, made_up = new_password(request.form.get("password"))
+    if password is None:
+        return _staff_page(message=said("password"), status=422)
+
+    def reset():
+        change_password(db.writer(), person_of_staff(account), password=password, now=now())
+        _record("password_reset", account)
+        flash(_("已重置 %(name)s 的密码，其已登录的设备都已退出。", name=account.name), "done")
+        if made_up:
+            flash({"name": account.name, "password": password}, "password")
+        return redirect(url_for(".staff"), code=303)
+
+    return _answer(once_per_action(reset))
+
+
+@blp.post("/console/staff/<int:staff_id>/disable")
+def staff_disable(staff_id: int):
+    """Disable an account: its sessions and tokens stop working at once (never one's own)."""
+    account = disabling_staff(db.session(), current_principal(), path_id(staff_id))
+
+    def disabled():
+        if account.disabled_at is None:
+            disable_staff(db.writer(), account, now=now())
+            _record("account_disabled", account)
+        flash(_("已停用 %(name)s 的账号。", name=account.name), "done")
+        return redirect(url_for(".staff"), code=303)
+
+    return _answer(once_per_action(disabled))
+
+
+def _record(kind: str, account, **facts) -> None:
+    """An audited account change, in the account's community (a clerk's: the one this console views)."""
+    events.record(kind, community_id=account.community_id or viewed_community_id(), staff_id=account.id,
+                  name=account.name, partner_id=account.partner_id, **facts)
+
+
+def _answer(response, *, conflict: str = "conflict"):
+    code = refusal_of(response)
+    if code is None:
+        return response
+    return _staff_page(message=said(conflict if code == "conflict" else code), status=response.status_code)
