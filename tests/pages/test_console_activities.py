@@ -319,3 +319,19 @@ def test_the_rules_and_activities_pages_are_not_for_volunteers(volunteer_pages, 
     for path in ("/console/rules", "/console/rules/new", "/console/activities", "/console/activities/new"):
         assert volunteer_pages.get(path).status_code == 403
         assert pages().get(path).location.startswith("/login?next=")
+
+
+def test_an_admin_picks_the_community_before_defining_a_rule_or_planning_an_activity(pages, staff, community,
+                                                                                     organiser, rules, clock):
+    desk = pages().sign_in(staff("admin"), "password1")
+    assert "请先在左侧选择要操作的社区" in text(desk.get("/console/rules/new"))
+    assert "请先在左侧选择要操作的社区" in text(desk.get("/console/activities/new"))
+    assert "振宇社区" in text(desk.get("/console/rules"))  # every community's rules, each named
+    assert "请先在左侧选择" not in text(desk.get(f"/console/rules/new?community_id={community['id']}"))
+    response = desk.submit("/console/rules/new", code="leaflets", name="发放反诈传单", points="30",
+                           basis="per_event")  # the form posts without the query: the pick is remembered
+    assert response.status_code == 303 and f"community_id={community['id']}" in response.location
+    assert "leaflets" in [rule["code"] for rule in organiser.get("/api/v1/rules").json["items"]]
+    activity = desk.submit("/console/activities/new", **activity_form(clock))  # the pick is remembered
+    assert activity.status_code == 303
+    assert organiser.get("/api/v1/activities").json["items"][0]["title"] == "夜间治安巡逻"

@@ -35,10 +35,10 @@ PROBLEMS = {
 @blp.get("/console/rules")
 def rules():
     """The community's live rules (current versions) and the retired ones."""
-    community_id = viewed_community_id()
+    community_id, communities = viewed_community_id(), communities_to_pick()
     return render_template("console/rules.html", rules=rules_of(db.session(), community_id),
                            retired=rules_of(db.session(), community_id, retired=True), basis_names=BASIS_NAMES,
-                           communities=communities_to_pick(), community_id=community_id)
+                           communities=communities, community_names={one.id: one.name for one in communities})
 
 
 @blp.get("/console/rules/new")
