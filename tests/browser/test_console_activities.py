@@ -39,12 +39,17 @@ def test_an_organiser_defines_a_rule_plans_an_activity_prints_its_poster_and_ope
     desk.get_by_label("标题").fill("周五夜间治安巡逻")
     desk.get_by_label("积分规则").select_option("night_watch")
     desk.get_by_label("开始时间").fill(f"{clock.now():%Y-%m-%dT%H:%M}")
+    desk.get_by_label("结束时间").fill(f"{clock.now():%Y-%m-%d}T19:30")  # before the start: said beside it
+    desk.get_by_role("button", name="创建").click()
+    desk.get_by_text("请填写结束时间，它要晚于开始时间").wait_for(timeout=WAIT)
+    shot(desk, "5-refused")
+    assert desk.get_by_label("标题").input_value() == "周五夜间治安巡逻"  # what was typed stays
     desk.get_by_label("结束时间").fill(f"{clock.now():%Y-%m-%d}T22:30")
     desk.get_by_role("button", name="使用当前位置").click()
     desk.get_by_text("已填入当前位置").wait_for(timeout=WAIT)
     assert desk.get_by_label("纬度").input_value() == "22.543096"
     desk.get_by_label("人数上限（可选）").fill("40")
-    shot(desk, "5-new-activity")
+    shot(desk, "5-new-activity-fixed")
     desk.get_by_role("button", name="创建").click()
     desk.get_by_text("活动已创建").wait_for(timeout=WAIT)
     activity_id = int(re.search(r"/console/activities/(\d+)$", desk.url).group(1))
@@ -58,11 +63,13 @@ def test_an_organiser_defines_a_rule_plans_an_activity_prints_its_poster_and_ope
     shot(desk, "7-poster")
     assert decode_qr(desk.locator(".poster-qr").screenshot()) == made["checkin_url"]
     desk.emulate_media(media="print")
+    desk.set_viewport_size({"width": 794, "height": 1123})  # an A4 sheet at 96 dpi
     path = shot(desk, "8-poster-print")
     pdf = desk.pdf(format="A4", prefer_css_page_size=True)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # one A4 sheet
     (path.parent / f"{path.stem}.pdf").write_bytes(pdf)  # kept beside the screenshots, to look at
     desk.emulate_media(media="screen")
+    desk.set_viewport_size(DESKTOP["viewport"])
 
     desk.get_by_role("link", name="返回活动").click()
     desk.get_by_role("link", name="签到大屏").click()
