@@ -128,7 +128,8 @@ def test_saving_a_rule_unchanged_says_so_and_writes_no_version(console_pages, or
 
 
 def test_retiring_a_rule_asks_first_then_it_is_gone_from_the_list_but_its_history_stays(console_pages, organiser,
-                                                                                        rules):
+                                                                                        rules, clock):
+    activity_id = plan(console_pages, clock)
     confirm = text(console_pages.get("/console/rules/patrol/retire"))
     assert "确定要停用" in confirm and "确认停用" in confirm
     assert "patrol" in [rule["code"] for rule in organiser.get("/api/v1/rules").json["items"]]  # asking changed nothing
@@ -139,6 +140,7 @@ def test_retiring_a_rule_asks_first_then_it_is_gone_from_the_list_but_its_histor
     assert "patrol" not in [rule["code"] for rule in organiser.get("/api/v1/rules").json["items"]]
     assert "已于" in text(console_pages.get("/console/rules/patrol"))
     assert console_pages.get("/console/rules/patrol/edit").status_code == 404
+    assert "规则已停用：不能再签到" in text(console_pages.get(f"/console/activities/{activity_id}"))
 
 
 # Activities -------------------------------------------------------------------------------

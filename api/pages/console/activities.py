@@ -15,7 +15,7 @@ from points.activities import CHECKIN_METHODS, Activity, find_activities
 from points.checkins import attendance, check_out_everyone
 from points.errors import NotFound
 from points.members import get_member
-from points.rules import rules_of
+from points.rules import latest_rule, rules_of
 
 from ... import codes, db, events
 from ...access import visible_activity, visible_checkin
@@ -174,8 +174,8 @@ def _closing(activity: Activity, response):
 def _activity_page(activity: Activity, *, card_message: str | None = None, close_message: str | None = None,
                    typed: str = "", status: int = 200):
     rows = attendance(db.session(), activity_id=activity.id)
-    rule = next((one for one in rules_of(db.session(), activity.community_id) if one.code == activity.rule_code), None)
-    return render_template("console/activity.html", activity=activity, rule=rule, rows=rows,
+    rule = latest_rule(db.session(), community_id=activity.community_id, code=activity.rule_code)
+    return render_template("console/activity.html", activity=activity, rule=None if rule.retired else rule, rows=rows,
                            open_count=sum(1 for checkin, _member in rows if checkin.status == "open"),
                            method_names=METHOD_NAMES, status_names=STATUS_NAMES, basis_names=BASIS_NAMES,
                            card_message=card_message, close_message=close_message, typed=typed,
