@@ -141,11 +141,22 @@ def close_open_checkins(session: Session, *, now: datetime, grace: timedelta, li
         .where(Checkin.status == "open", Activity.ends_at < now - grace)
         .order_by(Checkin.id).limit(limit)
     ).all()
+    return _check_out_each(session, due, now=now, memo="活动结束自动签退")
+
+
+def check_out_everyone(session: Session, *, activity: Activity, now: datetime) -> list[Checkin]:
+    """An organiser closes an activity's open check-ins now (those who forgot, or left together)."""
+    due = session.scalars(select(Checkin).where(Checkin.activity_id == activity.id, Checkin.status == "open")
+                          .order_by(Checkin.id)).all()
+    return _check_out_each(session, due, now=now, memo="组织者统一签退")
+
+
+def _check_out_each(session: Session, due, *, now: datetime, memo: str) -> list[Checkin]:
     closed = []
     for checkin in due:
         try:
             with session.begin_nested():
-                closed.append(check_out(session, checkin=checkin, now=now, memo="活动结束自动签退"))
+                closed.append(check_out(session, checkin=checkin, now=now, memo=memo))
         except Conflict:  # closed meanwhile, by its volunteer or by another run
             continue
     return closed
@@ -165,6 +176,12 @@ def find_checkins(session: Session, *, activity_id: int, cursor: int | None = No
                   limit: int = 50) -> list[Checkin]:
     query = keyset(select(Checkin).where(Checkin.activity_id == activity_id), Checkin.id, cursor=cursor, limit=limit)
     return list(session.scalars(query))
+
+
+def attendance(session: Session, *, activity_id: int, limit: int = 1000) -> list[tuple[Checkin, Member]]:
+    """Who checked in to an activity, in the order they arrived, with their member record."""
+    return list(session.execute(select(Checkin, Member).join(Member, Member.id == Checkin.member_id)
+                                .where(Checkin.activity_id == activity_id).order_by(Checkin.id).limit(limit)).all())
 
 
 def _take_a_place(session: Session, activity: Activity) -> None:

@@ -78,8 +78,8 @@ def current_rule(session: Session, *, community_id: int, code: str) -> Rule:
     return rule
 
 
-def rules_of(session: Session, community_id: int | None = None) -> list[Rule]:
-    """The current version of every live rule (in one community, or all)."""
+def rules_of(session: Session, community_id: int | None = None, *, retired: bool = False) -> list[Rule]:
+    """The current version of every live rule (in one community, or all); `retired`: of every retired one."""
     latest = (select(Rule.community_id, Rule.code, func.max(Rule.version).label("version"))
               .group_by(Rule.community_id, Rule.code))
     if community_id is not None:
@@ -87,8 +87,18 @@ def rules_of(session: Session, community_id: int | None = None) -> list[Rule]:
     latest = latest.subquery()
     query = (select(Rule).join(latest, (Rule.community_id == latest.c.community_id)
                                & (Rule.code == latest.c.code) & (Rule.version == latest.c.version))
-             .where(Rule.retired_at.is_(None)).order_by(Rule.community_id, Rule.code))
+             .where(Rule.retired_at.is_not(None) if retired else Rule.retired_at.is_(None))
+             .order_by(Rule.community_id, Rule.code))
     return list(session.scalars(query))
+
+
+def rule_versions(session: Session, *, community_id: int, code: str) -> list[Rule]:
+    """Every version of a rule, newest first (NotFound if it never existed)."""
+    versions = list(session.scalars(select(Rule).where(Rule.community_id == community_id, Rule.code == code)
+                                    .order_by(Rule.version.desc())))
+    if not versions:
+        raise NotFound(f"no rule {code!r} in community {community_id}")
+    return versions
 
 
 def latest_rule(session: Session, *, community_id: int, code: str) -> Rule | None:

@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, missing, validate
 
 from points import qr
 from points.activities import CHECKIN_METHODS, Activity, Place, ensure_open, find_activities, plan_activity
-from points.checkins import check_in, find_checkins
+from points.checkins import Checkin, check_in, find_checkins
 from points.members import get_member
 
 from .. import codes, db, events
@@ -98,9 +98,16 @@ def open_activity(activity_id: int) -> Activity:
 @blp.response(201, ActivitySchema)
 def create_activity(args):
     """Schedule an activity; its `checkin_url` is what the printed QR code carries."""
-    location = args.pop("location", None)
+    return schedule(args)
+
+
+def schedule(args: dict) -> Activity:
+    """Plan an activity from loaded `ActivityArgsSchema` args, in a community the caller may act in
+    (the JSON API and the console alike)."""
+    fields = {name: value for name, value in args.items() if name != "location"}
+    location = args.get("location")
     return plan_activity(db.writer(), now=now(), place=Place(**location) if location else None,
-                         **{**args, "checkin_methods": tuple(args["checkin_methods"]),
+                         **{**fields, "checkin_methods": tuple(args["checkin_methods"]),
                             "community_id": community_for(current_principal(), args["community_id"])})
 
 
@@ -163,8 +170,12 @@ def live_svg(activity_id):
 @blp.response(201, CheckinSchema)
 def check_in_by_card(args, activity):
     """Check in a volunteer by scanning their member card (for volunteers without a smartphone)."""
-    session = db.session()
-    member = get_member(session, codes.read(args["member_code"], "member").subject_id)
+    return check_in_card(activity, args["member_code"])
+
+
+def check_in_card(activity: Activity, member_code: str) -> Checkin:
+    """Staff check a member in by their card's code (scanned or typed): the JSON API and the console alike."""
+    member = get_member(db.session(), codes.read(member_code, "member").subject_id)
     return events.checked_in(check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(),
                                       method="card"))
 

@@ -79,4 +79,9 @@ def checkin(checkin_id):
 @blp.response(200, CheckinSchema)
 def checkout(args, checkin):
     """Check out of a per-hour activity: full hours served earn the rule's points per hour."""
+    return check_out_now(checkin)
+
+
+def check_out_now(checkin: Checkin) -> Checkin:
+    """Close an open check-in now and pay its hours (the JSON API, the volunteer's page and the console)."""
     return events.checked_out(check_out(db.writer(), checkin=checkin, now=now()))

@@ -1,7 +1,7 @@
 """Earning rules (积分规则)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from points.rules import BASES, define_rule, retire_rule, revise_rule, rules_of
+from points.rules import BASES, Rule, define_rule, retire_rule, revise_rule, rules_of
 
 from .. import db
 from ..access import community_for, named_community
@@ -83,8 +83,7 @@ def rules(args):
 @blp.response(201, RuleSchema)
 def create_rule(args):
     """Define a rule (version 1)."""
-    args["community_id"] = named_community(current_principal(), args.get("community_id"))
-    return define_rule(db.writer(), now=now(), **args)
+    return new_rule(args)
 
 
 @blp.route("/<rule_code:code>", methods=["PUT"])
@@ -93,8 +92,7 @@ def create_rule(args):
 @blp.response(200, RuleSchema)
 def change_rule(args, code):
     """Change a rule: writes its next version; earlier entries keep theirs."""
-    community_id = named_community(current_principal(), args.pop("community_id", None))
-    return revise_rule(db.writer(), community_id=community_id, code=code, now=now(), **args)
+    return next_version(code, args)
 
 
 @blp.route("/<rule_code:code>", methods=["DELETE"])
@@ -103,4 +101,25 @@ def change_rule(args, code):
 @blp.response(200, RuleSchema)
 def retire(args, code):
     """Retire a rule: no new earnings under it; its history stays."""
-    return retire_rule(db.writer(), community_id=named_community(current_principal(), args.get("community_id")), code=code, now=now())
+    return retired(code, args.get("community_id"))
+
+
+# The acts, in a community the caller may act in: the JSON API and the console's forms alike.
+
+def new_rule(args: dict) -> Rule:
+    """Define a rule from loaded `RuleArgsSchema` args."""
+    community_id = named_community(current_principal(), args.get("community_id"))
+    return define_rule(db.writer(), now=now(), **{**args, "community_id": community_id})
+
+
+def next_version(code: str, args: dict) -> Rule:
+    """Write a rule's next version from loaded `RuleChangeArgsSchema` args."""
+    changes = {name: value for name, value in args.items() if name != "community_id"}
+    community_id = named_community(current_principal(), args.get("community_id"))
+    return revise_rule(db.writer(), community_id=community_id, code=code, now=now(), **changes)
+
+
+def retired(code: str, community_id: int | None) -> Rule:
+    """Retire a rule."""
+    return retire_rule(db.writer(), community_id=named_community(current_principal(), community_id), code=code,
+                       now=now())

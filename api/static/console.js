@@ -30,3 +30,22 @@
     button.addEventListener("click", () => window.print());
   });
 })();
+
+/* Console: activities — "使用当前位置" fills the place from the browser's position (the fields work without it). */
+(() => {
+  "use strict";
+  document.querySelectorAll("[data-locate]").forEach((box) => {
+    const button = box.querySelector("#locate");
+    const status = box.querySelector("#locate-status");
+    if (!button || !navigator.geolocation) return;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      status.textContent = status.dataset.working || "";
+      navigator.geolocation.getCurrentPosition((position) => {
+        box.querySelector("#lat").value = position.coords.latitude.toFixed(6);
+        box.querySelector("#lng").value = position.coords.longitude.toFixed(6);
+        status.textContent = status.dataset.done || "";
+      }, () => { status.textContent = status.dataset.failed || ""; }, { enableHighAccuracy: true, timeout: 10000 });
+    });
+  });
+})();

@@ -73,4 +73,5 @@ def path_id(value: int | None) -> int | None:
     return value
 
 
-from . import claims, members, partners, reports, rewards, staff, today, vouchers  # noqa: E402,F401  (their views join the blueprint)
+# Each module's views join the blueprint.
+from . import activities, claims, members, partners, reports, rewards, rules, staff, today, vouchers  # noqa: E402,F401

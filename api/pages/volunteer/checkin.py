@@ -2,15 +2,13 @@
 from flask import redirect, render_template, request, url_for
 
 from points.activities import get_activity
-from points.checkins import check_out
 from points.errors import DomainError
 
-from ... import codes, db, events
+from ... import codes, db
 from ...access import visible_checkin
 from ...authentication import current_principal
-from ...clock import now
 from ...limits import checkin_limit
-from ...resources.checkins import check_in_by_code
+from ...resources.checkins import check_in_by_code, check_out_now
 from ..errors import refusal_page
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence
@@ -75,7 +73,7 @@ def checkout(checkin_id: int):
     found = visible_checkin(db.session(), current_principal(), path_id(checkin_id))
 
     def checked_out():
-        events.checked_out(check_out(db.writer(), checkin=found, now=now()))
+        check_out_now(found)
         return redirect(url_for(".checkin", checkin_id=found.id), code=303)
 
     response = once_per_action(checked_out)

@@ -1,0 +1,231 @@
+"""`/console/activities`: plan activities, print their QR poster, open the venue screen, see who
+came, check a member in by their card and close open check-ins.
+
+Every form is checked by the JSON API's schema and acts through the API's own functions
+(`schedule`, `check_in_card`, `check_out_now`), once per rendered form; every activity and
+check-in is loaded through the access policy.
+"""
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from points.activities import CHECKIN_METHODS, Activity, find_activities
+from points.checkins import attendance, check_out_everyone
+from points.errors import NotFound
+from points.members import get_member
+from points.rules import latest_rule, rules_of
+
+from ... import codes, db, events
+from ...access import visible_activity, visible_checkin
+from ...authentication import current_principal
+from ...clock import now, zone
+from ...images import qr_image
+from ...resources.activities import ActivityArgsSchema, check_in_card, schedule
+from ...resources.checkins import check_out_now
+from ..guard import new_action_key, once_per_action, refusal_of
+from ..refusals import sentence
+from . import blp, communities_to_pick, path_id, viewed_community_id
+from .entered import integer, load, number, refused_fields
+from .rules import BASIS_NAMES
+
+LISTED_DAYS = 60  # the list shows activities that started since then, and all that are to come
+METHOD_NAMES = {"printed": _l("打印二维码"), "live": _l("现场大屏"), "card": _l("会员卡")}
+STATUS_NAMES = {"open": _l("未签退"), "awarded": _l("已计分"), "pending_review": _l("待审核")}
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what a datetime-local input shows and sends, in the service's zone
+PROBLEMS = {
+    "title": _l("请填写标题（最多 200 字）。"),
+    "rule_code": _l("请选择积分规则。"),
+    "starts_at": _l("请填写开始时间（年-月-日 时:分）。"),
+    "ends_at": _l("请填写结束时间，它要晚于开始时间。"),
+    "location": _l("地点：纬度在 -90 到 90 之间，经度在 -180 到 180 之间，范围 10 到 100000 米；不限地点请把纬度和经度都留空。"),
+    "capacity": _l("人数上限请填 1 到 100000 之间的整数，不限请留空。"),
+    "checkin_methods": _l("请至少选一种签到方式。"),
+    "_schema": _l("填写的内容有误，请检查后再提交。"),
+}
+
+
+@blp.get("/console/activities")
+def activities():
+    """The community's activities: those under way or to come, then the recent ones."""
+    moment = now()
+    listed = find_activities(db.session(), community_id=viewed_community_id(),
+                             starting_from=moment - timedelta(days=LISTED_DAYS), limit=500)
+    coming = sorted((one for one in listed if one.ends_at >= moment), key=lambda one: one.starts_at)
+    past = sorted((one for one in listed if one.ends_at < moment), key=lambda one: one.starts_at, reverse=True)
+    return render_template("console/activities.html", coming=coming, past=past, now=moment,
+                           rule_names=_rule_names(), communities=communities_to_pick())
+
+
+@blp.get("/console/activities/new")
+def activities_new():
+    """The form: title, rule, window, and optionally a place, a capacity and the ways to check in."""
+    return _activity_form()
+
+
+@blp.post("/console/activities/new")
+def activities_new_post():
+    """`创建`: plan the activity once, however often the button is pressed."""
+    args, problems = load(ActivityArgsSchema(), _typed(), PROBLEMS)
+    if problems:
+        return _activity_form(problems=problems, status=422)
+
+    def planned():
+        activity = schedule(args)
+        flash(_("活动已创建。可以打印二维码，或在现场打开签到大屏。"), "done")
+        return redirect(url_for(".activities_detail", activity_id=activity.id), code=303)
+
+    response = once_per_action(planned)
+    code = refusal_of(response)
+    if code is None:
+        return response
+    if code == "validation_error":  # the domain's own checks (the window): beside their fields
+        return _activity_form(problems={field: str(PROBLEMS.get(field, PROBLEMS["_schema"]))
+                                        for field in refused_fields(response)}, status=response.status_code)
+    message = _("这条积分规则已停用或不存在，请重新选择。") if code == "not_found" else sentence(code)
+    return _activity_form(message=message, status=response.status_code)
+
+
+@blp.get("/console/activities/<int:activity_id>")
+def activities_detail(activity_id: int):
+    """An activity: its facts, its poster and screen, who checked in and out, and a card check-in."""
+    return _activity_page(_activity(activity_id))
+
+
+@blp.get("/console/activities/<int:activity_id>/poster")
+def activities_poster(activity_id: int):
+    """`打印二维码`: an A4 poster of the printed QR with the title, the time and how to check in."""
+    activity = _activity(activity_id)
+    return render_template("console/poster.html", activity=activity, rule_names=_rule_names(activity.community_id),
+                           grace=codes.grace())
+
+
+@blp.get("/console/activities/<int:activity_id>/qr.png")
+def activities_qr(activity_id: int):
+    """The poster's QR (the printed check-in code) alone: the poster sets its own title and time."""
+    activity = _activity(activity_id)
+    return qr_image(codes.checkin_url(codes.printed_code(activity)), [], "png", f"activity-{activity.id}")
+
+
+@blp.post("/console/activities/<int:activity_id>/checkins")
+def activities_card(activity_id: int):
+    """Check a member in by their card's code (scanned or typed), once per rendered form."""
+    activity = _activity(activity_id)
+    typed = request.form.get("member_code", "").strip()[:300]
+    if not typed:
+        return _activity_page(activity, card_message=_("请扫描或输入志愿者会员卡上的代码。"), status=422)
+
+    def checked_in():
+        checkin = check_in_card(activity, typed)
+        flash(_("签到成功：%(name)s。", name=_member_name(checkin.member_id)), "done")
+        return redirect(url_for(".activities_detail", activity_id=activity.id), code=303)
+
+    response = once_per_action(checked_in)
+    code = refusal_of(response)
+    if code is None:
+        return response
+    return _activity_page(activity, card_message=_card_refusal(code), typed=typed, status=response.status_code)
+
+
+@blp.post("/console/activities/<int:activity_id>/checkins/<int:checkin_id>/checkout")
+def activities_checkout(activity_id: int, checkin_id: int):
+    """Check one volunteer out now (they left, or forgot), once."""
+    activity = _activity(activity_id)
+    checkin = visible_checkin(db.session(), current_principal(), path_id(checkin_id))
+    if checkin.activity_id != activity.id:
+        raise NotFound(f"check-in {checkin_id} not found")
+
+    def checked_out():
+        closed = check_out_now(checkin)
+        flash(_("已签退：%(name)s，%(minutes)s 分钟，%(points)s 积分。", name=_member_name(closed.member_id),
+                minutes=closed.minutes, points=closed.points), "done")
+        return redirect(url_for(".activities_detail", activity_id=activity.id), code=303)
+
+    return _closing(activity, once_per_action(checked_out))
+
+
+@blp.post("/console/activities/<int:activity_id>/checkout")
+def activities_checkout_all(activity_id: int):
+    """Check out everyone still checked in, now, once."""
+    activity = _activity(activity_id)
+
+    def checked_out():
+        closed = [events.checked_out(checkin) for checkin in check_out_everyone(db.writer(), activity=activity,
+                                                                                now=now())]
+        flash(_("已为 %(n)s 人签退。", n=len(closed)), "done")
+        return redirect(url_for(".activities_detail", activity_id=activity.id), code=303)
+
+    return _closing(activity, once_per_action(checked_out))
+
+
+def _activity(activity_id: int) -> Activity:
+    return visible_activity(db.session(), current_principal(), path_id(activity_id))
+
+
+def _closing(activity: Activity, response):
+    code = refusal_of(response)
+    if code is None:
+        return response
+    message = _("这条签到已经签退过了。") if code == "conflict" else sentence(code)
+    return _activity_page(activity, close_message=message, status=response.status_code)
+
+
+def _activity_page(activity: Activity, *, card_message: str | None = None, close_message: str | None = None,
+                   typed: str = "", status: int = 200):
+    rows = attendance(db.session(), activity_id=activity.id)
+    rule = latest_rule(db.session(), community_id=activity.community_id, code=activity.rule_code)
+    return render_template("console/activity.html", activity=activity, rule=None if rule.retired else rule, rows=rows,
+                           open_count=sum(1 for checkin, _member in rows if checkin.status == "open"),
+                           method_names=METHOD_NAMES, status_names=STATUS_NAMES, basis_names=BASIS_NAMES,
+                           card_message=card_message, close_message=close_message, typed=typed,
+                           new_key=new_action_key, communities=communities_to_pick()), status
+
+
+def _card_refusal(code: str) -> str:
+    """Why a card check-in was refused, said to the organiser (not to the volunteer, as `sentence` does)."""
+    said = {"already_checked_in": _("这位志愿者已经签到过本次活动。"),
+            "invalid_code": _("这不是有效的会员卡代码，请重新扫描志愿者的会员卡。"),
+            "not_found": _("找不到这位志愿者：会员卡不是本社区的，或已注销。"),
+            "activity_not_open": _("现在不在活动的签到时间内。")}
+    return said.get(code, sentence(code))
+
+
+def _member_name(member_id: int) -> str:
+    return get_member(db.session(), member_id).name
+
+
+def _rule_names(community_id: int | None = None) -> dict:
+    community_id = viewed_community_id() if community_id is None else community_id
+    return {(rule.community_id, rule.code): rule.name for rule in rules_of(db.session(), community_id)}
+
+
+def _typed() -> dict:
+    """The form as the API's JSON would carry it (times typed in the service's zone)."""
+    form, community_id = request.form, viewed_community_id()
+    lat, lng = number(form.get("lat")), number(form.get("lng"))
+    place = ({"location": {"lat": lat, "lng": lng, "radius_m": integer(form.get("radius_m"))}}
+             if lat is not None or lng is not None else {})
+    capacity = integer(form.get("capacity"))
+    return {"title": form.get("title", "").strip(), "rule_code": form.get("rule_code", ""),
+            "starts_at": form.get("starts_at", "").strip() or None, "ends_at": form.get("ends_at", "").strip() or None,
+            "checkin_methods": form.getlist("checkin_methods"), **place,
+            **({"capacity": capacity} if capacity is not None else {}),
+            **({"community_id": community_id} if community_id is not None else {})}
+
+
+def _activity_form(*, problems: dict | None = None, message: str | None = None, status: int = 200):
+    community_id = viewed_community_id()
+    if community_id is None:
+        message = _("请先在左侧选择要操作的社区。")
+    elif problems and message is None:
+        message = str(PROBLEMS["_schema"])
+    start = (now().astimezone(zone()) + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    defaults = {"starts_at": start.strftime(LOCAL_INPUT), "ends_at": (start + timedelta(hours=2)).strftime(LOCAL_INPUT),
+                "radius_m": "200"}
+    chosen = request.form.getlist("checkin_methods") if request.method == "POST" else list(CHECKIN_METHODS)
+    return render_template("console/activity_new.html", form=request.form, defaults=defaults, chosen=chosen,
+                           rules=rules_of(db.session(), community_id) if community_id is not None else [],
+                           methods=CHECKIN_METHODS, method_names=METHOD_NAMES, basis_names=BASIS_NAMES,
+                           problems=problems or {}, message=message, action_key=new_action_key(),
+                           zone_name=zone().key, communities=communities_to_pick()), status
