@@ -24,6 +24,7 @@ from rewards.catalogue import Reward, get_reward
 from rewards.partners import Partner, communities_served, find_partners, get_partner, partner_serves, station_if_any
 from rewards.redemptions import Redemption, by_voucher, get_redemption
 
+from .importing import ImportPreview, preview_by_token
 from .principal import Principal
 from .tokens import ApiToken, get_token
 
@@ -336,3 +337,14 @@ def visible_token(session: Session, principal: Principal, token_id: int) -> ApiT
         raise NotFound(f"token {token_id} not found")
     return token
 
+
+
+# Console: imports ---------------------------------------------------------------------------
+
+def own_preview(session: Session, principal: Principal, token: str, kind: str) -> ImportPreview:
+    """An upload waiting for confirmation, to the session that uploaded it only (any other: none)."""
+    preview = preview_by_token(session, token)
+    if preview is None or preview.kind != kind or preview.owner != principal.scope:
+        raise NotFound("import not found")
+    community_for(principal, preview.community_id)  # an organiser moved to another community: 403
+    return preview

@@ -11,7 +11,7 @@ from .ledger import Posted, Transfer, get_transfer, reversal_of, transfer
 from .lots import add_lot, expire_lots_of, expiry_of, lot_of, restore_expired, take_from_lots
 from .members import Member
 from .notices import finalise, notice_of, post_notice, withdraw
-from .periods import period_start
+from .periods import period_end, period_start
 from .rules import Rule
 from .tallies import Deeds, earning, tally
 
@@ -57,7 +57,9 @@ def _room_today(session: Session, *, member: Member, rule: Rule, now: datetime) 
     # Lock the member's account before counting today's earnings (PostgreSQL), so two
     # concurrent earnings cannot both fit under the cap.
     lock_accounts(session, member.account_id)
-    return rule.daily_cap - earned_since(session, member=member, rule_code=rule.code, since=start_of_day(now))
+    day = start_of_day(now)
+    return rule.daily_cap - earned_since(session, member=member, rule_code=rule.code, since=day,
+                                         until=period_end(day, "day"))
 
 
 def _credit(session: Session, *, member: Member, rule: Rule, amount: int, now: datetime, memo: str,
@@ -79,15 +81,20 @@ def _credit(session: Session, *, member: Member, rule: Rule, amount: int, now: d
     return record
 
 
-def earned_since(session: Session, *, member: Member, rule_code: str, since: datetime) -> int:
-    """Points the member earned under `rule_code` since `since`, not counting reversed earnings."""
+def earned_since(session: Session, *, member: Member, rule_code: str, since: datetime,
+                 until: datetime | None = None) -> int:
+    """Points the member earned under `rule_code` in [since, until), not counting reversed earnings.
+
+    Bounded above so that an award dated on an earlier day (a paper points book typed up)
+    is held to that day's cap, not to everything earned since."""
     reversal = aliased(Transfer)
     total = session.scalar(
         select(func.coalesce(func.sum(Transfer.amount), 0))
         .outerjoin(reversal, reversal.reverses_id == Transfer.id)
         .where(Transfer.credit_account_id.in_((member.account_id, member.pending_account_id)),
                Transfer.rule_code == rule_code,
-               Transfer.kind == "earn", Transfer.at >= since, reversal.id.is_(None))
+               Transfer.kind == "earn", Transfer.at >= since, reversal.id.is_(None),
+               *([Transfer.at < until] if until is not None else []))
     )
     return int(total)
 

@@ -73,4 +73,4 @@ def path_id(value: int | None) -> int | None:
     return value
 
 
-from . import today  # noqa: E402,F401  (their views join the blueprint)
+from . import imports, today  # noqa: E402,F401  (their views join the blueprint)
