@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import ForeignKey, LargeBinary, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from points.communities import get_community
 from points.db import Base, UTCDateTime
 from points.errors import Conflict, DomainError, LimitReached
 from points.imports import Line
 from points.members import enrol_member
-from points.paper_book import check_awards, claim_row, deed_time, paid_by, read_awards, unclaim
+from points.paper_book import AwardLine, check_awards, claim_row, deed_time, paid_by, read_awards, unclaim
 from points.roster import check_roster, read_roster
 from points.workbooks import SheetRow
 
@@ -86,23 +87,30 @@ def import_awards(session: Session, principal: Principal, *, preview: ImportPrev
     """
     lines = read_awards(preview.sheet_rows, today=now.date())
     check_awards(session, community_id=preview.community_id, lines=lines)
-    for line in lines:
-        if not line.ok:
-            continue
-        claimed = claim_row(session, line, now=now)
-        if claimed is None:
-            line.refuse("imported")
-            continue
-        try:
-            paid = award(session, principal, member=line.member, rule_code=line.rule.code, points=line.amount,
-                         memo=line.memo, at=deed_time(line.done_on, now=now))
-        except DomainError as refused:
-            # earn refuses before it writes (the day's cap, a rule retired meanwhile): only the claim goes
-            unclaim(session, claimed)
-            line.refuse("over_cap" if isinstance(refused, LimitReached) else "retired_rule")
-            continue
-        paid_by(session, claimed, paid.record.id)
+    # Held for the loop: the session keeps loaded rows only while something refers to them, and
+    # every earning looks its community up (its points' validity).
+    community = get_community(session, preview.community_id)  # noqa: F841
+    with session.no_autoflush:  # the audit rows are written together at the end, not one flush per award
+        for line in lines:
+            if line.ok:
+                _pay(session, principal, line, now=now)
     return _confirmed(session, preview, lines, now=now, why=f"批量发放：{preview.file_name}")
+
+
+def _pay(session: Session, principal: Principal, line: AwardLine, *, now: datetime) -> None:
+    claimed = claim_row(session, line, now=now)
+    if claimed is None:
+        line.refuse("imported")
+        return
+    try:
+        paid = award(session, principal, member=line.member, rule_code=line.rule.code, points=line.amount,
+                     memo=line.memo, at=deed_time(line.done_on, now=now))
+    except DomainError as refused:
+        # earn refuses before it writes (the day's cap, a rule retired meanwhile): only the claim goes
+        unclaim(session, claimed)
+        line.refuse("over_cap" if isinstance(refused, LimitReached) else "retired_rule")
+        return
+    paid_by(session, claimed, paid.record.id)
 
 
 def import_roster(session: Session, principal: Principal, *, preview: ImportPreview, now: datetime) -> Outcome:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import ForeignKey, String, delete, func, select, update
+from sqlalchemy import ForeignKey, String, bindparam, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, UTCDateTime, insert_unless_taken
@@ -164,7 +164,11 @@ def unclaim(session: Session, claim_id: int) -> None:
 
 def paid_by(session: Session, claim_id: int, transfer_id: int) -> None:
     """Link a claimed row to the earning that paid it."""
-    session.execute(update(ImportedAward).where(ImportedAward.id == claim_id).values(transfer_id=transfer_id))
+    session.connection().execute(_PAID, {"claim": claim_id, "paid_by": transfer_id})
+
+
+_rows = ImportedAward.__table__
+_PAID = _rows.update().where(_rows.c.id == bindparam("claim")).values(transfer_id=bindparam("paid_by"))
 
 
 def _members(session: Session, community_id: int, phones: list[str]) -> dict[str, Member]:
