@@ -20,7 +20,7 @@ from points.db import Base, UTCDateTime
 from points.errors import Conflict, DomainError, LimitReached
 from points.imports import Line
 from points.members import enrol_member
-from points.paper_book import AwardLine, check_awards, claim_row, deed_time, paid_by, read_awards, unclaim
+from points.paper_book import check_awards, claim_rows, deed_time, paid_by, read_awards, unclaim
 from points.roster import check_roster, read_roster
 from points.workbooks import SheetRow
 
@@ -90,27 +90,28 @@ def import_awards(session: Session, principal: Principal, *, preview: ImportPrev
     # Held for the loop: the session keeps loaded rows only while something refers to them, and
     # every earning looks its community up (its points' validity).
     community = get_community(session, preview.community_id)  # noqa: F841
+    claimed = claim_rows(session, lines, now=now)
+    paid, refused = [], []
     with session.no_autoflush:  # the audit rows are written together at the end, not one flush per award
         for line in lines:
-            if line.ok:
-                _pay(session, principal, line, now=now)
+            if not line.ok:
+                continue
+            claim = claimed.get(line.key)
+            if claim is None:
+                line.refuse("imported")
+                continue
+            try:
+                done = award(session, principal, member=line.member, rule_code=line.rule.code, points=line.amount,
+                             memo=line.memo, at=deed_time(line.done_on, now=now), rule=line.rule)
+            except DomainError as refusal:
+                # earn refuses before it writes (the day's cap, a rule retired meanwhile): only the claim goes
+                refused.append(claim)
+                line.refuse("over_cap" if isinstance(refusal, LimitReached) else "retired_rule")
+                continue
+            paid.append((claim, done.record.id))
+    unclaim(session, refused)
+    paid_by(session, paid)
     return _confirmed(session, preview, lines, now=now, why=f"批量发放：{preview.file_name}")
-
-
-def _pay(session: Session, principal: Principal, line: AwardLine, *, now: datetime) -> None:
-    claimed = claim_row(session, line, now=now)
-    if claimed is None:
-        line.refuse("imported")
-        return
-    try:
-        paid = award(session, principal, member=line.member, rule_code=line.rule.code, points=line.amount,
-                     memo=line.memo, at=deed_time(line.done_on, now=now))
-    except DomainError as refused:
-        # earn refuses before it writes (the day's cap, a rule retired meanwhile): only the claim goes
-        unclaim(session, claimed)
-        line.refuse("over_cap" if isinstance(refused, LimitReached) else "retired_rule")
-        return
-    paid_by(session, claimed, paid.record.id)
 
 
 def import_roster(session: Session, principal: Principal, *, preview: ImportPreview, now: datetime) -> Outcome:

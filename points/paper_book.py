@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import ForeignKey, String, bindparam, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, UTCDateTime, insert_unless_taken
+from .db import Base, UTCDateTime
 from .earning import earned_since
 from .imports import Line, chunks, line_for, mark_duplicates, phone_of
 from .members import Member
@@ -41,6 +42,10 @@ class ImportedAward(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     transfer_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id"))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+_rows = ImportedAward.__table__
+_PAID = _rows.update().where(_rows.c.id == bindparam("claim")).values(transfer_id=bindparam("paid_by"))
 
 
 @dataclass
@@ -150,25 +155,34 @@ def deed_time(done_on: date, *, now: datetime) -> datetime:
     return min(datetime.combine(done_on, DEED_HOUR, tzinfo=now.tzinfo), now)
 
 
-def claim_row(session: Session, line: AwardLine, *, now: datetime) -> int | None:
-    """Claim the row's key for this transaction: its id, or None if it was paid (or is being paid) already."""
-    return insert_unless_taken(session, ImportedAward.__table__, unique=["key"], values={
-        "key": line.key, "community_id": line.member.community_id, "member_id": line.member.id,
-        "transfer_id": None, "imported_at": now})
+def claim_rows(session: Session, lines: list[AwardLine], *, now: datetime) -> dict[str, int]:
+    """Claim the good lines' keys for this transaction: {key: claim id} for each claimed now.
+
+    A key left out was paid, or is being paid by a transaction that has not committed yet (on
+    PostgreSQL this one waits for it, then finds the key taken). Claimed in key order, so two
+    imports that share rows claim them in the same order and cannot deadlock on them.
+    """
+    rows = sorted(({"key": line.key, "community_id": line.member.community_id, "member_id": line.member.id,
+                    "transfer_id": None, "imported_at": now} for line in lines if line.ok), key=lambda row: row["key"])
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    claimed = {}
+    for some in chunks(rows, 400):
+        statement = (insert(_rows).values(some).on_conflict_do_nothing(index_elements=["key"])
+                     .returning(_rows.c.key, _rows.c.id))
+        claimed.update((key, claim) for key, claim in session.connection().execute(statement))
+    return claimed
 
 
-def unclaim(session: Session, claim_id: int) -> None:
-    """Give a claimed row back: it was refused when paid, and may be paid another time."""
-    session.execute(delete(ImportedAward).where(ImportedAward.id == claim_id))
+def unclaim(session: Session, claim_ids: list[int]) -> None:
+    """Give claimed rows back: they were refused when paid, and may be paid another time."""
+    for some in chunks(claim_ids):
+        session.execute(delete(ImportedAward).where(ImportedAward.id.in_(some)))
 
 
-def paid_by(session: Session, claim_id: int, transfer_id: int) -> None:
-    """Link a claimed row to the earning that paid it."""
-    session.connection().execute(_PAID, {"claim": claim_id, "paid_by": transfer_id})
-
-
-_rows = ImportedAward.__table__
-_PAID = _rows.update().where(_rows.c.id == bindparam("claim")).values(transfer_id=bindparam("paid_by"))
+def paid_by(session: Session, paid: list[tuple[int, int]]) -> None:
+    """Link claimed rows to the earnings that paid them: (claim id, transfer id) pairs."""
+    if paid:
+        session.connection().execute(_PAID, [{"claim": claim, "paid_by": transfer} for claim, transfer in paid])
 
 
 def _members(session: Session, community_id: int, phones: list[str]) -> dict[str, Member]:

@@ -172,6 +172,19 @@ def test_a_retired_rule_and_a_cap_filled_since_the_preview_are_refused_when_conf
     assert (earned(organiser, a), earned(organiser, b)) == (0, 50)
 
 
+def test_a_day_cap_counts_the_deeds_own_day_only(console_pages, organiser, rules, members, ledger_is_sound):
+    """Today's patrols fill today's cap; a patrol typed up from the 3rd is held to the 3rd's."""
+    a, _, _ = members
+    for _ in range(2):
+        organiser.post("/api/v1/awards", {"member_id": a["id"], "rule_code": "patrol"}, expect=201)
+    path = previewed(console_pages, AWARDS, xlsx([(a["phone"], "patrol", "2026-11-03", None, ""),
+                                                  (a["phone"], "patrol", "2026-11-23", None, "")]))
+    html = console_pages.get(path).get_data(as_text=True)
+    assert counts(html) == (1, 1) and "超过这条规则当天的上限（100 分）" in html
+    console_pages.submit(path)
+    assert earned(organiser, a) == 150
+
+
 def test_formula_cells_are_read_as_text_shown_neutralised_and_not_applied(console_pages, organiser, rules, members,
                                                                          session):
     a, _, _ = members
