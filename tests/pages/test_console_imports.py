@@ -315,3 +315,14 @@ def test_members_added_by_roster_are_in_the_community(session, console_pages, co
     console_pages.submit(path)
     added = session.scalar(select(Member).where(Member.phone == "13800000009"))
     assert added.community_id == community["id"] and added.team == "三网格"
+
+
+def test_an_admin_picks_the_community_before_uploading(pages, staff, community, rules, members, organiser):
+    admin = pages().sign_in(staff("admin"), "password1")
+    sheet = xlsx([(members[0]["phone"], "patrol", "2026-11-03", None, "")])
+    assert "请先在左侧选择一个社区" in admin.get(AWARDS).get_data(as_text=True)
+    assert upload(admin, AWARDS, sheet).status_code == 400
+    admin.get(f"/console?community_id={community['id']}")
+    path = previewed(admin, AWARDS, sheet)
+    admin.submit(path)
+    assert earned(organiser, members[0]) == 50

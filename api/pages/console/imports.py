@@ -27,7 +27,7 @@ from ...importing import ImportPreview, import_awards, import_roster, keep_previ
 from ...sheets import Column, Sheet, neutralise, sheet_response
 from ..errors import refusal_page
 from ..guard import new_action_key, once_per_action, refusal_of
-from . import acting_community, blp, communities_to_pick
+from . import acting_community, blp, communities_to_pick, viewed_community_id
 
 FORM_BYTES = 64 * 1024  # the form's other fields, beside the file
 
@@ -164,10 +164,12 @@ def import_members_confirm(token: str):
 
 def _upload_page(kind: Kind, *, refusal: str | None = None, status: int = 200):
     return render_template("console/imports.html", kind=kind, preview=None, refusal=refusal,
-                           communities=communities_to_pick()), status
+                           communities=communities_to_pick(), pick_first=viewed_community_id() is None), status
 
 
 def _upload(kind: Kind):
+    if viewed_community_id() is None:  # an admin looking at every community: which one is this for?
+        return _upload_page(kind, status=400)
     community = acting_community()
     upload = request.files.get("sheet")
     if upload is None or not upload.filename:
