@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
 from points.db import Base, UTCDateTime
-from points.errors import Conflict, DomainError, LimitReached
+from points.errors import Conflict, LimitReached, NotFound
 from points.imports import Line
 from points.members import enrol_member
 from points.paper_book import check_awards, claim_rows, deed_time, paid_by, read_awards, unclaim
@@ -103,8 +103,9 @@ def import_awards(session: Session, principal: Principal, *, preview: ImportPrev
             try:
                 done = award(session, principal, member=line.member, rule_code=line.rule.code, points=line.amount,
                              memo=line.memo, at=deed_time(line.done_on, now=now), rule=line.rule)
-            except DomainError as refusal:
-                # earn refuses before it writes (the day's cap, a rule retired meanwhile): only the claim goes
+            except (LimitReached, Conflict, NotFound) as refusal:
+                # Refusals earn makes before it writes (the day's cap, a rule retired meanwhile): only the
+                # claim goes. Any other error aborts the whole confirmation: nothing is half-applied.
                 refused.append(claim)
                 line.refuse("over_cap" if isinstance(refusal, LimitReached) else "retired_rule")
                 continue
