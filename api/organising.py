@@ -9,7 +9,7 @@ from points.claims import Claim, approve_claim, reject_claim
 from points.earning import earn, reverse
 from points.ledger import Posted, Transfer
 from points.members import Member, member_of_transfer
-from points.rules import current_rule
+from points.rules import Rule, current_rule
 
 from . import events
 from .clock import now
@@ -25,9 +25,14 @@ class Award:
 
 
 def award(session: Session, principal: Principal, *, member: Member, rule_code: str, points: int | None = None,
-          memo: str = "", at=None) -> Award:
-    """Award a visible member points under a live rule of their community (the rule's points unless given)."""
-    rule = current_rule(session, community_id=member.community_id, code=rule_code)
+          memo: str = "", at=None, rule: Rule | None = None) -> Award:
+    """Award a visible member points under a live rule of their community (the rule's points unless given).
+
+    `rule`: that rule's current version, when the caller loaded it in this transaction (a batch
+    import pays thousands of awards under a few rules); otherwise it is looked up by `rule_code`.
+    """
+    if rule is None or (rule.community_id, rule.code) != (member.community_id, rule_code):
+        rule = current_rule(session, community_id=member.community_id, code=rule_code)
     record = earn(session, member=member, rule=rule, now=at or now(), points=points, memo=memo,
                   actor=principal.actor)
     events.record("award", transfer_id=record.id, member_id=member.id, community_id=member.community_id,

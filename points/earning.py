@@ -1,7 +1,7 @@
 """Earning and taking back points: the one way points enter or leave a member's account by rule."""
-from datetime import datetime
+from datetime import datetime, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from .accounts import lock_accounts
@@ -11,7 +11,7 @@ from .ledger import Posted, Transfer, get_transfer, reversal_of, transfer
 from .lots import add_lot, expire_lots_of, expiry_of, lot_of, restore_expired, take_from_lots
 from .members import Member
 from .notices import finalise, notice_of, post_notice, withdraw
-from .periods import period_start
+from .periods import period_end, period_start
 from .rules import Rule
 from .tallies import Deeds, earning, tally
 
@@ -57,7 +57,9 @@ def _room_today(session: Session, *, member: Member, rule: Rule, now: datetime) 
     # Lock the member's account before counting today's earnings (PostgreSQL), so two
     # concurrent earnings cannot both fit under the cap.
     lock_accounts(session, member.account_id)
-    return rule.daily_cap - earned_since(session, member=member, rule_code=rule.code, since=start_of_day(now))
+    day = start_of_day(now)
+    return rule.daily_cap - earned_since(session, member=member, rule_code=rule.code, since=day,
+                                         until=period_end(day, "day"))
 
 
 def _credit(session: Session, *, member: Member, rule: Rule, amount: int, now: datetime, memo: str,
@@ -79,17 +81,25 @@ def _credit(session: Session, *, member: Member, rule: Rule, amount: int, now: d
     return record
 
 
-def earned_since(session: Session, *, member: Member, rule_code: str, since: datetime) -> int:
-    """Points the member earned under `rule_code` since `since`, not counting reversed earnings."""
-    reversal = aliased(Transfer)
-    total = session.scalar(
-        select(func.coalesce(func.sum(Transfer.amount), 0))
-        .outerjoin(reversal, reversal.reverses_id == Transfer.id)
-        .where(Transfer.credit_account_id.in_((member.account_id, member.pending_account_id)),
-               Transfer.rule_code == rule_code,
-               Transfer.kind == "earn", Transfer.at >= since, reversal.id.is_(None))
-    )
-    return int(total)
+def earned_since(session: Session, *, member: Member, rule_code: str, since: datetime,
+                 until: datetime | None = None) -> int:
+    """Points the member earned under `rule_code` in [since, until), not counting reversed earnings.
+
+    Bounded above so that an award dated on an earlier day (a paper points book typed up)
+    is held to that day's cap, not to everything earned since."""
+    return int(session.connection().execute(_EARNED, {
+        "account": member.account_id, "pending": member.pending_account_id, "rule_code": rule_code,
+        "since": since, "until": until or _NO_END}).scalar_one())
+
+
+# Built once: an aliased join costs more to construct than to run, and a batch import runs it per row.
+_reversal = aliased(Transfer)
+_EARNED = (select(func.coalesce(func.sum(Transfer.amount), 0))
+           .outerjoin(_reversal, _reversal.reverses_id == Transfer.id)
+           .where(Transfer.credit_account_id.in_((bindparam("account"), bindparam("pending"))),
+                  Transfer.rule_code == bindparam("rule_code"), Transfer.kind == "earn",
+                  Transfer.at >= bindparam("since"), Transfer.at < bindparam("until"), _reversal.id.is_(None)))
+_NO_END = datetime(9999, 12, 31, tzinfo=timezone.utc)
 
 
 def reverse(session: Session, *, transfer_id: int, reason: str, now: datetime,

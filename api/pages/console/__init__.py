@@ -74,4 +74,4 @@ def path_id(value: int | None) -> int | None:
 
 
 # Each module's views join the blueprint.
-from . import activities, claims, members, partners, reports, rewards, rules, staff, today, vouchers  # noqa: E402,F401
+from . import activities, claims, imports, members, partners, reports, rewards, rules, staff, today, vouchers  # noqa: E402,F401
