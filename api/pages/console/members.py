@@ -29,7 +29,6 @@ from .trail import AUDIT_ACTIONS
 
 PAGE = 50
 HISTORY_PAGE = 20
-IMPORT_PATH = "/console/members/import"  # the roster import (导入) is its own page
 SENTENCES = {
     "phone_taken": _l("这个手机号已经登记过了（志愿者或工作人员），请核对。"),
     "insufficient_points": _l("这笔积分已被使用：志愿者的可用积分不足以扣回，不能撤销。"),
@@ -59,7 +58,7 @@ def _list(*, message: str | None = None, status: int = 200):
                         limit=PAGE + 1)
     return render_template("console/members.html", members=rows[:PAGE], more=rows[PAGE - 1].id if len(rows) > PAGE
                            else None, q=q, team=team, teams=teams_of(session, community_id), message=message,
-                           form=request.form, import_path=IMPORT_PATH, action_key=new_action_key(),
+                           form=request.form, action_key=new_action_key(),
                            communities=communities_to_pick()), status
 
 

@@ -23,7 +23,6 @@ from . import blp, communities_to_pick, path_id, viewed_community_id
 PARTNER_KINDS = {"shop": _l("商店"), "clinic": _l("诊所"), "school": _l("学校"), "property": _l("物业公司"),
                  "station": _l("警网融合工作站")}
 SIGNED_KINDS = tuple(kind for kind in KINDS if kind != "station")  # the workstation is made, not signed
-STAFF_PAGE = "/console/staff"  # the staff accounts page (another module's): where clerks are added
 
 
 @blp.get("/console/partners")
@@ -60,7 +59,7 @@ def partners_one(partner_id: int):
     served = find_partners(db.session(), partner_id=partner.id)[0].communities
     return render_template("console/partner.html", partner=partner, served=served, month=month,
                            settlement=settlement, clerks=clerks_of(db.session(), [partner.id])[partner.id],
-                           kind_labels=PARTNER_KINDS, staff_page=STAFF_PAGE)
+                           kind_labels=PARTNER_KINDS)
 
 
 @blp.get("/console/partners/<int:partner_id>/settlement.xlsx")
@@ -87,7 +86,7 @@ def _partners_page(*, message: str | None = None, status: int = 200):
     chosen = request.form.getlist("community_ids") if request.method == "POST" else [str(community_id or "")]
     return render_template("console/partners.html", partners=listed, kind_labels=PARTNER_KINDS,
                            signed_kinds=SIGNED_KINDS, clerks=clerks_of(session, [p.id for p in listed]),
-                           staff_page=STAFF_PAGE, communities=pickable,
+                           communities=pickable,
                            serveable=pickable or list_communities(session, ids=[community_id]),
                            chosen=chosen, own_community=community_id, form=request.form, message=message,
                            action_key=new_action_key()), status
