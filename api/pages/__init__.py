@@ -26,7 +26,7 @@ UNGUARDED = ("/docs",)
 
 def register_pages(app: Flask) -> None:
     from . import console, counter, site, venue, volunteer
-    from .words import day, template_words, when
+    from .words import actor, day, template_words, when
 
     public = app.config.get("PUBLIC_URL") or ""
     app.config.update(
@@ -44,6 +44,7 @@ def register_pages(app: Flask) -> None:
     app.context_processor(template_words)
     app.add_template_filter(when)
     app.add_template_filter(day)
+    app.add_template_filter(actor)
     for module in (site, volunteer, venue, counter, console):
         app.register_blueprint(module.blp)
 

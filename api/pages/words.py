@@ -17,6 +17,8 @@ TRANSFER_KINDS = {"earn": _l("获得"), "reversal": _l("撤销"), "hold": _l("�
 VOUCHER_STATUSES = {"reserved": _l("待使用"), "fulfilled": _l("已使用"), "cancelled": _l("已取消"),
                     "expired": _l("已过期")}
 CLAIM_STATUSES = {"pending": _l("待审核"), "approved": _l("已通过"), "rejected": _l("未通过")}
+ROLE_NAMES = {"admin": _l("管理员"), "organiser": _l("组织者"), "partner": _l("商家店员"), "volunteer": _l("志愿者"),
+              "system": _l("系统")}
 VOUCHER_REFUSALS = {"cancelled": "already_cancelled", "expired": "voucher_expired", "fulfilled": "already_fulfilled"}
 
 
@@ -30,6 +32,12 @@ def short_when(moment: datetime | None) -> str:
         return ""
     local = moment.astimezone(zone())
     return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def actor(who: str | None) -> str:
+    """Who did something, as recorded (`organiser:罗塘派出所 民警`), in words: 组织者 罗塘派出所 民警."""
+    role, _, name = (who or "").partition(":")
+    return f"{ROLE_NAMES[role]} {name}".strip() if role in ROLE_NAMES else (who or "")
 
 
 def day(moment: datetime | None) -> str:
