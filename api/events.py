@@ -20,7 +20,8 @@ EVENTS = logging.getLogger("benniu.events")
 _PENDING = "benniu_events"
 # What staff do to points, claims, members and accounts: kept for good, and shown on a member's page.
 AUDITED = frozenset({"award", "reversal", "review", "import", "member_added", "member_changed", "account_added",
-                     "account_changed", "password_reset", "account_disabled"})
+                     "account_changed", "password_reset", "account_disabled", "rule_added", "rule_changed",
+                     "rule_retired"})
 
 
 def record(kind: str, *, why: str | None = None, community_id: int | None = None, **details) -> None:

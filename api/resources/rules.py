@@ -3,7 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from points.rules import BASES, Rule, define_rule, retire_rule, revise_rule, rules_of
 
-from .. import db
+from .. import db, events
 from ..access import community_for, named_community
 from ..authentication import current_principal
 from ..clock import now
@@ -109,17 +109,26 @@ def retire(args, code):
 def new_rule(args: dict) -> Rule:
     """Define a rule from loaded `RuleArgsSchema` args."""
     community_id = named_community(current_principal(), args.get("community_id"))
-    return define_rule(db.writer(), now=now(), **{**args, "community_id": community_id})
+    rule = define_rule(db.writer(), now=now(), **{**args, "community_id": community_id})
+    return _recorded("rule_added", rule)
 
 
 def next_version(code: str, args: dict) -> Rule:
     """Write a rule's next version from loaded `RuleChangeArgsSchema` args."""
     changes = {name: value for name, value in args.items() if name != "community_id"}
     community_id = named_community(current_principal(), args.get("community_id"))
-    return revise_rule(db.writer(), community_id=community_id, code=code, now=now(), **changes)
+    return _recorded("rule_changed", revise_rule(db.writer(), community_id=community_id, code=code, now=now(),
+                                                 **changes))
 
 
 def retired(code: str, community_id: int | None) -> Rule:
     """Retire a rule."""
-    return retire_rule(db.writer(), community_id=named_community(current_principal(), community_id), code=code,
-                       now=now())
+    return _recorded("rule_retired", retire_rule(db.writer(), community_id=named_community(current_principal(),
+                                                                                        community_id),
+                                                 code=code, now=now()))
+
+
+def _recorded(kind: str, rule: Rule) -> Rule:
+    events.record(kind, community_id=rule.community_id, rule_code=rule.code, version=rule.version,
+                  points=rule.points)
+    return rule

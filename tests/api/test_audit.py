@@ -29,3 +29,18 @@ def test_a_refused_act_leaves_no_audit_row(session, organiser, volunteer, rules)
     assert_error(organiser.post(f"/api/v1/transfers/{award['transfer_id']}/reverse", {"reason": "再撤一次"}),
                  409, "already_reversed")
     assert [row.why for row in audit_trail(session, member_id=member["id"], action="reversal")] == ["错发"]
+
+
+def test_rule_changes_are_recorded_in_the_communitys_trail(session, organiser, community, rules):
+    organiser.put("/api/v1/rules/patrol", {"points": 80})
+    organiser.delete("/api/v1/rules/patrol")
+    trail = audit_trail(session, community_id=community["id"])
+    assert [(row.action, row.facts["rule_code"], row.facts["version"]) for row in trail[:2]] == [
+        ("rule_retired", "patrol", 2), ("rule_changed", "patrol", 2)]
+    assert {row.action for row in trail[2:]} == {"rule_added"}
+
+
+def test_every_audited_act_has_a_name_on_the_pages():
+    from api.events import AUDITED
+    from api.pages.console.trail import AUDIT_ACTIONS
+    assert set(AUDIT_ACTIONS) == AUDITED
