@@ -65,6 +65,10 @@ class AwardLine(Line):
         return self.points if self.points is not None else (self.rule.points if self.rule else None)
 
 
+# A paper book is typed up within weeks, not years: older days would rewrite closed months and rankings.
+OLDEST = timedelta(days=366)
+
+
 def read_awards(rows: list[SheetRow], *, today: date) -> list[AwardLine]:
     """Each row read on its own: phone, rule, a day not after `today`, whole positive points, a memo."""
     lines = []
@@ -80,6 +84,8 @@ def read_awards(rows: list[SheetRow], *, today: date) -> list[AwardLine]:
             line.refuse("bad_date")
         elif line.done_on > today:
             line.refuse("future_date")
+        elif line.done_on < today - OLDEST:
+            line.refuse("too_old")
         if points is not None and line.points is None:
             line.refuse("bad_points")
         if len(line.memo) > MEMO_CHARS:
@@ -145,8 +151,7 @@ def check_against_ledger(session: Session, lines: list[AwardLine], *, zone: tzin
 
 def row_key(community_id: int, line: AwardLine) -> str:
     """What makes the row this row: the same deed typed again has the same key."""
-    parts = (community_id, line.phone, line.rule.code, line.done_on.isoformat(),
-             "" if line.points is None else line.points, line.memo)
+    parts = (community_id, line.phone, line.rule.code, line.done_on.isoformat(), line.amount, line.memo)
     return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
 
 

@@ -20,9 +20,14 @@ UNPACKED_BYTES = 200 * 1024 * 1024   # all its parts, inflated (20,000 wide rows
 RATIO = 200                          # inflated / compressed, for any part over RATIO_FROM bytes
 RATIO_FROM = 1024 * 1024
 STRINGS_BYTES = 8 * 1024 * 1024      # the shared-strings table, inflated: openpyxl holds it in memory
+PART_BYTES = STRINGS_BYTES           # any other part but a worksheet (styles, the workbook...), held likewise
 MANIFEST_BYTES = 1024 * 1024
 MAX_PARTS = 2000
-MAX_ROWS = 20_000                    # data rows, the header not counted
+# Data rows, the header not counted. An import is one write transaction: 5,000 rows hold the
+# SQLite write lock for seconds (bench/RESULTS.md); more would stall every other writer.
+MAX_ROWS = 5_000
+BLANK_ROWS = 1_000                   # blank lines allowed between entries, beyond MAX_ROWS
+WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 WORKBOOKS = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
              "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"}
@@ -90,27 +95,39 @@ def _check_package(data: bytes) -> None:
     if b"<!DOCTYPE" in manifest or b"<!ENTITY" in manifest:
         raise SheetRefused("not_xlsx", "content types declare entities")
     try:
-        types = {override.get("PartName", "").lstrip("/"): override.get("ContentType")
-                 for override in ElementTree.fromstring(manifest).iter(f"{_TYPES}Override")}
+        overrides = [(override.get("PartName", ""), override.get("ContentType"))
+                     for override in ElementTree.fromstring(manifest).iter(f"{_TYPES}Override")]
     except ElementTree.ParseError:
         raise SheetRefused("not_xlsx", "content types are not XML") from None
+    # Part names as openpyxl reads them (one leading slash dropped): a name it would read
+    # differently from this check, or declared twice, could smuggle a part past the limits.
+    types = {name[1:]: kind for name, kind in overrides if name.startswith("/") and not name.startswith("//")}
+    if len(types) != len(overrides) or any(name.startswith("/") for name in sizes):
+        raise SheetRefused("not_xlsx", "part names declared twice or not as /name")
     if not WORKBOOKS & set(types.values()):
         raise SheetRefused("not_xlsx", "no workbook part (an .xls, .xlsm or another zip)")
-    for name, kind in types.items():
-        if kind == SHARED_STRINGS and sizes.get(name, 0) > STRINGS_BYTES:
-            raise SheetRefused("strings", f"shared strings inflate to {sizes[name]} bytes", limit=STRINGS_BYTES)
+    for name, size in sizes.items():
+        kind = types.get(name)
+        if kind == SHARED_STRINGS and size > STRINGS_BYTES:
+            raise SheetRefused("strings", f"shared strings inflate to {size} bytes", limit=STRINGS_BYTES)
+        if kind != WORKSHEET and size > PART_BYTES:  # worksheets stream; every other part is held whole
+            raise SheetRefused("bomb", f"{name} inflates to {size} bytes", limit=PART_BYTES)
 
 
 def _rows(book, *, header: tuple[str, ...], max_rows: int) -> list[SheetRow]:
     if not book.worksheets:
         raise SheetRefused("header", "no worksheet")
-    rows = book.worksheets[0].iter_rows(max_col=len(header))
+    sheet = book.worksheets[0]
+    sheet.reset_dimensions()  # read every row there is, not only those the sheet's <dimension> claims
+    rows = sheet.iter_rows(max_col=len(header))
     found = next(rows, None)
     titles = tuple(text_of(cell.value) or "" for cell in found or ())
     if titles[:len(header)] != header:
         raise SheetRefused("header", f"header is {titles!r}, not {header!r}")
     kept = []
-    for cells in rows:
+    for seen, cells in enumerate(rows, start=1):
+        if seen > max_rows + BLANK_ROWS:  # blank rows count too: a million of them is no sheet of entries
+            raise SheetRefused("too_many_rows", f"more than {max_rows} rows", limit=max_rows)
         values = tuple(text_of(cell.value) for cell in cells)
         if not any(values):
             continue  # a blank line between entries is no entry

@@ -1,9 +1,10 @@
 """Who may open a page, and one effect per user action on a page's form."""
 import hashlib
+import hmac
 import secrets
 from functools import wraps
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 
 from ..access import allows
 from ..authentication import session_principal
@@ -44,9 +45,12 @@ def once_per_action(produce):
 
 
 def _form_fingerprint() -> str:
+    """What was sent, keyed with the app's secret: forms may carry a password (a reset), and the
+    stored fingerprint must not give it back to whoever reads the idempotency table."""
     fields = sorted((name, value) for name, value in request.form.items(multi=True) if name != "csrf_token")
     raw = request.path + "\n" + "\n".join(f"{name}={value}" for name, value in fields)
-    return hashlib.sha256(raw.encode()).hexdigest()
+    key = current_app.secret_key
+    return hmac.new(key.encode() if isinstance(key, str) else key, raw.encode(), hashlib.sha256).hexdigest()
 
 
 def refusal_of(response) -> str | None:

@@ -101,6 +101,8 @@ def notice():
 def _next_page() -> str:
     """Where to go after sign-in: a path on this site only, never another host."""
     target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and newlines from a URL: "/\t/evil.example" would leave for another host.
+    if (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable() and " " not in target):
         return target
     return url_for("site.index")

@@ -221,3 +221,31 @@ def test_an_organiser_revoking_a_volunteers_browser_session_signs_that_browser_o
     assert [item["member_id"] for item in sessions] == [member["id"]]
     assert organiser.delete(f"/api/v1/tokens/{sessions[0]['id']}").status_code == 204
     assert volunteer_pages.get("/me").status_code == 302
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/\t/evil.example", "/\n/evil.example", "/\\evil.example",
+                                    "https://evil.example", "/ /evil.example"])
+def test_signing_in_never_goes_to_another_host(pages, volunteer, target):
+    member, _ = volunteer
+    browser = pages()
+    answer = browser.client.post("/login", data={**browser.hidden("/login"), "next": target,
+                                                 "phone": member["phone"], "password": "secret123"})
+    assert answer.status_code == 303 and answer.location == "/"
+
+
+def test_a_password_sent_in_a_form_is_not_recoverable_from_the_idempotency_records(app, console_pages, volunteer):
+    import hashlib
+
+    from sqlalchemy import select
+
+    from api.idempotency import IdempotencyRecord
+    member, _ = volunteer
+    page, action = f"/console/members/{member['id']}", f"/console/members/{member['id']}/password"
+    form = {name: value for name, value in console_pages.hidden(page).items() if name != "next"}
+    answer = console_pages.client.post(action, data={**form, "password": "Summer2026!"})
+    assert answer.status_code == 303
+    with app.extensions["benniu"].sessionmaker() as session:
+        stored = set(session.scalars(select(IdempotencyRecord.fingerprint)))
+    sent = sorted((name, value) for name, value in {**form, "password": "Summer2026!"}.items() if name != "csrf_token")
+    raw = action + "\n" + "\n".join(f"{name}={value}" for name, value in sent)
+    assert stored and hashlib.sha256(raw.encode()).hexdigest() not in stored  # a guessable hash of the password

@@ -1,5 +1,7 @@
 """The pure parts of the imports from Excel: reading a package safely, and checking each row on its own."""
+import base64
 import io
+import os
 import zipfile
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -140,7 +142,14 @@ def test_a_rows_key_is_its_content_however_the_day_was_typed():
         return row_key(1, line)
 
     assert key("2026-11-03") == key("2026年11月3日")
-    assert len({key("2026-11-03"), key("2026-11-04"), key("2026-11-03", 50), key("2026-11-03", memo="晚")}) == 4
+    assert key("2026-11-03") == key("2026-11-03", 50)  # the rule's points, left blank or written out: one deed
+    assert len({key("2026-11-03"), key("2026-11-04"), key("2026-11-03", 60), key("2026-11-03", memo="晚")}) == 4
+
+
+def test_a_day_more_than_a_year_ago_is_refused():
+    rows = [SheetRow(2, ("13900000001", "patrol", "2025-11-23", None, "")),
+            SheetRow(3, ("13900000001", "patrol", "2025-11-21", None, ""))]
+    assert [line.problem for line in read_awards(rows, today=TODAY)] == [None, "too_old"]
 
 
 def test_a_deed_is_dated_at_its_days_noon_never_after_now():
@@ -159,3 +168,27 @@ def test_roster_rows_need_a_name_and_a_phone_once():
 
 def test_text_of_keeps_text_and_drops_blanks():
     assert text_of("  ") is None and text_of(3.5) == "3.5" and text_of(True) == "TRUE"
+
+
+def test_rows_past_the_sheets_declared_dimension_are_read_not_dropped():
+    data = book([("1390000000%d" % n, "patrol", "2026-11-03", None, None) for n in range(5)])
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        sheet = package.read("xl/worksheets/sheet1.xml")
+    understated = sheet.replace(b'<dimension ref="A1:E6" />', b'<dimension ref="A1:E3" />')
+    assert understated != sheet
+    assert len(read_rows(repacked(data, **{"xl/worksheets/sheet1.xml": understated}), header=HEADER)) == 5
+
+
+def test_blank_rows_count_toward_the_limit():
+    sheet_rows = [("13900000001", "patrol", "2026-11-03", None, None)] + [(None, None, None, None, " ")] * 1_100
+    assert refusal(book(sheet_rows), max_rows=3) == "too_many_rows"
+
+
+def test_a_part_declared_twice_or_outside_the_limits_is_refused_unread():
+    data = book([("13900000001", "patrol", "2026-11-03", None, None)])
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        manifest = package.read("[Content_Types].xml")
+    twice = manifest.replace(b"</Types>", b'<Override PartName="/xl/styles.xml" ContentType="text/plain"/></Types>')
+    assert refusal(repacked(data, **{"[Content_Types].xml": twice})) == "not_xlsx"
+    styles = b"<styleSheet>" + base64.b64encode(os.urandom(7 * 1024 * 1024)) + b"</styleSheet>"  # 9 MB, no ratio
+    assert refusal(repacked(data, **{"xl/styles.xml": styles})) == "bomb"

@@ -40,6 +40,7 @@ PROBLEMS = {
     "retired_rule": _l("这条规则已停用"),
     "bad_date": _l("日期看不懂，请写成 2026-11-03"),
     "future_date": _l("日期晚于今天"),
+    "too_old": _l("日期早于一年前，请由组织者逐条奖励并写明原因"),
     "bad_points": _l("积分应为 1 到 %(limit)s 的整数", limit=MAX_POINTS),
     "too_long": _l("内容太长（最多 %(detail)s 个字）"),
     "duplicate": _l("与第 %(detail)s 行重复"),
