@@ -5,7 +5,7 @@ and answer with a Content-Security-Policy that allows no inline script or style.
 """
 from datetime import timedelta
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_babel import Babel
 
 from .blueprint import csrf
@@ -45,6 +45,7 @@ def register_pages(app: Flask) -> None:
     app.add_template_filter(when)
     app.add_template_filter(day)
     app.add_template_filter(actor)
+    app.jinja_env.globals["form_community"] = lambda: g.get("form_community")  # see console.viewed_community_id
     for module in (site, volunteer, venue, counter, console):
         app.register_blueprint(module.blp)
 

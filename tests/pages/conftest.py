@@ -4,7 +4,7 @@ from html import unescape
 
 import pytest
 
-HIDDEN = re.compile(r'<input type="hidden" name="(csrf_token|action_key|next)" value="([^"]*)"')
+HIDDEN = re.compile(r'<input type="hidden" name="(csrf_token|action_key|next|form_community_id)" value="([^"]*)"')
 
 
 class PageClient:

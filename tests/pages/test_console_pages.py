@@ -28,3 +28,17 @@ def test_an_organiser_cannot_switch_to_another_community(console_pages, other_co
     refused = console_pages.get(f"/console?community_id={b['id']}")
     assert refused.status_code == 403
     assert console_pages.get("/console").status_code == 200  # the refused pick was not remembered
+
+
+def test_an_admins_form_acts_in_the_community_it_was_opened_for(app, pages, staff, community, other_community):
+    b, _ = other_community
+    admin = pages().sign_in(staff("admin"), "password1")
+    form = admin.hidden(f"/console/members?community_id={community['id']}")  # tab 1: community A's members
+    admin.get(f"/console?community_id={b['id']}")  # tab 2: switched to B since
+    added = admin.client.post("/console/members", data={**form, "name": "王小明", "phone": "13512345678"})
+    assert added.status_code == 303
+    with app.extensions["benniu"].sessionmaker() as session:
+        from sqlalchemy import select
+
+        from points.members import Member
+        assert session.scalar(select(Member.community_id).where(Member.phone == "13512345678")) == community["id"]

@@ -5,7 +5,7 @@ community and pick the one they work in (`?community_id=`, remembered in the ses
 page asks the same access policy (`api.access`) and calls the same services as the JSON API,
 so an id of another community answers the 403/404 page, never its data.
 """
-from flask import abort, current_app, request, session
+from flask import abort, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 
 from points.communities import Community, get_community, list_communities
@@ -21,6 +21,7 @@ blp = page_blueprint("console", __name__)
 STAFF = ("organiser", "admin")
 _staff_only = signed_in(*STAFF)
 _CHOSEN = "console_community"
+FORM_COMMUNITY = "form_community_id"
 # The console's sections, in the order of its menu (a section shows once its module is built).
 SECTIONS = (("console.today", _l("今日概览")), ("console.rules", _l("积分规则")), ("console.activities", _l("活动签到")),
             ("console.claims", _l("线索审核")), ("console.members", _l("志愿者")), ("console.batch_awards", _l("批量发放")),
@@ -41,15 +42,26 @@ def _staff_only_here():
 
 
 def viewed_community_id() -> int | None:
-    """The community this page shows: the organiser's own; an admin's pick (None: every community)."""
+    """The community this page shows: the organiser's own; an admin's pick (None: every community).
+
+    A form acts in the community it was rendered for (`hidden()` in _forms.html writes it into
+    every form), never in whatever another tab has switched the session to since.
+    """
+    if request.method == "POST" and FORM_COMMUNITY in request.form:
+        return community_for(current_principal(), path_id(request.form.get(FORM_COMMUNITY, type=int) or 0))
     asked = request.args.get("community_id")
     if asked == "":
         session.pop(_CHOSEN, None)  # an admin's "every community"
-        return community_for(current_principal(), None)
+        return _rendered_for(community_for(current_principal(), None))
     chosen = path_id(request.args.get("community_id", type=int)) if asked else session.get(_CHOSEN)
     community_id = community_for(current_principal(), chosen)  # another community's id: 403
     if asked:
         session[_CHOSEN] = chosen
+    return _rendered_for(community_id)
+
+
+def _rendered_for(community_id: int | None) -> int | None:
+    g.form_community = community_id
     return community_id
 
 
