@@ -121,7 +121,7 @@ def expire_lots_of(session: Session, *, member: Member, now: datetime) -> int:
     due = connection.execute(_DUE_OF_MEMBER, {"member": member.id, "now": now}).all()
     total = sum(remaining for _, remaining in due)
     if total:
-        community = session.get(Community, member.community_id)
+        community = member.community
         transfer(session, debit_account_id=member.account_id, credit_account_id=community.expiry_account_id,
                  amount=total, kind="expire", at=now, memo="积分过期")
         connection.execute(update(Lot).where(Lot.id.in_([lot_id for lot_id, _ in due]))
@@ -131,7 +131,7 @@ def expire_lots_of(session: Session, *, member: Member, now: datetime) -> int:
 
 def restore_expired(session: Session, *, member: Member, lot: Lot, amount: int, now: datetime) -> None:
     """Bring `amount` of an expired lot back from the expiry account (so reversing it balances)."""
-    community = session.get(Community, member.community_id)
+    community = member.community
     transfer(session, debit_account_id=community.expiry_account_id, credit_account_id=member.account_id,
              amount=amount, kind="unexpire", at=now, memo="撤销已过期积分")
     session.connection().execute(update(Lot).where(Lot.id == lot.id)
