@@ -65,23 +65,26 @@ def rss_mb(pid: int) -> float:
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
 
 
-def requests_for(operation: str, url: str) -> list[tuple[str, str, str]]:
-    """(token, path, JSON body) of every distinct request the load may send."""
-    if operation == "checkins":
-        return [(token, "/api/v1/checkins", f'{{"code":"{code}"}}')
-                for token, code in seed_checkins(url, volunteers=3000, activities=12)]
-    redeem, fulfil = seed_shop(url, volunteers=3000, vouchers=6000 if operation == "fulfilments" else 0)
-    if operation == "redemptions":
-        return [(token, "/api/v1/redemptions", f'{{"reward_id":{reward}}}') for _ in range(4) for token, reward in redeem]
-    return [(token, "/api/v1/redemptions/fulfil", f'{{"voucher_code":"{code}"}}') for token, code in fulfil]
+def requests_for(operations: list[str], url: str) -> dict[str, list[tuple[str, str, str]]]:
+    """For each operation, (token, path, JSON body) of every distinct request the load may send."""
+    requests = {}
+    if "checkins" in operations:
+        requests["checkins"] = [(token, "/api/v1/checkins", f'{{"code":"{code}"}}')
+                                for token, code in seed_checkins(url, volunteers=3000, activities=12)]
+    if {"redemptions", "fulfilments"} & set(operations):
+        redeem, fulfil = seed_shop(url, volunteers=3000, vouchers=6000 if "fulfilments" in operations else 0)
+        requests["redemptions"] = [(token, "/api/v1/redemptions", f'{{"reward_id":{reward}}}')
+                                   for _ in range(4) for token, reward in redeem]
+        requests["fulfilments"] = [(token, "/api/v1/redemptions/fulfil", f'{{"voucher_code":"{code}"}}')
+                                   for token, code in fulfil]
+    return {operation: requests[operation] for operation in operations}
 
 
 def run(database: str | None, seconds: int, connections: int, workers: int, operations: list[str],
         servers: int = 1, threads: int | None = None) -> dict:
     url, workdir = fresh_database(database)
     prepared = {}
-    for operation in operations:
-        requests = requests_for(operation, url)
+    for operation, requests in requests_for(operations, url).items():
         files = [workdir / f"{operation}-{index}.txt" for index in range(servers)]
         for index, file in enumerate(files):
             file.write_text("".join(f"{token} {path} {body}\n" for token, path, body in requests[index::servers]))
