@@ -122,13 +122,15 @@ def fulfil(session: Session, *, redemption: Redemption, now: datetime, by: str) 
         raise refusal
     _close(session, redemption, status="fulfilled", now=now, fulfilled_at=now, fulfilled_by=by)
     member = session.get(Member, redemption.member_id)
+    tally(session, member=member, at=now, deeds=spending(redemption.points, kind=redemption.kind,
+                                                         partner_id=redemption.partner_id,
+                                                         amount_fen=redemption.amount_fen))
+    # The spend last: every fulfilment at a partner credits its one account, and that row stays
+    # locked from here to COMMIT, so as little as possible comes after it.
     spend = transfer(session, debit_account_id=member.hold_account_id, credit_account_id=_payee(session, redemption),
                      amount=redemption.points, kind="spend", at=now, memo=f"兑付 {redemption.reward_name}",
                      redemption_id=redemption.id)
     redemption.settle_transfer_id = spend.id
-    tally(session, member=member, at=now, deeds=spending(redemption.points, kind=redemption.kind,
-                                                         partner_id=redemption.partner_id,
-                                                         amount_fen=redemption.amount_fen))
     session.flush()
     return redemption
 
@@ -223,7 +225,11 @@ def fee_amount(reward: Reward, points: int) -> int | None:
 
 
 def _take_stock(session: Session, reward: Reward, quantity: int) -> None:
-    # Conditional UPDATE: fifty phones after the last umbrella, one gets it.
+    # Conditional UPDATE: fifty phones after the last umbrella, one gets it. A reward without a
+    # stock (as it was read) is not touched: its row would otherwise be locked by every redemption
+    # until COMMIT, all of them queueing on it. A stock set meanwhile starts after this redemption.
+    if reward.stock is None:
+        return
     taken = session.execute(
         update(Reward).where(Reward.id == reward.id)
         .where(Reward.stock.is_(None) | (Reward.stock >= quantity))
