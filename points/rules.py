@@ -3,6 +3,8 @@ from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, bindparam, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from .communities import get_community
 from .db import Base, UTCDateTime, flush_unique
@@ -75,7 +77,7 @@ def current_rule(session: Session, *, community_id: int, code: str) -> Rule:
     return in_force(latest_rule(session, community_id=community_id, code=code), community_id=community_id, code=code)
 
 
-def in_force(latest: "Rule | None", *, community_id: int, code: str) -> "Rule":
+def in_force(latest: Rule | None, *, community_id: int, code: str) -> Rule:
     """`latest` (a rule's newest version, read by the caller) if it is in force; else NotFound."""
     if latest is None or latest.retired:
         raise NotFound(f"no rule {code!r} in community {community_id}")
@@ -104,7 +106,7 @@ _LATEST = (select(Rule).where(Rule.community_id == bindparam("community"), Rule.
            .order_by(Rule.version.desc()).limit(1))
 
 
-def latest_version_of(community_id, code):
+def latest_version_of(community_id: ColumnElement[int], code: ColumnElement[str]) -> ScalarSelect[int]:
     """The id of a rule's newest version, as a subquery (to read the rule joined to what names it)."""
     return (select(Rule.id).where(Rule.community_id == community_id, Rule.code == code)
             .order_by(Rule.version.desc()).limit(1).correlate_except(Rule).scalar_subquery())

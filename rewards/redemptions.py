@@ -2,8 +2,8 @@
 and released when it is cancelled or expires — each of those exactly once.
 
 Lock order, the same on every path so that PostgreSQL never deadlocks: the redemption
-row, then the reward row, then the household's cap row, then the accounts (in id order,
-inside `transfer`).
+row, then the reward row (only a reward with a stock), then the household's cap row, then the
+accounts (in id order, inside `transfer`). A fulfilment adds to its tallies before its accounts.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
