@@ -19,6 +19,7 @@ DEFAULTS = {
     "VOUCHER_DAYS": 30,
     "IDEMPOTENCY_HOURS": 24,
     "DB_POOL_SIZE": 5,
+    "DB_PREPARE_THRESHOLD": 5,           # psycopg prepares a statement on its 5th run on a connection; none: never
     "SQLITE_SYNCHRONOUS": "NORMAL",      # or FULL: see points.engines.SQLITE_SYNCHRONOUS
     "LOGIN_TOKEN_HOURS": 720,            # tokens from POST /auth/login expire after this long
     "SESSION_HOURS": 720,                # a browser session ends this long after sign-in at the latest

@@ -5,6 +5,7 @@ import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
@@ -63,12 +64,47 @@ def seed_checkins(url: str, *, volunteers: int, activities: int) -> list[tuple[s
     return [(token, code) for code in codes for token in tokens]
 
 
-def count_rows(url: str, table: str) -> int:
+def seed_shop(url: str, *, volunteers: int, vouchers: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Volunteers with points and a workstation reward at 10 points (no stock limit), through the
+    service's own functions; `vouchers` of them already redeemed. Returns (volunteer token, reward
+    id) pairs to redeem with, and (clerk token, voucher code) pairs to fulfil."""
+    from sqlalchemy.orm import Session
+
+    from points.earning import earn
+    from rewards.catalogue import stock_reward
+    from rewards.redemptions import Order, redeem
+
+    engine = make_engine(url)
+    now = datetime.now(timezone.utc).astimezone(ZoneInfo("Asia/Shanghai"))
+    with Session(engine) as session, session.begin():
+        community = found_community(session, name="压测超市社区", code="bench-shop", now=now)
+        rule = define_rule(session, community_id=community.id, code="patrol", name="参与治安巡逻", points=1000,
+                           basis="per_event", now=now)
+        reward = stock_reward(session, community_id=community.id, name="洗衣液", kind="goods", cost=10, now=now)
+        clerk = issue_token(session, role="partner", name="工作站", partner_id=reward.partner_id, now=now)[0]
+        members, tokens = [], []
+        for i in range(volunteers):
+            member = enrol_member(session, community_id=community.id, name=f"顾客{i}", phone=f"2{i:010d}", now=now)
+            earn(session, member=member, rule=rule, now=now)
+            members.append(member)
+            tokens.append(issue_token(session, role="volunteer", name=f"c{i}", member_id=member.id, now=now)[0])
+        codes = [redeem(session, member=members[i % volunteers], reward=reward, order=Order(), now=now,
+                        valid_for=timedelta(days=30)).voucher_code for i in range(vouchers)]
+        reward_id = reward.id
+    engine.dispose()
+    return [(token, str(reward_id)) for token in tokens], [(clerk, code) for code in codes]
+
+
+def count(url: str, sql: str) -> int:
     engine = make_engine(url)
     with engine.connect() as connection:
-        count = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+        found = connection.execute(text(sql)).scalar()
     engine.dispose()
-    return count
+    return found
+
+
+def count_rows(url: str, table: str) -> int:
+    return count(url, f"SELECT count(*) FROM {table}")
 
 
 def machine() -> str:

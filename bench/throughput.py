@@ -1,11 +1,18 @@
-"""Check-in throughput over HTTP: `benniu serve` (gunicorn, 2 workers) under wrk on loopback.
+"""Write throughput over HTTP: `benniu serve` (gunicorn, 2 workers) under wrk on loopback.
 
     python -m bench.throughput [--database URL] [--seconds 10] [--connections 16]
+                               [--operations checkins,redemptions,fulfilments] [--servers 1]
 
-Measures GET /healthz on the same server first (the ceiling), then real QR check-ins
-(distinct volunteers and activities, each with a volunteer token and a signed code),
-counts the check-ins committed in the database afterwards, and prints the ratio, the
-latency percentiles and each worker's memory.
+Measures GET /healthz on the same server first (the ceiling), then each operation in turn with
+distinct requests: real QR check-ins (a volunteer token and a signed activity code each),
+redemptions (a volunteer with points takes a 10-point reward: stock taken, points held, voucher
+issued) and fulfilments (a clerk hands over a voucher issued beforehand: the held points are
+spent). Counts what was committed in the database afterwards, and prints each ratio, the latency
+percentiles and each worker's memory.
+
+With `--servers 2` it starts two `benniu serve` on two ports against the one database and drives
+each with its own wrk (half the connections each, disjoint requests): the figures are the sums,
+and each server's share is shown.
 """
 import argparse
 import os
@@ -13,14 +20,23 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tests.e2e.server import Server, free_port
 
-from .common import count_rows, fresh_database, machine, seed_checkins, server_env
+from .common import count, fresh_database, machine, seed_checkins, seed_shop, server_env
 
 HERE = Path(__file__).parent
 THREADS = 2
+
+# operation: (what is committed, counted in the database; the ratio it should reach)
+OPERATIONS = {
+    "checkins": ("SELECT count(*) FROM checkins", {"sqlite": 0.35, "postgresql": 0.25}),
+    "redemptions": ("SELECT count(*) FROM redemptions", {"sqlite": 0.2, "postgresql": 0.2}),
+    "fulfilments": ("SELECT count(*) FROM redemptions WHERE status = 'fulfilled'", {"sqlite": 0.2, "postgresql": 0.2}),
+}
+P99_MS = {"sqlite": 25, "postgresql": 30}
 
 
 def wrk(url: str, script: str, *, seconds: int, connections: int, env: dict) -> dict:
@@ -31,39 +47,77 @@ def wrk(url: str, script: str, *, seconds: int, connections: int, env: dict) -> 
     return {key: int(value) for key, value in figures.items()}
 
 
+def wrk_all(servers: list[Server], script: str, *, seconds: int, connections: int, lines: list[Path] | None = None,
+            ) -> list[dict]:
+    """wrk against every server at once, the connections split between them; each server gets
+    its own file of requests, so no request is sent twice."""
+    def one(index: int) -> dict:
+        env = {"BENNIU_REQUESTS": str(lines[index]), "BENNIU_THREADS": str(THREADS)} if lines else {}
+        return wrk(servers[index].url + "/healthz", script, seconds=seconds,
+                   connections=connections // len(servers), env=env)
+
+    with ThreadPoolExecutor(len(servers)) as pool:
+        return list(pool.map(one, range(len(servers))))
+
+
 def rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
 
 
-def run(database: str | None, seconds: int, connections: int, workers: int) -> dict:
+def requests_for(operations: list[str], url: str) -> dict[str, list[tuple[str, str, str]]]:
+    """For each operation, (token, path, JSON body) of every distinct request the load may send."""
+    requests = {}
+    if "checkins" in operations:
+        requests["checkins"] = [(token, "/api/v1/checkins", f'{{"code":"{code}"}}')
+                                for token, code in seed_checkins(url, volunteers=3000, activities=12)]
+    if {"redemptions", "fulfilments"} & set(operations):
+        redeem, fulfil = seed_shop(url, volunteers=3000, vouchers=6000 if "fulfilments" in operations else 0)
+        requests["redemptions"] = [(token, "/api/v1/redemptions", f'{{"reward_id":{reward}}}')
+                                   for _ in range(4) for token, reward in redeem]
+        requests["fulfilments"] = [(token, "/api/v1/redemptions/fulfil", f'{{"voucher_code":"{code}"}}')
+                                   for token, code in fulfil]
+    return {operation: requests[operation] for operation in operations}
+
+
+def run(database: str | None, seconds: int, connections: int, workers: int, operations: list[str],
+        servers: int = 1, threads: int | None = None) -> dict:
     url, workdir = fresh_database(database)
-    pairs = seed_checkins(url, volunteers=3000, activities=12)
-    pairs_file = workdir / "pairs.txt"
-    pairs_file.write_text("".join(f"{token} {code}\n" for token, code in pairs))
-    server = Server(server_env(url, workdir), free_port(), workers=workers).start()
+    prepared = {}
+    for operation, requests in requests_for(operations, url).items():
+        files = [workdir / f"{operation}-{index}.txt" for index in range(servers)]
+        for index, file in enumerate(files):
+            file.write_text("".join(f"{token} {path} {body}\n" for token, path, body in requests[index::servers]))
+        prepared[operation] = (files, len(requests))
+    started_servers = [Server(server_env(url, workdir), free_port(), workers=workers, threads=threads).start() for _ in range(servers)]
+    results = {"database": url.split(":", 1)[0].split("+")[0], "operations": {}}
     try:
-        wrk(server.url + "/healthz", "healthz.lua", seconds=2, connections=connections, env={})  # warm-up
-        ceiling = wrk(server.url + "/healthz", "healthz.lua", seconds=seconds, connections=connections, env={})
-        before = count_rows(url, "checkins")
-        started = time.monotonic()
-        load = wrk(server.url + "/api/v1/checkins", "checkins.lua", seconds=seconds, connections=connections,
-                   env={"BENNIU_PAIRS": str(pairs_file), "BENNIU_THREADS": str(THREADS)})
-        elapsed = time.monotonic() - started
-        committed = count_rows(url, "checkins") - before
-        memory = [rss_mb(pid) for pid in server.worker_pids()]
+        wrk_all(started_servers, "healthz.lua", seconds=2, connections=connections)  # warm-up
+        ceiling = wrk_all(started_servers, "healthz.lua", seconds=seconds, connections=connections)
+        results["healthz_per_s"] = sum(load["requests"] for load in ceiling) / seconds
+        results["healthz_split"] = [load["requests"] / seconds for load in ceiling]
+        for operation, (files, available) in prepared.items():
+            before = count(url, OPERATIONS[operation][0])
+            started = time.monotonic()
+            loads = wrk_all(started_servers, "posts.lua", seconds=seconds, connections=connections, lines=files)
+            elapsed = time.monotonic() - started
+            committed = count(url, OPERATIONS[operation][0]) - before
+            answered = sum(load["requests"] for load in loads)
+            if answered >= available:
+                sys.exit(f"the load ran out of distinct {operation}: seed more")
+            results["operations"][operation] = {
+                "per_s": committed / min(elapsed, seconds), "committed": committed, "answered": answered,
+                "non_2xx": sum(load["errors_status"] for load in loads),
+                "split": [load["requests"] / seconds for load in loads],
+                # the slowest server's percentiles (each wrk measures its own)
+                "p50_ms": max(load["p50_us"] for load in loads) / 1000,
+                "p99_ms": max(load["p99_us"] for load in loads) / 1000,
+            }
+        results["rss_mb"] = [rss_mb(pid) for server in started_servers for pid in server.worker_pids()]
     finally:
-        server.stop()
-    if load["requests"] >= len(pairs):
-        sys.exit("the load ran out of distinct check-ins: seed more pairs")
-    return {
-        "database": url.split(":", 1)[0].split("+")[0],
-        "healthz_per_s": ceiling["requests"] / seconds,
-        "checkins_per_s": committed / min(elapsed, seconds),
-        "committed": committed, "answered": load["requests"], "non_2xx": load["errors_status"],
-        "p50_ms": load["p50_us"] / 1000, "p99_ms": load["p99_us"] / 1000,
-        "rss_mb": memory,
-    }
+        for server in started_servers:
+            server.stop()
+    return results
 
 
 def main() -> None:
@@ -72,23 +126,35 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--operations", default="checkins", help=f"comma-separated, of {', '.join(OPERATIONS)}")
+    parser.add_argument("--servers", type=int, default=1, help="app servers against the one database")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: benniu serve's)")
     args = parser.parse_args()
-    result = run(args.database, args.seconds, args.connections, args.workers)
-    target = 0.25 if result["database"] == "sqlite" else 0.12
-    ratio = result["checkins_per_s"] / result["healthz_per_s"]
-    print(f"machine: {machine()}")
-    print(f"database: {result['database']}, {args.connections} connections, {args.seconds} s, "
-          f"gunicorn {args.workers} workers")
-    print(f"GET /healthz (ceiling):  {result['healthz_per_s']:8.0f} req/s")
-    print(f"check-ins committed:     {result['checkins_per_s']:8.0f} /s  ({result['committed']} committed, "
-          f"{result['answered']} answered, {result['non_2xx']} non-2xx)")
-    print(f"ratio to ceiling:        {ratio:8.2f}   (target >= {target})  {'ok' if ratio >= target else 'MISSED'}")
-    print(f"check-in latency:        p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms   "
-          f"(target p99 <= 30 ms)  {'ok' if result['p99_ms'] <= 30 else 'MISSED'}")
-    # Little's law: with every connection always waiting on an answer, the mean latency is
-    # the connections over the rate, however the server spends its time.
-    print(f"  mean latency at this rate: {args.connections} / {result['checkins_per_s']:.0f} per s = "
-          f"{1000 * args.connections / result['checkins_per_s']:.1f} ms")
+    operations = args.operations.split(",")
+    if set(operations) - set(OPERATIONS):
+        parser.error(f"--operations takes {', '.join(OPERATIONS)}")
+    result = run(args.database, args.seconds, args.connections, args.workers, operations, args.servers, args.threads)
+    database = result["database"]
+    sync = f", synchronous {os.environ.get('BENNIU_SQLITE_SYNCHRONOUS', 'NORMAL')}" if database == "sqlite" else ""
+    print(f"machine: {machine()}; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(f"database: {database}{sync}, {args.connections} connections, {args.seconds} s, "
+          f"{args.servers} server(s) of gunicorn {args.workers} workers"
+          f"{f' x {args.threads} threads' if args.threads else ''}")
+    split = lambda rates: "" if len(rates) < 2 else "  split " + " / ".join(f"{rate:.0f}" for rate in rates)  # noqa: E731
+    print(f"GET /healthz (ceiling):  {result['healthz_per_s']:8.0f} req/s{split(result['healthz_split'])}")
+    for operation, figures in result["operations"].items():
+        target = OPERATIONS[operation][1][database]
+        ratio = figures["per_s"] / result["healthz_per_s"]
+        print(f"{operation + ' committed:':24} {figures['per_s']:8.0f} /s  ({figures['committed']} committed, "
+              f"{figures['answered']} answered, {figures['non_2xx']} non-2xx){split(figures['split'])}")
+        print(f"  ratio to ceiling:      {ratio:8.2f}   (target >= {target})  {'ok' if ratio >= target else 'MISSED'}")
+        limit = P99_MS[database] if operation == "checkins" else None
+        verdict = "" if limit is None else f"   (target p99 <= {limit} ms)  {'ok' if figures['p99_ms'] <= limit else 'MISSED'}"
+        print(f"  latency:               p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms{verdict}")
+        # Little's law: with every connection always waiting on an answer, the mean latency is
+        # the connections over the rate, however the server spends its time.
+        print(f"  mean latency at this rate: {args.connections} / {figures['per_s']:.0f} per s = "
+              f"{1000 * args.connections / max(figures['per_s'], 1):.1f} ms")
     print(f"worker RSS after load:   {', '.join(f'{mb:.0f} MB' for mb in result['rss_mb'])}   (target <= 120 MB)  "
           f"{'ok' if result['rss_mb'] and max(result['rss_mb']) <= 120 else 'MISSED'}")
 

@@ -1,8 +1,9 @@
 """Check-ins (签到): one per member and activity; points on arrival or, per hour, on check-out."""
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, bindparam, func, select, update
-from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
+from sqlalchemy.orm import Mapped, Session, column_property, contains_eager, mapped_column
 
 from .activities import Activity, ensure_inside, ensure_open
 from .claims import submit_claim
@@ -12,7 +13,7 @@ from .earning import earn, earn_up_to_cap
 from .errors import AlreadyDone, Conflict, LimitReached, NotFound
 from .ledger import Transfer
 from .members import Member
-from .rules import Rule, current_rule, latest_rule
+from .rules import Rule, current_rule, in_force, latest_rule, latest_version_of
 from .tallies import attended, served, tally
 
 STATUSES = ("open", "awarded", "pending_review")
@@ -46,9 +47,30 @@ class Checkin(Base):
         select(Transfer.id).where(Transfer.checkin_id == id, Transfer.kind == "earn").scalar_subquery())
 
 
+@dataclass(frozen=True)
+class Parties:
+    """What a check-in is between: the activity, the member (with their community, whose points
+    validity dates an award's lot) and the newest version of the activity's rule (None: none)."""
+
+    activity: Activity
+    member: Member
+    rule: Rule | None
+
+
+def parties(session: Session, *, activity_id: int, member_id: int) -> Parties:
+    """The parties of a check-in in one query: the write path reads none of them again."""
+    member, activity, rule = session.execute(_PARTIES, {"activity": activity_id, "member": member_id}).one()
+    if activity is None:
+        raise NotFound(f"activity {activity_id} not found")
+    return Parties(activity, member, rule)
+
+
 def check_in(session: Session, *, activity: Activity, member: Member, now: datetime, grace: timedelta,
-             method: str, lat: float | None = None, lng: float | None = None) -> Checkin:
+             method: str, lat: float | None = None, lng: float | None = None, rule: Rule | None = None) -> Checkin:
     """Check a member in: once per activity, inside its window, place and capacity.
+
+    `rule` is the newest version of the activity's rule if the caller read it with them
+    (`parties`); without it, it is read here.
 
     The check-in row is claimed first, by an insert that does nothing if the member is
     already in: UNIQUE(activity, member) makes two phones scanning at once end with one
@@ -61,7 +83,8 @@ def check_in(session: Session, *, activity: Activity, member: Member, now: datet
     ensure_open(activity, now=now, grace=grace)
     if method != "card":  # a card is scanned by the organiser on site: the phone's place says nothing
         ensure_inside(activity, lat=lat, lng=lng)
-    rule = current_rule(session, community_id=activity.community_id, code=activity.rule_code)
+    rule = (current_rule(session, community_id=activity.community_id, code=activity.rule_code) if rule is None
+            else in_force(rule, community_id=activity.community_id, code=activity.rule_code))
     status = arrival_status(rule)
     checkin = Checkin(activity_id=activity.id, member_id=member.id, status=status, method=method,
                       checked_in_at=now, points=rule.points if status == "awarded" else 0)
@@ -191,6 +214,10 @@ def _take_a_place(session: Session, activity: Activity) -> None:
 
 
 _activities = Activity.__table__
+_PARTIES = (select(Member, Activity, Rule).join(Member.community).options(contains_eager(Member.community))
+            .outerjoin(Activity, Activity.id == bindparam("activity"))
+            .outerjoin(Rule, Rule.id == latest_version_of(Activity.community_id, Activity.rule_code))
+            .where(Member.id == bindparam("member")))
 _TAKE_A_PLACE = (_activities.update().where(_activities.c.id == bindparam("activity"))
                  .where(_activities.c.places_taken < _activities.c.capacity)
                  .values(places_taken=_activities.c.places_taken + 1))

@@ -5,7 +5,6 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from .accounts import lock_accounts
-from .communities import Community
 from .errors import AlreadyReversed, Conflict, LimitReached
 from .ledger import Posted, Transfer, get_transfer, reversal_of, transfer
 from .lots import add_lot, expire_lots_of, expiry_of, lot_of, restore_expired, take_from_lots
@@ -74,7 +73,7 @@ def _credit(session: Session, *, member: Member, rule: Rule, amount: int, now: d
         post_notice(session, member=member, record=record, rule=rule, now=now)
         tally(session, member=member, at=now, deeds=also)
     else:
-        community = session.get(Community, member.community_id)
+        community = member.community
         add_lot(session, member_id=member.id, transfer_id=record.id, amount=amount, earned_at=now,
                 expires_at=expiry_of(community, now))
         tally(session, member=member, at=now, deeds=earning(amount, rule.code) + also)

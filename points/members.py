@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, and_, func, or_, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .accounts import Account, open_account
-from .communities import get_community, issuance_accounts
+from .communities import Community, get_community, issuance_accounts
 from .db import Base, UTCDateTime, fetch, flush_unique, keyset
 from .errors import Conflict
 from .passwords import hash_password, password_matches
@@ -32,6 +32,9 @@ class Member(Base):
     # The community issuance account the member's earnings come from (see ISSUANCE_SLOTS).
     issuance_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Read with the member where a write needs it (an earning dates its lot by the validity),
+    # so the write does not read it again; otherwise loaded when first used.
+    community: Mapped[Community] = relationship(viewonly=True)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .communities import Community
 from .db import Base, UTCDateTime, fetch, keyset
 from .errors import AlreadyReversed, Conflict
 from .ledger import Posted, Transfer, transfer
@@ -88,7 +87,7 @@ def finalise(session: Session, *, notice: Notice, now: datetime) -> bool:
     transfer(session, debit_account_id=member.pending_account_id, credit_account_id=member.account_id,
              amount=notice.points, kind="finalise", at=now, memo=f"公示期满 {notice.rule_name}",
              rule_code=notice.rule_code)
-    community = session.get(Community, member.community_id)
+    community = member.community
     earned_at = notice.at.astimezone(now.tzinfo)
     add_lot(session, member_id=member.id, transfer_id=notice.transfer_id, amount=notice.points,
             earned_at=earned_at, expires_at=expiry_of(community, earned_at))

@@ -3,6 +3,8 @@ from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, bindparam, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from .communities import get_community
 from .db import Base, UTCDateTime, flush_unique
@@ -72,10 +74,14 @@ def retire_rule(session: Session, *, community_id: int, code: str, now: datetime
 
 def current_rule(session: Session, *, community_id: int, code: str) -> Rule:
     """The latest, not retired, version of a rule."""
-    rule = latest_rule(session, community_id=community_id, code=code)
-    if rule is None or rule.retired:
+    return in_force(latest_rule(session, community_id=community_id, code=code), community_id=community_id, code=code)
+
+
+def in_force(latest: Rule | None, *, community_id: int, code: str) -> Rule:
+    """`latest` (a rule's newest version, read by the caller) if it is in force; else NotFound."""
+    if latest is None or latest.retired:
         raise NotFound(f"no rule {code!r} in community {community_id}")
-    return rule
+    return latest
 
 
 def rules_of(session: Session, community_id: int | None = None, *, retired: bool = False) -> list[Rule]:
@@ -108,6 +114,12 @@ def latest_rule(session: Session, *, community_id: int, code: str) -> Rule | Non
 
 _LATEST = (select(Rule).where(Rule.community_id == bindparam("community"), Rule.code == bindparam("code"))
            .order_by(Rule.version.desc()).limit(1))
+
+
+def latest_version_of(community_id: ColumnElement[int], code: ColumnElement[str]) -> ScalarSelect[int]:
+    """The id of a rule's newest version, as a subquery (to read the rule joined to what names it)."""
+    return (select(Rule.id).where(Rule.community_id == community_id, Rule.code == code)
+            .order_by(Rule.version.desc()).limit(1).correlate_except(Rule).scalar_subquery())
 
 
 def _add_version(session: Session, rule: Rule) -> Rule:

@@ -119,7 +119,9 @@ def tally(session: Session, *, member, at: datetime, deeds: Deeds) -> None:
     """Add `deeds` to `member`'s tallies for the periods containing `at` (in `at`'s zone).
 
     Call it in the transaction that makes the movement, after its accounts are locked: one
-    statement for the member's four periods, one for the community's figures.
+    statement for the member's four periods, one for the community's figures; on PostgreSQL
+    both are one statement (`_tallies_upsert`), which also counts whether the member just
+    became (or stopped being) active this month.
     """
     connection = session.connection()
     figures = list(deeds.figures)
@@ -128,6 +130,10 @@ def tally(session: Session, *, member, at: datetime, deeds: Deeds) -> None:
         days = {span: starts_on(at, span) for span in SPANS}
         params = {"member_id": member.id, "community_id": member.community_id, **counts,
                   **{f"starts_{span}": day for span, day in days.items()}}
+        if connection.dialect.name == "postgresql":
+            connection.execute(_tallies_upsert(len(figures), earned=bool(deeds.earned)),
+                               {**params, **_figure_params(member, at, figures), "slot": member.issuance_account_id})
+            return
         if deeds.earned:  # whether the member just became (or stopped being) active this month
             earned = dict(connection.execute(_member_upsert(returning=True), params).all())
             figures.extend(_activity_change(earned["month"] - deeds.earned, earned["month"]))
@@ -170,24 +176,54 @@ def _figure_params(member, at: datetime, figures: list[Figure]) -> dict:
 # INSERT again on every call, which cost more than running it.
 @lru_cache(maxsize=None)
 def _member_upsert(*, returning: bool):
-    shared = ", ".join(f":{name}" for name in COUNTS)
-    rows = ", ".join(f"(:member_id, :community_id, '{span}', :starts_{span}, {shared})" for span in SPANS)
-    sql = _upsert_sql("member_tallies", ("member_id", "community_id", "span", "starts_on", *COUNTS), rows,
-                      ("member_id", "span", "starts_on"), COUNTS)
-    statement = text(sql + (" RETURNING span, earned" if returning else ""))
-    return statement.bindparams(*(bindparam(f"starts_{span}", type_=Date) for span in SPANS))
+    return text(_member_sql(returning=returning)).bindparams(*_MEMBER_DATES)
 
 
 @lru_cache(maxsize=None)
 def _figure_upsert(count: int):
-    columns = ("community_id", "month", "measure", "subject", "slot", *FIGURES)
-    rows = ", ".join("(" + ", ".join(f":{name}_{index}" for name in columns) + ")" for index in range(count))
-    sql = _upsert_sql("community_tallies", columns, rows, ("community_id", "month", "measure", "subject", "slot"),
-                      FIGURES)
-    return text(sql).bindparams(*(bindparam(f"month_{index}", type_=Date) for index in range(count)))
+    return text(_figure_sql(count)).bindparams(*_figure_dates(count))
+
+
+@lru_cache(maxsize=None)
+def _tallies_upsert(count: int, *, earned: bool):
+    """PostgreSQL: the member's periods and the community's figures in one statement; with
+    `earned`, also +1 or -1 active member this month when the earning crossed zero there
+    (what `_activity_change` decides on SQLite)."""
+    parts = [f"tallied AS ({_member_sql(returning=earned)})"]
+    if count:
+        parts.append(f"figures AS ({_figure_sql(count)})")
+    if earned:
+        active = ("SELECT :community_id, :starts_month, 'active', '', :slot, 0, CASE WHEN earned > 0 THEN 1 ELSE -1 "
+                  "END, 0 FROM tallied WHERE span = 'month' AND (earned > 0) <> (earned - :earned > 0)")
+        main = _upsert_sql("community_tallies", _FIGURE_COLUMNS, active, _FIGURE_KEY, FIGURES)
+    else:
+        main = "SELECT 1"
+    return text(f"WITH {', '.join(parts)} {main}").bindparams(*_MEMBER_DATES, *_figure_dates(count))
+
+
+_MEMBER_DATES = tuple(bindparam(f"starts_{span}", type_=Date) for span in SPANS)
+_FIGURE_COLUMNS = ("community_id", "month", "measure", "subject", "slot", *FIGURES)
+_FIGURE_KEY = ("community_id", "month", "measure", "subject", "slot")
+
+
+def _figure_dates(count: int) -> tuple:
+    return tuple(bindparam(f"month_{index}", type_=Date) for index in range(count))
+
+
+def _member_sql(*, returning: bool) -> str:
+    shared = ", ".join(f":{name}" for name in COUNTS)
+    rows = ", ".join(f"(:member_id, :community_id, '{span}', :starts_{span}, {shared})" for span in SPANS)
+    sql = _upsert_sql("member_tallies", ("member_id", "community_id", "span", "starts_on", *COUNTS), f"VALUES {rows}",
+                      ("member_id", "span", "starts_on"), COUNTS)
+    return sql + (" RETURNING span, earned" if returning else "")
+
+
+def _figure_sql(count: int) -> str:
+    rows = ", ".join("(" + ", ".join(f":{name}_{index}" for name in _FIGURE_COLUMNS) + ")" for index in range(count))
+    return _upsert_sql("community_tallies", _FIGURE_COLUMNS, f"VALUES {rows}", _FIGURE_KEY, FIGURES)
 
 
 def _upsert_sql(table: str, columns: tuple[str, ...], rows: str, key: tuple[str, ...], added: tuple[str, ...]) -> str:
     """INSERT rows ... ON CONFLICT (key) DO UPDATE SET each `added` column to itself plus the new value."""
-    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES {rows} ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+    return (f"INSERT INTO {table} ({', '.join(columns)}) {rows} ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
             + ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in added))

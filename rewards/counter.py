@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from points.errors import DomainError
@@ -22,6 +23,7 @@ class VoucherAtCounter:
     member_name: str
     member_phone: str
     refusal: DomainError | None
+    member: Member  # kept with the view: fulfilling it next reads the member no more
 
     @property
     def receipt_no(self) -> int | None:
@@ -32,8 +34,8 @@ class VoucherAtCounter:
 def counter_view(session: Session, redemption: Redemption, *, now: datetime) -> VoucherAtCounter:
     """How the counter shows a voucher (found by `api.access.fulfillable_voucher`, which holds the
     who-may rule); after a fulfilment, its receipt. Nothing changes."""
-    member = session.get(Member, redemption.member_id)
-    provider = session.get(Partner, redemption.partner_id) if redemption.partner_id is not None else None
+    member, provider = session.execute(select(Member, Partner).outerjoin(Partner, Partner.id == redemption.partner_id)
+                                       .where(Member.id == redemption.member_id)).one()
     return VoucherAtCounter(redemption=redemption, provider=provider, member_name=masked_name(member.name),
                             member_phone=masked_phone(member.phone),
-                            refusal=fulfilment_refusal(redemption, now=now))
+                            refusal=fulfilment_refusal(redemption, now=now), member=member)

@@ -2,23 +2,22 @@
 and released when it is cancelled or expires — each of those exactly once.
 
 Lock order, the same on every path so that PostgreSQL never deadlocks: the redemption
-row, then the reward row, then the household's cap row, then the accounts (in id order,
-inside `transfer`).
+row, then the reward row (only a reward with a stock), then the household's cap row, then the
+accounts (in id order, inside `transfer`). A fulfilment adds to its tallies before its accounts.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
-from points.accounts import lock_accounts
-from points.db import Base, UTCDateTime, fetch, keyset, within
+from points.db import Base, UTCDateTime, fetch, insert_unless_taken, keyset, within
+from points.due import lock_and_settle
 from points.errors import AlreadyCancelled, AlreadyDone, AlreadyFulfilled, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
-from points.lots import expire_lots_of, put_back, take_from_lots
+from points.lots import put_back, take_from_lots
 from points.members import Member
-from points.notices import finalise_notices
 from points.periods import period_start
 from points.tallies import spending, tally
 
@@ -96,10 +95,8 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
     amount_fen = fee_amount(reward, points)
     usage_id = take_allowance(session, reward=reward, household=order.household, amount_fen=amount_fen,
                               now=now) if reward.kind == "fee_deduction" else None
-    lock_accounts(session, member.account_id)
     # What is due by now happens first: notices past their window become spendable, expired lots go.
-    finalise_notices(session, now=now, member_id=member.id)
-    expire_lots_of(session, member=member, now=now)
+    lock_and_settle(session, member=member, now=now)
     if reward.per_member_limit is not None:
         taken = _taken_this_period(session, member=member, reward=reward, now=now)
         if taken + quantity > reward.per_member_limit:
@@ -125,13 +122,15 @@ def fulfil(session: Session, *, redemption: Redemption, now: datetime, by: str) 
         raise refusal
     _close(session, redemption, status="fulfilled", now=now, fulfilled_at=now, fulfilled_by=by)
     member = session.get(Member, redemption.member_id)
+    tally(session, member=member, at=now, deeds=spending(redemption.points, kind=redemption.kind,
+                                                         partner_id=redemption.partner_id,
+                                                         amount_fen=redemption.amount_fen))
+    # The spend last: every fulfilment at a partner credits its one account, and that row stays
+    # locked from here to COMMIT, so as little as possible comes after it.
     spend = transfer(session, debit_account_id=member.hold_account_id, credit_account_id=_payee(session, redemption),
                      amount=redemption.points, kind="spend", at=now, memo=f"兑付 {redemption.reward_name}",
                      redemption_id=redemption.id)
     redemption.settle_transfer_id = spend.id
-    tally(session, member=member, at=now, deeds=spending(redemption.points, kind=redemption.kind,
-                                                         partner_id=redemption.partner_id,
-                                                         amount_fen=redemption.amount_fen))
     session.flush()
     return redemption
 
@@ -226,7 +225,11 @@ def fee_amount(reward: Reward, points: int) -> int | None:
 
 
 def _take_stock(session: Session, reward: Reward, quantity: int) -> None:
-    # Conditional UPDATE: fifty phones after the last umbrella, one gets it.
+    # Conditional UPDATE: fifty phones after the last umbrella, one gets it. A reward without a
+    # stock (as it was read) is not touched: its row would otherwise be locked by every redemption
+    # until COMMIT, all of them queueing on it. A stock set meanwhile starts after this redemption.
+    if reward.stock is None:
+        return
     taken = session.execute(
         update(Reward).where(Reward.id == reward.id)
         .where(Reward.stock.is_(None) | (Reward.stock >= quantity))
@@ -247,27 +250,38 @@ def _taken_this_period(session: Session, *, member: Member, reward: Reward, now:
 
 
 def _insert_with_unique_code(session: Session, redemption: Redemption) -> None:
+    """Insert the redemption (ON CONFLICT DO NOTHING: no savepoint, one round trip); a voucher code
+    already taken (about one in 10^11) is drawn again."""
     for _ in range(5):
-        session.add(redemption)
-        try:
-            with session.begin_nested():
-                session.flush()
+        values = {column.key: getattr(redemption, column.key) for column in _COLUMNS}
+        redemption.id = insert_unless_taken(session, Redemption.__table__, values, unique=["voucher_code"])
+        if redemption.id is not None:
+            for name, value in values.items():  # every column as written: none is read again
+                setattr(redemption, name, value)
+            make_transient_to_detached(redemption)
+            session.add(redemption)
             return
-        except IntegrityError:  # a voucher code collision (about one in 10^11): draw again
-            redemption.voucher_code = new_voucher_code()
+        redemption.voucher_code = new_voucher_code()
     raise RuntimeError("could not draw an unused voucher code")
+
+
+_COLUMNS = [column for column in Redemption.__table__.columns if column.key != "id"]
 
 
 def _close(session: Session, redemption: Redemption, *, status: str, now: datetime, **values) -> None:
     # The conditional UPDATE is the lock: fulfil and cancel racing on one voucher, the
     # second waits for the first's row lock, then finds it no longer reserved.
+    values = {"status": status, "closed_at": now, **values}
     changed = session.execute(
         update(Redemption).where(Redemption.id == redemption.id, Redemption.status == "reserved")
-        .values(status=status, closed_at=now, **values).execution_options(synchronize_session=False)
+        .values(**values).execution_options(synchronize_session=False)
     ).rowcount
-    session.refresh(redemption)
     if changed != 1:  # no longer reserved: say what became of it
+        session.refresh(redemption)
         raise closed_refusal(redemption)
+    # Closed by us: what else it holds was fixed when it was reserved, so only these changed.
+    for name, value in values.items():
+        set_committed_value(redemption, name, value)
 
 
 def _payee(session: Session, redemption: Redemption) -> int:

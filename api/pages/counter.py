@@ -66,7 +66,8 @@ def fulfil_post():
 
     def fulfilled():
         principal = current_principal()
-        subject = look_up(db.session(), principal, typed, now=now()).redemption
+        counter = look_up(db.session(), principal, typed, now=now())  # its member and provider: read once
+        subject = counter.redemption
         events.redemption_changed("fulfilment", fulfil(db.writer(), redemption=subject, now=now(),
                                                        by=principal.actor))
         flash(f"fulfilled:{subject.id}")

@@ -1,9 +1,7 @@
 """Check-ins (签到): a volunteer scans an activity's code; per-hour activities also check out."""
 from marshmallow import Schema, fields, validate
 
-from points.activities import get_activity
-from points.checkins import Checkin, check_in, check_out
-from points.members import get_member
+from points.checkins import Checkin, check_in, check_out, parties
 
 from .. import codes, db, events
 from ..access import visible_checkin
@@ -57,9 +55,9 @@ def check_in_by_code(text: str, *, lat: float | None, lng: float | None) -> Chec
     """The caller checks in with a scanned or typed code (the JSON API and the pages alike)."""
     session = db.session()
     code = codes.read(text, "activity", "live")
-    activity = get_activity(session, code.subject_id)
-    member = get_member(session, current_principal().member_id)
-    return events.checked_in(check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(),
+    read = parties(session, activity_id=code.subject_id, member_id=current_principal().member_id)
+    return events.checked_in(check_in(db.writer(), activity=read.activity, member=read.member, rule=read.rule,
+                                      now=now(), grace=codes.grace(),
                                       method="printed" if code.purpose == "activity" else "live", lat=lat, lng=lng))
 
 

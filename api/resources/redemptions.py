@@ -134,8 +134,9 @@ def voucher(redemption_id):
 def fulfil_voucher(args):
     """Fulfil a voucher at the counter (scanned or typed): the held points are spent, once."""
     principal = current_principal()
-    subject = look_up(db.session(), principal, args["voucher_code"], now=now()).redemption
-    return events.redemption_changed("fulfilment", fulfil(db.writer(), redemption=subject, now=now(),
+    # The counter's view keeps the member and provider it read in the session: fulfil reads neither again.
+    counter = look_up(db.session(), principal, args["voucher_code"], now=now())
+    return events.redemption_changed("fulfilment", fulfil(db.writer(), redemption=counter.redemption, now=now(),
                                                           by=principal.actor))
 
 

@@ -1,0 +1,33 @@
+-- wrk script: each request is a distinct real POST (a check-in, a redemption, a fulfilment).
+-- Reads "token path body" lines from the file named by BENNIU_REQUESTS; thread N takes every Nth.
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  lines_ = {}
+  local stride, index = tonumber(os.getenv("BENNIU_THREADS")), 0
+  for line in io.lines(os.getenv("BENNIU_REQUESTS")) do
+    if index % stride == id then
+      local token, path, body = line:match("(%S+) (%S+) (.+)")
+      table.insert(lines_, {token, path, body})
+    end
+    index = index + 1
+  end
+  next_ = 1
+end
+
+function request()
+  local line = lines_[next_]
+  next_ = next_ % #lines_ + 1
+  return wrk.format("POST", line[2],
+    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. line[1]}, line[3])
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("BENNIU p50_us=%d p99_us=%d requests=%d errors_status=%d\n",
+    latency:percentile(50), latency:percentile(99), summary.requests, summary.errors.status))
+end
