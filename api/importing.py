@@ -25,6 +25,7 @@ from points.roster import check_roster, read_roster
 from points.workbooks import SheetRow
 
 from . import events
+from .accounts import StaffAccount
 from .organising import award
 from .principal import Principal
 
@@ -115,10 +116,16 @@ def import_awards(session: Session, principal: Principal, *, preview: ImportPrev
     return _confirmed(session, preview, lines, now=now, why=f"批量发放：{preview.file_name}")
 
 
+def roster_checked(session: Session, preview: ImportPreview) -> list:
+    """The roster's rows, each refused if its phone already signs someone in: a member or staff."""
+    lines = read_roster(preview.sheet_rows)
+    check_roster(session, lines, also_taken=(StaffAccount.phone,))
+    return lines
+
+
 def import_roster(session: Session, principal: Principal, *, preview: ImportPreview, now: datetime) -> Outcome:
     """Add every member whose row passes its checks now; a phone registered meanwhile is skipped."""
-    lines = read_roster(preview.sheet_rows)
-    check_roster(session, lines)
+    lines = roster_checked(session, preview)
     why = f"名单导入：{preview.file_name}"
     for line in lines:
         if not line.ok:

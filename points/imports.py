@@ -4,6 +4,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from .workbooks import SheetRow
 
 PHONE = re.compile(r"\+?[0-9]{5,20}")
@@ -58,3 +61,14 @@ def chunks(values: list, size: int = 500):
     """`values` in slices small enough for an IN (...) list."""
     for start in range(0, len(values), size):
         yield values[start:start + size]
+
+
+def refuse_taken(session: Session, lines: list, *, key: Callable, column, reason: str) -> None:
+    """Refuse, for `reason`, the good lines whose `key` is already a value of `column`."""
+    wanted = [key(line) for line in lines if line.ok]
+    taken = set()
+    for some in chunks(wanted):
+        taken.update(session.scalars(select(column).where(column.in_(some))))
+    for line in lines:
+        if line.ok and key(line) in taken:
+            line.refuse(reason)

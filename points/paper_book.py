@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, UTCDateTime
 from .earning import earned_since
-from .imports import Line, chunks, line_for, mark_duplicates, phone_of
+from .imports import Line, chunks, line_for, mark_duplicates, phone_of, refuse_taken
 from .members import Member
 from .rules import Rule
 from .workbooks import SheetRow
@@ -145,7 +145,7 @@ def check_against_ledger(session: Session, lines: list[AwardLine], *, zone: tzin
     When paying, the key's claim and the earning's own cap check decide instead, in the paying
     transaction, so two at once cannot both pass.
     """
-    _refuse_imported(session, lines)
+    refuse_taken(session, lines, key=lambda line: line.key, column=ImportedAward.key, reason="imported")
     _refuse_over_cap(session, lines, zone=zone)
 
 
@@ -212,16 +212,6 @@ def _rules(session: Session, community_id: int) -> dict:
         ambiguous = named is not None and named != "ambiguous" and not named.retired and not rule.retired
         by_key[("name", rule.name)] = "ambiguous" if ambiguous or named == "ambiguous" else rule
     return by_key
-
-
-def _refuse_imported(session: Session, lines: list[AwardLine]) -> None:
-    keys = [line.key for line in lines if line.ok]
-    taken = set()
-    for some in chunks(keys):
-        taken.update(session.scalars(select(ImportedAward.key).where(ImportedAward.key.in_(some))))
-    for line in lines:
-        if line.ok and line.key in taken:
-            line.refuse("imported")
 
 
 def _refuse_over_cap(session: Session, lines: list[AwardLine], *, zone: tzinfo) -> None:

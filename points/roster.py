@@ -2,10 +2,9 @@
 added. A phone is registered once across the service, so a roster imported twice adds no one twice."""
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .imports import Line, chunks, line_for, mark_duplicates, phone_of
+from .imports import Line, line_for, mark_duplicates, phone_of, refuse_taken
 from .members import Member
 from .workbooks import SheetRow
 
@@ -40,12 +39,8 @@ def read_roster(rows: list[SheetRow]) -> list[RosterLine]:
     return lines
 
 
-def check_roster(session: Session, lines: list[RosterLine]) -> None:
-    """Refuse the rows whose phone is already registered (in any community: a phone is one person's)."""
-    phones = [line.phone for line in lines if line.ok]
-    taken = set()
-    for some in chunks(phones):
-        taken.update(session.scalars(select(Member.phone).where(Member.phone.in_(some))))
-    for line in lines:
-        if line.ok and line.phone in taken:
-            line.refuse("registered")
+def check_roster(session: Session, lines: list[RosterLine], *, also_taken=()) -> None:
+    """Refuse the rows whose phone is already registered (in any community: a phone is one
+    person's), as a member or in any of the columns `also_taken` names (staff's phones)."""
+    for column in (Member.phone, *also_taken):
+        refuse_taken(session, lines, key=lambda line: line.phone, column=column, reason="registered")

@@ -327,3 +327,10 @@ def test_an_admin_picks_the_community_before_uploading(pages, staff, community, 
     path = previewed(admin, AWARDS, sheet)
     admin.submit(path)
     assert earned(organiser, members[0]) == 50
+
+
+def test_a_roster_row_with_a_staff_members_phone_is_refused(console_pages, staff, session):
+    clerk_phone = staff("organiser", name="网格员")
+    path = previewed(console_pages, ROSTER, xlsx([("网格员的家属", clerk_phone, "一网格")], header=ROSTER_HEADER))
+    html = console_pages.get(path).get_data(as_text=True)
+    assert counts(html) == (0, 1) and "这个手机号已经登记过" in html  # they could never sign in as a volunteer

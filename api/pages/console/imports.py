@@ -16,14 +16,13 @@ from points.imports import Line
 from points.paper_book import HEADER as AWARD_HEADER
 from points.paper_book import MAX_POINTS, check_against_ledger, check_awards, read_awards
 from points.roster import HEADER as ROSTER_HEADER
-from points.roster import check_roster, read_roster
 from points.workbooks import MAX_ROWS, UPLOAD_BYTES, SheetRefused, read_rows
 
 from ... import db
 from ...access import is_staff, own_preview
 from ...authentication import current_principal, session_principal
 from ...clock import now, zone
-from ...importing import ImportPreview, import_awards, import_roster, keep_preview
+from ...importing import ImportPreview, import_awards, import_roster, keep_preview, roster_checked
 from ...sheets import Column, Sheet, neutralise, sheet_response
 from ..errors import refusal_page
 from ..guard import new_action_key, once_per_action, refusal_of
@@ -83,9 +82,7 @@ def _check_awards(preview: ImportPreview) -> list[Line]:
 
 
 def _check_roster(preview: ImportPreview) -> list[Line]:
-    lines = read_roster(preview.sheet_rows)
-    check_roster(db.session(), lines)
-    return lines
+    return roster_checked(db.session(), preview)
 
 
 AWARDS = Kind("awards", "console.batch_awards", AWARD_HEADER, _l("批量发放积分"), _l("确认发放"), _l("已发放"),
