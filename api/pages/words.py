@@ -46,6 +46,7 @@ def day(moment: datetime | None) -> str:
 
 def template_words() -> dict:
     return {"kind_names": REWARD_KINDS, "transfer_kind_names": TRANSFER_KINDS, "status_names": VOUCHER_STATUSES,
-            "claim_status_names": CLAIM_STATUSES, "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
+            "claim_status_names": CLAIM_STATUSES, "role_names": ROLE_NAMES,
+            "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
             "refusal_for": lambda status: sentence(VOUCHER_REFUSALS.get(status, "conflict")),
             "masked": masked_name, "voucher_display": display}

@@ -464,3 +464,12 @@ def test_another_communitys_ids_get_403_or_404_and_none_of_its_data(app, console
         from .conftest import PageClient
         assert PageClient(app).submit("/login", phone=phone, password=(
             "secret123" if phone == "13611112222" else "password1")).status_code == 303
+
+
+def test_the_staff_pages_trail_says_roles_and_who_in_words(console_pages):
+    console_pages.submit("/console/staff", name="网格员小李", phone="13799990001", role="organiser",
+                         password="password1")
+    html = console_pages.get("/console/staff").get_data(as_text=True)
+    trail_html = html[html.index('data-testid="audit-trail"'):]
+    assert "网格员小李 组织者" in trail_html and "组织者 罗塘派出所 民警" in trail_html
+    assert "organiser" not in trail_html
