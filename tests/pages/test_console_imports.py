@@ -334,3 +334,9 @@ def test_a_roster_row_with_a_staff_members_phone_is_refused(console_pages, staff
     path = previewed(console_pages, ROSTER, xlsx([("网格员的家属", clerk_phone, "一网格")], header=ROSTER_HEADER))
     html = console_pages.get(path).get_data(as_text=True)
     assert counts(html) == (0, 1) and "这个手机号已经登记过" in html  # they could never sign in as a volunteer
+
+
+def test_the_upload_page_lists_the_rules_a_row_may_name(console_pages, rules):
+    html = console_pages.get(AWARDS).get_data(as_text=True)
+    listed = html[html.index('data-testid="rules-to-use"'):]
+    assert "参与治安巡逻" in listed and "<code>patrol</code>" in listed

@@ -16,6 +16,7 @@ from points.imports import Line
 from points.paper_book import HEADER as AWARD_HEADER
 from points.paper_book import MAX_POINTS, check_against_ledger, check_awards, read_awards
 from points.roster import HEADER as ROSTER_HEADER
+from points.rules import rules_of
 from points.workbooks import MAX_ROWS, UPLOAD_BYTES, SheetRefused, read_rows
 
 from ... import db
@@ -161,8 +162,10 @@ def import_members_confirm(token: str):
 
 
 def _upload_page(kind: Kind, *, refusal: str | None = None, status: int = 200):
-    return render_template("console/imports.html", kind=kind, preview=None, refusal=refusal,
-                           communities=communities_to_pick(), pick_first=viewed_community_id() is None), status
+    community_id = viewed_community_id()
+    rules = rules_of(db.session(), community_id) if kind is AWARDS and community_id is not None else []
+    return render_template("console/imports.html", kind=kind, preview=None, refusal=refusal, rules=rules,
+                           communities=communities_to_pick(), pick_first=community_id is None), status
 
 
 def _upload(kind: Kind):
