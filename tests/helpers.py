@@ -1,4 +1,5 @@
 """Test helpers: an HTTP client bound to a token, and running calls at the same instant."""
+import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -77,3 +78,15 @@ def statements_run(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def xlsx(header, rows) -> bytes:
+    """An .xlsx of one sheet: the header row, then the rows (as a person would type them up)."""
+    from openpyxl import Workbook
+    book = Workbook()
+    book.active.append(header)
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -8,20 +8,10 @@ from datetime import timedelta
 
 import openpyxl
 
-from ..helpers import decode_qr
+from ..helpers import decode_qr, xlsx
 from .conftest import PHONE
 from .test_counter import DESKTOP
 from .test_pages import WAIT, sign_in, wait_until_shown
-
-
-def xlsx(header, rows) -> bytes:
-    book = openpyxl.Workbook()
-    book.active.append(header)
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_an_organiser_runs_a_week_of_the_scheme_from_the_console(live_server, browser, staff, organiser, community,

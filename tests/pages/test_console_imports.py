@@ -13,6 +13,7 @@ from points.ledger import Transfer
 from points.members import Member
 from points.paper_book import ImportedAward
 from tests.helpers import at_once
+from tests.helpers import xlsx as sheet_of
 
 from .conftest import PageClient
 
@@ -23,14 +24,7 @@ ROSTER_HEADER = ("姓名", "手机号", "队伍")
 
 
 def xlsx(rows, header=AWARD_HEADER) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheet_of(header, rows)
 
 
 def upload(browser: PageClient, path: str, data: bytes, name: str = "积分簿.xlsx"):

@@ -8,26 +8,20 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from openpyxl import Workbook
 
 from points.imports import Line, mark_duplicates, phone_of
 from points.paper_book import HEADER, AwardLine, date_of, deed_time, points_of, read_awards, row_key
 from points.roster import read_roster
 from points.workbooks import SheetRefused, SheetRow, read_rows, text_of
 
+from ..helpers import xlsx
+
 ZONE = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 11, 23)
 
 
 def book(rows, header=HEADER) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx(header, rows)
 
 
 def repacked(data: bytes, **changes: bytes) -> bytes:
