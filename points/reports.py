@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from .activities import Activity
 from .periods import next_start
-from .rules import Rule
+from .rules import rule_names
 from .tallies import CommunityTally
 
 
@@ -53,8 +53,7 @@ def summary(session: Session, *, community_id: int, first_month: date, end_month
         return sorted(((subject, figure) for (kind, subject), figure in totals.items()
                        if kind == measure and any(figure)), key=lambda item: (-item[1][0], -item[1][1], item[0]))
 
-    rule_names = dict(session.execute(select(Rule.code, Rule.name).where(Rule.community_id == community_id)
-                                      .order_by(Rule.version)).all())
+    names = rule_names(session, community_id)
     checkins = of("checkins")
     titles = dict(session.execute(select(Activity.id, Activity.title).where(
         Activity.id.in_([int(subject) for subject, _ in checkins]))).all()) if checkins else {}
@@ -65,7 +64,7 @@ def summary(session: Session, *, community_id: int, first_month: date, end_month
         spent=sum(figure[0] for _, figure in of("spent")),
         minutes_served=sum(figure[1] for _, figure in of("minutes")),
         checkins=sum(figure[1] for _, figure in checkins),
-        issued_by_rule=[{"rule_code": code, "name": rule_names.get(code, code), "points": points, "count": count}
+        issued_by_rule=[{"rule_code": code, "name": names.get(code, code), "points": points, "count": count}
                         for code, (points, count, _) in of("issued")],
         spent_by_kind=[{"kind": kind, "points": points, "count": count, "amount_fen": fen}
                        for kind, (points, count, fen) in of("spent")],

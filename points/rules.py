@@ -84,6 +84,13 @@ def in_force(latest: Rule | None, *, community_id: int, code: str) -> Rule:
     return latest
 
 
+def rule_names(session: Session, community_id: int) -> dict[str, str]:
+    """Every rule's name by its code, retired ones too (what was earned under them is still shown):
+    the latest version's name."""
+    return dict(session.execute(select(Rule.code, Rule.name).where(Rule.community_id == community_id)
+                                .order_by(Rule.version)).all())
+
+
 def rules_of(session: Session, community_id: int | None = None, *, retired: bool = False) -> list[Rule]:
     """The current version of every live rule (in one community, or all); `retired`: of every retired one."""
     latest = (select(Rule.community_id, Rule.code, func.max(Rule.version).label("version"))

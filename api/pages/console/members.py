@@ -12,7 +12,7 @@ from points.claims import find_claims
 from points.errors import Conflict
 from points.ledger import history, reversal_of, reversed_among
 from points.members import change_team, enrol_member, find_members, member_of_transfer, teams_of
-from points.rules import rules_of
+from points.rules import rule_names, rules_of
 from rewards.redemptions import find_redemptions
 
 from ... import db, events, organising
@@ -115,7 +115,7 @@ def _member_page(member, *, message: str | None = None, status: int = 200):
         reversed=reversed_among(session, [transfer.id for _, transfer in shown if transfer.kind == "earn"]),
         claims=find_claims(session, member_id=member.id, limit=10, newest_first=True),
         vouchers=find_redemptions(session, member_id=member.id, limit=10),
-        rules=rules, rule_names=_rule_names(session, member.community_id),
+        rules=rules, rule_names=rule_names(session, member.community_id),
         trail=audit_trail(session, member_id=member.id, limit=50),
         audit_names=AUDIT_ACTIONS, message=message, new_key=new_action_key, form=request.form,
         communities=communities_to_pick()), status
@@ -166,7 +166,7 @@ def _reverse_page(member, record, *, message: str | None = None, status: int = 2
     session = db.session()
     available = balance_now(session, member, now=now()).available
     return render_template("console/reverse.html", member=member, record=record, available=available,
-                           rule_names=_rule_names(session, member.community_id),
+                           rule_names=rule_names(session, member.community_id),
                            reversal=reversal_of(session, record.id), message=message, action_key=new_action_key(),
                            communities=communities_to_pick()), status
 
@@ -229,8 +229,3 @@ def members_password(member_id: int):
 def _answer(member, response):
     code = refusal_of(response)
     return response if code is None else _member_page(member, message=said(code), status=response.status_code)
-
-
-def _rule_names(session, community_id: int) -> dict[str, str]:
-    """Every rule's name by its code, retired ones too (old entries were earned under them)."""
-    return {rule.code: rule.name for retired in (True, False) for rule in rules_of(session, community_id, retired=retired)}
