@@ -22,13 +22,16 @@ class LocalDateTime(fields.DateTime):
         return parsed
 
 
+MAX_POINTS = 1_000_000  # one award, reversal or approval at most
+
+
 def Name(max_length: int = 100, **kwargs) -> fields.String:  # noqa: N802 (a field factory reads as a type)
     """A required, trimmed, non-empty string of bounded length."""
     return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
 def Points(**kwargs) -> fields.Integer:  # noqa: N802
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=1_000_000), **kwargs)
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_POINTS), **kwargs)
 
 
 def Id(*, strict: bool = True, **kwargs) -> fields.Integer:  # noqa: N802

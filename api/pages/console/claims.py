@@ -15,7 +15,7 @@ from ...authentication import current_principal
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence
 from . import blp, communities_to_pick, path_id, viewed_community_id
-from .forms import optional_points, required_text
+from .entered import optional_points, required_text
 
 PAGE = 20
 RECENT = 3

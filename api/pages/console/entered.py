@@ -3,8 +3,16 @@
 A form sends text; the API's schemas take JSON types (and refuse a number sent as text). These
 turn the typed text into what JSON would carry, so a form and its JSON twin are validated by the
 same schema, and a field's problem becomes one Chinese sentence shown beside that field.
+Fields no API schema covers (points, a reason, a phone, a new password) are read by the
+functions below them.
 """
 from marshmallow import Schema, ValidationError
+
+from points.imports import PHONE
+
+from ...accounts import MIN_PASSWORD
+from ...credentials import temporary_password
+from ...fields import MAX_POINTS
 
 
 def integer(text: str | None) -> int | str | None:
@@ -38,3 +46,41 @@ def load(schema: Schema, data: dict, sentences: dict[str, str]) -> tuple[dict | 
 def refused_fields(response) -> list[str]:
     """The fields a refused act's JSON answer names (a domain rule on the input, such as the window)."""
     return list(((response.get_json(silent=True) or {}).get("errors") or {"_schema": []}))
+
+
+
+
+def optional_points(text: str | None) -> int | None:
+    """Points typed into a form: None when left empty; ValueError unless a whole number from 1 up."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    points = int(text)
+    if not 1 <= points <= MAX_POINTS:
+        raise ValueError(f"points must be 1 to {MAX_POINTS}")
+    return points
+
+
+def required_text(text: str | None, limit: int) -> str | None:
+    """A field that must be filled (a reason, a name): None when empty or longer than `limit`."""
+    text = (text or "").strip()
+    return text if text and len(text) <= limit else None
+
+
+def optional_text(text: str | None, limit: int) -> str | None:
+    """A field that may be empty (a team): None when empty; cut to `limit`."""
+    return (text or "").strip()[:limit] or None
+
+
+def phone_number(text: str | None) -> str | None:
+    text = (text or "").strip().replace(" ", "")
+    return text if PHONE.fullmatch(text) else None
+
+
+def new_password(text: str | None) -> tuple[str | None, bool]:
+    """The password to set and whether it was made up here (to be shown once): the one typed, or a
+    temporary one when left empty; (None, False) when the one typed is too short."""
+    text = (text or "")[:128]
+    if not text:
+        return temporary_password(), True
+    return (text, False) if len(text) >= MIN_PASSWORD else (None, False)

@@ -24,7 +24,7 @@ from ...credentials import change_password, person_of_member
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence
 from . import acting_community, blp, communities_to_pick, path_id, viewed_community_id
-from .forms import new_password, optional_points, optional_text, phone_number, required_text
+from .entered import new_password, optional_points, optional_text, phone_number, required_text
 from .trail import AUDIT_ACTIONS
 
 PAGE = 50

@@ -21,7 +21,7 @@ from ...credentials import change_password, disable_staff
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence
 from . import blp, communities_to_pick, path_id, viewed_community_id
-from .forms import new_password, phone_number, required_text
+from .entered import new_password, phone_number, required_text
 from .trail import AUDIT_ACTIONS
 
 ROLES = {"organiser": _l("组织者"), "partner": _l("商家店员")}
