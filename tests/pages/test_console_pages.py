@@ -17,6 +17,12 @@ def test_today_counts_the_checkins_claims_and_points_of_the_organisers_community
     _, b_organiser = other_community
     b_organiser.post("/api/v1/rules", {"code": "patrol", "name": "巡逻", "points": 70, "basis": "per_event"},
                      expect=201)
+    b, _ = other_community
+    b_member = b_organiser.post("/api/v1/members", {"name": "张三", "phone": "13912345678",
+                                                    "community_id": b["id"]}, expect=201).json
+    b_organiser.post("/api/v1/awards", {"member_id": b_member["id"], "rule_code": "patrol"}, expect=201)
+    b_organiser.post("/api/v1/claims", {"rule_code": "patrol", "description": "B 的线索", "member_id": b_member["id"]},
+                     expect=201)
     html = console_pages.get("/console").get_data(as_text=True)
     assert 'data-testid="issued-month">50<' in html
     assert 'data-testid="claims-waiting">1<' in html
