@@ -156,7 +156,7 @@ def user_disable(phone):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="requests each worker serves at once")
+@click.option("--threads", default=8, show_default=True, type=int, help="connections each worker reads at once (the app runs one request at a time)")
 def serve(host, port, workers, threads):
     """Run the production server (gunicorn, threaded workers; see api/server.py)."""
     from .metrics import prepare_multiprocess_store
