@@ -5,6 +5,7 @@ Every CSV and XLSX the service hands out is written here, and every text cell go
 """
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,9 +43,18 @@ class Column:
     kind: str = "text"
 
 
+# What neither a file name nor a worksheet title may hold (Excel refuses \ / * ? : [ ] in a title).
+_NOT_IN_NAMES = re.compile(r'[\\/*?:"<>|\[\]\x00-\x1f]')
+
+
+def sheet_name(*parts: str) -> str:
+    """A download's name, from what it is, whose and when (排行榜 振宇社区 2026年11月)."""
+    return _NOT_IN_NAMES.sub("-", " ".join(part for part in parts if part))
+
+
 @dataclass(frozen=True)
 class Sheet:
-    name: str  # the worksheet's title and the file's name
+    name: str  # the file's name, and the worksheet's title (its first 31 characters): see `sheet_name`
     columns: list[Column]
     rows: Iterable[tuple]
 
@@ -69,7 +79,7 @@ def cell_value(column: Column, value, zone: tzinfo):
 def write_xlsx(sheet: Sheet, file, *, zone: tzinfo) -> None:
     """The sheet as XLSX, row by row (openpyxl's write-only mode: memory stays flat)."""
     book = Workbook(write_only=True)
-    worksheet = book.create_sheet(sheet.name[:31])
+    worksheet = book.create_sheet(sheet.name[:31])  # Excel's limit
     worksheet.freeze_panes = "A2"
     for index, column in enumerate(sheet.columns, start=1):
         worksheet.column_dimensions[get_column_letter(index)].width = column.width

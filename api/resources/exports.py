@@ -14,7 +14,7 @@ from rewards.settlement import KIND_NAMES
 from .. import db
 from ..clock import now, zone
 from ..fields import LocalDateTime
-from ..sheets import Column, Sheet, sheet_response
+from ..sheets import Column, Sheet, sheet_name, sheet_response
 from ..smorest import Blueprint
 from .reports import LeaderboardArgsSchema, annual_of, leaderboard_of, reported_community
 
@@ -61,7 +61,7 @@ def export(args, what):
 def entries_sheet(args) -> Sheet:
     community = reported_community(args.get("community_id"))
     rows = community_history(db.session(), community_id=community.id, start=args.get("from_"), end=args.get("to"))
-    return Sheet(f"积分流水 {community.code}", [
+    return Sheet(_named("积分流水", community, _span(args)), [
         Column("流水号", 10, "number"), Column("时间", 20, "time"), Column("志愿者编号", 10, "number"),
         Column("志愿者", 12), Column("队伍", 14), Column("类型", 10), Column("规则", 14), Column("积分", 8, "number"),
         Column("余额", 8, "number"), Column("备注", 30), Column("转账号", 10, "number"),
@@ -72,7 +72,7 @@ def entries_sheet(args) -> Sheet:
 
 def members_sheet(args) -> Sheet:
     community = reported_community(args.get("community_id"))
-    return Sheet(f"志愿者 {community.code}", [
+    return Sheet(_named("志愿者", community), [
         Column("编号", 8, "number"), Column("姓名", 12), Column("手机", 14), Column("队伍", 14),
         Column("加入时间", 20, "time"), Column("可用积分", 10, "number"), Column("冻结积分", 10, "number"),
         Column("累计获得", 10, "number"), Column("累计兑换", 10, "number"), Column("服务时长(小时)", 14, "hours"),
@@ -85,7 +85,7 @@ def redemptions_sheet(args) -> Sheet:
     community = reported_community(args.get("community_id"))
     rows = community_redemptions(db.session(), community_id=community.id, start=args.get("from_"),
                                  end=args.get("to"))
-    return Sheet(f"兑换记录 {community.code}", [
+    return Sheet(_named("兑换记录", community, _span(args)), [
         Column("兑换单号", 10, "number"), Column("券码", 12), Column("志愿者", 12), Column("奖品", 20),
         Column("类别", 12), Column("数量", 8, "number"), Column("积分", 8, "number"), Column("金额(元)", 10, "yuan"),
         Column("房号", 14), Column("状态", 10), Column("兑换时间", 20, "time"), Column("兑付时间", 20, "time"),
@@ -96,7 +96,7 @@ def redemptions_sheet(args) -> Sheet:
 
 def leaderboard_sheet(args) -> Sheet:
     board = leaderboard_of(args, limit=args["limit"])
-    return Sheet(f"排行榜 {board['community'].code}", [
+    return Sheet(_named("排行榜", board["community"], _period(board["period"], board["start"])), [
         Column("名次", 8, "number"), Column("志愿者", 12), Column("队伍", 14), Column("积分", 10, "number"),
         Column("服务时长(小时)", 14, "hours"),
     ], ((row.rank, row.name, row.team, row.points, row.minutes) for row in board["items"]))
@@ -104,7 +104,7 @@ def leaderboard_sheet(args) -> Sheet:
 
 def annual_sheet(args) -> Sheet:
     ranking = annual_of(args, limit=None)
-    return Sheet(f"{ranking['year']}年度排名 {ranking['community'].code}", [
+    return Sheet(sheet_name(f"{ranking['year']}年度排名", ranking["community"].name), [
         Column("名次", 8, "number"), Column("姓名", 12), Column("队伍", 14), Column("积分", 10, "number"),
         Column("服务时长(小时)", 14, "hours"), Column("参加活动", 10, "number"), Column("有效线索", 10, "number"),
     ], ((row.rank, row.name, row.team, row.points, row.minutes, row.activities, row.tips)
@@ -114,7 +114,7 @@ def annual_sheet(args) -> Sheet:
 def notices_sheet(args) -> Sheet:
     community = reported_community(args.get("community_id"))
     postings = on_notice(db.session(), community_id=community.id, now=now(), limit=100_000)
-    return Sheet(f"积分公示 {community.code}", [
+    return Sheet(_named("积分公示", community), [
         Column("姓名", 10), Column("队伍", 14), Column("事项", 20), Column("积分", 8, "number"),
         Column("登记时间", 20, "time"), Column("公示截止", 20, "time"),
     ], ((p.name, p.team, p.rule_name, p.points, p.at, p.final_at) for p in reversed(postings)))
@@ -125,10 +125,30 @@ def expiring_sheet(args) -> Sheet:
     start = now()
     rows = expiring_members(db.session(), community_id=community.id, now=start,
                             until=start + timedelta(days=args["days"]))
-    return Sheet(f"即将过期积分 {community.code}", [
+    return Sheet(_named("即将过期积分", community), [
         Column("编号", 8, "number"), Column("姓名", 12), Column("手机", 14), Column("队伍", 14),
         Column("即将过期积分", 12, "number"), Column("最早过期时间", 20, "time"),
     ], ((e.member_id, e.name, e.phone, e.team, e.points, e.first_on) for e in rows))
+
+
+def _named(what: str, community, when: str | None = None) -> str:
+    """排行榜 振宇社区 2026年11月: what, whose, and when (today, for a list as it stands now)."""
+    return sheet_name(what, community.name, when or f"{now().astimezone(zone()):%Y-%m-%d}")
+
+
+def _span(args) -> str | None:
+    """The dates an export was cut to, if it was."""
+    start, end = (args.get(key) and f"{args[key].astimezone(zone()):%Y-%m-%d}" for key in ("from_", "to"))
+    if start is None and end is None:
+        return None
+    return f"{start}起" if end is None else f"{start or ''}至{end}"
+
+
+def _period(span: str, start) -> str:
+    if span == "all" or start is None:
+        return "累计"
+    start = start.astimezone(zone())
+    return {"week": f"{start:%Y-%m-%d}起一周", "month": f"{start.year}年{start.month}月"}.get(span, f"{start.year}年")
 
 
 SHEETS = {"notices": notices_sheet, "expiring": expiring_sheet, "entries": entries_sheet, "members": members_sheet, "redemptions": redemptions_sheet,

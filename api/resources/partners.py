@@ -11,7 +11,7 @@ from ..access import may_sign_partner, settlement_view, visible_partners
 from ..authentication import current_principal
 from ..clock import now, zone
 from ..fields import Id, LocalDateTime, Name
-from ..sheets import FORMATS, Column, Sheet, sheet_response
+from ..sheets import FORMATS, Column, Sheet, sheet_name, sheet_response
 from ..smorest import Blueprint
 
 blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Points supermarket")
@@ -107,7 +107,7 @@ def settlement(args, partner_id):
     if result.end is None:  # "up to now", everything fulfilled so far
         result = replace(result, end=now())
     if args["format"] != "json":
-        name = f"settlement-{partner.id}-{result.end.astimezone(zone()):%Y%m%d}"
+        name = sheet_name("结算单", partner.name, f"{result.end.astimezone(zone()):%Y-%m-%d}")
         return sheet_response(settlement_sheet(result, name=name), format=args["format"], zone=zone())
     return result
 

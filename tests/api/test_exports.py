@@ -1,6 +1,7 @@
 """Exports opened back with openpyxl (and as CSV) and checked cell by cell on a small known ledger."""
 import csv
 import io
+import urllib.parse
 from datetime import datetime
 
 import pytest
@@ -144,3 +145,30 @@ def test_the_public_notice_and_whom_to_remind_of_expiring_points_export_to_excel
     expiring = load_workbook(io.BytesIO(organiser.get("/api/v1/exports/expiring", days=31).data)).active
     assert [cell.value for cell in expiring[2]][1:5] == ["陈元龙", member["phone"], "服管委员会", 30]
     assert expiring.max_row == 2
+
+
+def download_name(response) -> str:
+    """The file name a browser saves the download under (RFC 6266's filename*, UTF-8)."""
+    disposition = response.headers["Content-Disposition"]
+    return urllib.parse.unquote(disposition.split("filename*=UTF-8''", 1)[1])
+
+
+def test_downloads_are_named_for_what_whose_and_when(organiser, ledger, shop):
+    """An organiser's download folder fills with these: each says what it is, for which
+    community or partner, and for when (the clock reads 23 November 2026)."""
+    assert download_name(organiser.get("/api/v1/exports/leaderboard", period="month")) == "排行榜 振宇社区 2026年11月.xlsx"
+    assert download_name(organiser.get("/api/v1/exports/leaderboard", period="year", format="csv")) == \
+        "排行榜 振宇社区 2026年.csv"
+    assert download_name(organiser.get("/api/v1/exports/annual", year=2026)) == "2026年度排名 振宇社区.xlsx"
+    assert download_name(organiser.get("/api/v1/exports/members")) == "志愿者 振宇社区 2026-11-23.xlsx"
+    assert download_name(organiser.get("/api/v1/exports/entries", **{"from": "2026-11-01T00:00:00+08:00"})) == \
+        "积分流水 振宇社区 2026-11-01起.xlsx"
+    settlement = shop["estate_clerk"].get(f"/api/v1/partners/{shop['estate']['id']}/settlement", format="xlsx")
+    assert download_name(settlement) == "结算单 振宇物业服务中心 2026-11-23.xlsx"
+
+
+def test_a_name_excel_or_a_file_system_would_refuse_is_mended(admin, organiser):
+    community = admin.post("/api/v1/communities", {"name": "罗塘/振宇:联合[一]", "code": "joint"}, expect=201).json
+    response = admin.get("/api/v1/exports/members", community_id=community["id"])
+    assert download_name(response) == "志愿者 罗塘-振宇-联合-一- 2026-11-23.xlsx"
+    assert load_workbook(io.BytesIO(response.data)).sheetnames == ["志愿者 罗塘-振宇-联合-一- 2026-11-23"]

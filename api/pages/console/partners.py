@@ -14,7 +14,7 @@ from ...accounts import clerks_of
 from ...authentication import current_principal
 from ...clock import now, zone
 from ...resources.partners import settlement_sheet
-from ...sheets import sheet_response
+from ...sheets import sheet_name, sheet_response
 from ..counter import month_statement
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence
@@ -67,7 +67,7 @@ def partners_settlement_xlsx(partner_id: int):
     """The month's settlement as Excel: the counter's sheet, with a totals row."""
     partner, community_id = _statement_of(partner_id)
     month, settlement = month_statement(partner, community_id, request.args.get("month", ""))
-    return sheet_response(settlement_sheet(settlement, name=f"settlement-{partner.id}-{month}"), format="xlsx",
+    return sheet_response(settlement_sheet(settlement, name=sheet_name("结算单", partner.name, month)), format="xlsx",
                           zone=zone())
 
 

@@ -12,7 +12,7 @@ from rewards.settlement import KIND_NAMES
 from ...clock import now, zone
 from ...resources.exports import ExportArgsSchema, annual_sheet, leaderboard_sheet
 from ...resources.reports import annual_of, leaderboard_of, summary_of
-from ...sheets import Column, Sheet, sheet_response
+from ...sheets import Column, Sheet, sheet_name, sheet_response
 from ..words import REWARD_KINDS
 from . import blp, communities_to_pick, viewed_community_id
 
@@ -72,7 +72,7 @@ def summary_sheet(summary: dict) -> Sheet:
     rows += [("活动签到", item["title"], None, item["count"], None, None) for item in summary["checkins_by_activity"]]
     rows += [("合作商家", item["name"], item["points"], item["count"], item["amount_fen"], None)
              for item in summary["partners"]]
-    return Sheet(f"汇总 {summary['community'].code} {months}", [
+    return Sheet(sheet_name("汇总", summary["community"].name, months), [
         Column("类别", 12), Column("项目", 24), Column("积分", 10, "number"), Column("次数/人数", 10, "number"),
         Column("金额(元)", 10, "yuan"), Column("服务时长(小时)", 14, "hours"),
     ], rows)
