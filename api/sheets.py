@@ -49,14 +49,18 @@ _NOT_IN_NAMES = re.compile(r'[\\/*?:"<>|\[\]\x00-\x1f]')
 
 def sheet_name(*parts: str) -> str:
     """A download's name, from what it is, whose and when (排行榜 振宇社区 2026年11月)."""
-    return _NOT_IN_NAMES.sub("-", " ".join(part for part in parts if part))
+    return " ".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)
 class Sheet:
-    name: str  # the file's name, and the worksheet's title (its first 31 characters): see `sheet_name`
+    name: str  # the file's name, and the worksheet's title (its first 31 characters)
     columns: list[Column]
     rows: Iterable[tuple]
+
+    def __post_init__(self):
+        # Whoever names a sheet (a community's name may hold a /), the file and the title can take it.
+        object.__setattr__(self, "name", _NOT_IN_NAMES.sub("-", self.name))
 
 
 def cell_value(column: Column, value, zone: tzinfo):

@@ -138,10 +138,10 @@ def _named(what: str, community, when: str | None = None) -> str:
 
 def _span(args) -> str | None:
     """The dates an export was cut to, if it was."""
-    start, end = (args.get(key) and f"{args[key].astimezone(zone()):%Y-%m-%d}" for key in ("from_", "to"))
-    if start is None and end is None:
+    start, end = (f"{args[key].astimezone(zone()):%Y-%m-%d}" if args.get(key) else "" for key in ("from_", "to"))
+    if not (start or end):
         return None
-    return f"{start}起" if end is None else f"{start or ''}至{end}"
+    return f"{start}至{end}" if end else f"{start}起"
 
 
 def _period(span: str, start) -> str:

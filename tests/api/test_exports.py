@@ -163,6 +163,9 @@ def test_downloads_are_named_for_what_whose_and_when(organiser, ledger, shop):
     assert download_name(organiser.get("/api/v1/exports/members")) == "志愿者 振宇社区 2026-11-23.xlsx"
     assert download_name(organiser.get("/api/v1/exports/entries", **{"from": "2026-11-01T00:00:00+08:00"})) == \
         "积分流水 振宇社区 2026-11-01起.xlsx"
+    assert download_name(organiser.get("/api/v1/exports/redemptions", **{"from": "2026-11-01T00:00:00+08:00",
+                                                                           "to": "2026-11-30T00:00:00+08:00"})) == \
+        "兑换记录 振宇社区 2026-11-01至2026-11-30.xlsx"
     settlement = shop["estate_clerk"].get(f"/api/v1/partners/{shop['estate']['id']}/settlement", format="xlsx")
     assert download_name(settlement) == "结算单 振宇物业服务中心 2026-11-23.xlsx"
 
