@@ -44,14 +44,23 @@ def at_once(*calls):
     return answers
 
 
+def through_both(servers, path: str, body: dict, *, token: str, key: str | None = None) -> list:
+    """The same request sent to each server at the same moment: their (status, body) answers."""
+    return at_once(*(lambda server=server: post(f"{server.url}{path}", body, token=token, key=key)
+                     for server in servers))
+
+
+def assert_one_effect(answers, done: int, refusal: str) -> None:
+    """One of the two did it; the other was refused with `refusal`."""
+    assert sorted(status for status, _ in answers) == [done, 409], answers
+    assert [body["code"] for status, body in answers if status == 409] == [refusal]
+
+
 def test_two_phones_checking_in_through_two_servers_check_in_once(app, world, two_servers):
-    first, second = two_servers
     for index in range(PAIRS):
         token, code = world.tokens[index], world.codes[index % len(world.codes)]
-        answers = at_once(lambda: post(f"{first.url}/api/v1/checkins", {"code": code}, token=token),
-                          lambda: post(f"{second.url}/api/v1/checkins", {"code": code}, token=token))
-        assert sorted(status for status, _ in answers) == [201, 409], answers
-        assert [body["code"] for status, body in answers if status == 409] == ["already_checked_in"]
+        answers = through_both(two_servers, "/api/v1/checkins", {"code": code}, token=token)
+        assert_one_effect(answers, 201, "already_checked_in")
     with app.extensions["benniu"].sessionmaker() as session:
         assert session.scalar(select(func.count(Checkin.id))) == PAIRS
         assert session.scalar(select(func.count(Transfer.id)).where(Transfer.kind == "earn")) == PAIRS
@@ -72,12 +81,9 @@ def shop(app, world):
 
 def test_one_volunteer_redeeming_through_two_servers_at_once_holds_their_points_once(app, world, two_servers,
                                                                                       shop):
-    first, second = two_servers
     for token in world.tokens[:PAIRS]:
-        answers = at_once(lambda: post(f"{first.url}/api/v1/redemptions", {"reward_id": shop}, token=token),
-                          lambda: post(f"{second.url}/api/v1/redemptions", {"reward_id": shop}, token=token))
-        assert sorted(status for status, _ in answers) == [201, 409], answers
-        assert [body["code"] for status, body in answers if status == 409] == ["insufficient_points"]
+        answers = through_both(two_servers, "/api/v1/redemptions", {"reward_id": shop}, token=token)
+        assert_one_effect(answers, 201, "insufficient_points")
     with app.extensions["benniu"].sessionmaker() as session:
         assert session.scalar(select(func.count(Redemption.id))) == PAIRS
         for member_id in world.member_ids[:PAIRS]:
@@ -87,26 +93,22 @@ def test_one_volunteer_redeeming_through_two_servers_at_once_holds_their_points_
 
 
 def test_one_voucher_fulfilled_through_two_servers_at_once_is_spent_once(app, world, two_servers, shop):
-    first, second = two_servers
+    first = two_servers[0]
     vouchers = [post(f"{first.url}/api/v1/redemptions", {"reward_id": shop}, token=token)[1]["voucher_code"]
                 for token in world.tokens[:PAIRS]]
     for code in vouchers:
-        answers = at_once(
-            lambda: post(f"{first.url}/api/v1/redemptions/fulfil", {"voucher_code": code}, token=world.organiser),
-            lambda: post(f"{second.url}/api/v1/redemptions/fulfil", {"voucher_code": code}, token=world.organiser))
-        assert sorted(status for status, _ in answers) == [200, 409], answers
-        assert [body["code"] for status, body in answers if status == 409] == ["already_fulfilled"]
+        answers = through_both(two_servers, "/api/v1/redemptions/fulfil", {"voucher_code": code},
+                               token=world.organiser)
+        assert_one_effect(answers, 200, "already_fulfilled")
     with app.extensions["benniu"].sessionmaker() as session:
         assert session.scalar(select(func.count(Transfer.id)).where(Transfer.kind == "spend")) == PAIRS
         assert ledger_problems(session) == []
 
 
 def test_a_retry_through_the_other_server_with_the_same_key_takes_effect_once(app, world, two_servers):
-    first, second = two_servers
     for index in range(PAIRS):
         token, code, key = world.tokens[index], world.codes[index % len(world.codes)], f"both-{index}"
-        answers = at_once(lambda: post(f"{first.url}/api/v1/checkins", {"code": code}, token=token, key=key),
-                          lambda: post(f"{second.url}/api/v1/checkins", {"code": code}, token=token, key=key))
+        answers = through_both(two_servers, "/api/v1/checkins", {"code": code}, token=token, key=key)
         assert [status for status, _ in answers] == [201, 201] and answers[0][1] == answers[1][1], answers
     with app.extensions["benniu"].sessionmaker() as session:
         assert session.scalar(select(func.count(Checkin.id))) == PAIRS
