@@ -87,11 +87,7 @@ def test_an_organiser_runs_a_week_of_the_scheme_from_the_console(live_server, br
                                                         ("李建国", "待补", "红袖标")]))
     desk.goto(live_server + "/console/members")
     desk.get_by_role("link", name="导入").click()
-    desk.get_by_label("Excel 文件（.xlsx）").set_input_files(str(roster))
-    desk.get_by_role("button", name="上传").click()
-    desk.get_by_role("button", name="确认导入").wait_for(timeout=WAIT)
-    shot(desk, "6-roster-preview")
-    desk.get_by_role("button", name="确认导入").click()
+    import_sheet(desk, roster, "确认导入", "6-roster-preview", shot)
     desk.get_by_text(re.compile("未通过检查 1 行")).wait_for(timeout=WAIT)
     book = tmp_path / "积分簿.xlsx"
     day = f"{clock.now():%Y-%m-%d}"
@@ -99,11 +95,7 @@ def test_an_organiser_runs_a_week_of_the_scheme_from_the_console(live_server, br
         ("13700001111", "反诈宣传", day, None, "11月 宣传"), (member["phone"], "patrol", day, 30, "夜巡补录"),
         (member["phone"], "没有这个规则", day, 10, ""), ("=HYPERLINK(\"http://x\")", "patrol", day, 10, "")]))
     desk.goto(live_server + "/console/awards/batch")
-    desk.get_by_label("Excel 文件（.xlsx）").set_input_files(str(book))
-    desk.get_by_role("button", name="上传").click()
-    desk.get_by_role("button", name="确认发放").wait_for(timeout=WAIT)
-    shot(desk, "7-book-preview")
-    desk.get_by_role("button", name="确认发放").click()
+    import_sheet(desk, book, "确认发放", "7-book-preview", shot)
     desk.get_by_text(re.compile("未通过检查 2 行")).wait_for(timeout=WAIT)
     assert organiser.get(f"/api/v1/members/{member['id']}/balance").json["available"] == 80
 
@@ -119,3 +111,12 @@ def test_an_organiser_runs_a_week_of_the_scheme_from_the_console(live_server, br
     phone_context.close()
     assert member["name"] in names and "王秀英" in names
     assert errors == []
+
+
+def import_sheet(desk, sheet, confirm: str, screenshot: str, shot) -> None:
+    """On an import page: upload the sheet, look at its checked preview, then confirm it."""
+    desk.get_by_label("Excel 文件（.xlsx）").set_input_files(str(sheet))
+    desk.get_by_role("button", name="上传").click()
+    desk.get_by_role("button", name=confirm).wait_for(timeout=WAIT)
+    shot(desk, screenshot)
+    desk.get_by_role("button", name=confirm).click()
