@@ -208,7 +208,9 @@ def test_an_organiser_fulfils_workstation_goods_at_the_counter_from_the_console(
     done = console_pages.submit(counter, "/counter/fulfil", code=rice["voucher_code"])
     assert done.status_code == 303
     assert "核销成功" in text_of(console_pages.get(done.location))
-    assert "已使用" in text_of(console_pages.get(f"/console/vouchers/{rice['id']}"))
+    used = text_of(console_pages.get(f"/console/vouchers/{rice['id']}"))
+    assert "已使用" in used
+    assert "<dt>经办</dt><dd>组织者 罗塘派出所 民警" in used  # who handed it over, in words
 
 
 # Reports ----------------------------------------------------------------------------------
