@@ -48,8 +48,6 @@ def refused_fields(response) -> list[str]:
     return list(((response.get_json(silent=True) or {}).get("errors") or {"_schema": []}))
 
 
-
-
 def optional_points(text: str | None) -> int | None:
     """Points typed into a form: None when left empty; ValueError unless a whole number from 1 up."""
     text = (text or "").strip()
