@@ -1,15 +1,16 @@
 """Write throughput over HTTP: `benniu serve` (gunicorn, 2 workers) under wrk on loopback.
 
-    python -m bench.throughput [--database URL] [--seconds 10] [--connections 16]
+    python -m bench.throughput [--database URL] [--seconds 5] [--rounds 3] [--connections 16]
                                [--operations checkins,redemptions,fulfilments] [--servers 1]
 
-Measures GET /healthz on the same server first and again last (the ceiling: the mean of the two),
-and between them each operation in turn with
-distinct requests: real QR check-ins (a volunteer token and a signed activity code each),
+Alternates GET /healthz on the same server (the ceiling) with each operation, `--rounds` times:
+distinct requests of real QR check-ins (a volunteer token and a signed activity code each),
 redemptions (a volunteer with points takes a 10-point reward: stock taken, points held, voucher
 issued) and fulfilments (a clerk hands over a voucher issued beforehand: the held points are
-spent). Counts what was committed in the database afterwards, and prints each ratio, the latency
-percentiles and each worker's memory.
+spent). Counts what was committed in the database, and prints for each operation its ratio to
+the ceilings measured around it (the median round, and every round), the CPU the workers (and
+PostgreSQL's processes) spent per request, which moves far less with the machine than any rate,
+the latency percentiles and each worker's memory.
 
 With `--servers 2` it starts two `benniu serve` on two ports against the one database and drives
 each with its own wrk (half the connections each, disjoint requests): the figures are the sums,
@@ -18,6 +19,7 @@ and each server's share is shown.
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -81,44 +83,90 @@ def requests_for(operations: list[str], url: str) -> dict[str, list[tuple[str, s
     return {operation: requests[operation] for operation in operations}
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU these processes have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a PostgreSQL backend that has just gone
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[int]:
+    return [int(pid) for pid in subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split()]
+
+
 def run(database: str | None, seconds: int, connections: int, workers: int, operations: list[str],
-        servers: int = 1, threads: int | None = None) -> dict:
+        servers: int = 1, threads: int | None = None, rounds: int = 3) -> dict:
+    """Alternate the ceiling and each operation, `rounds` times, `seconds` each: every operation's
+    ratio is taken against the ceilings measured just before and just after it, round by round,
+    and the median round is reported, so that the machine's own swings (the ceiling has moved by
+    a factor of two between runs minutes apart) fall on both sides of a ratio alike."""
     url, workdir = fresh_database(database)
     prepared = {}
     for operation, requests in requests_for(operations, url).items():
-        files = [workdir / f"{operation}-{index}.txt" for index in range(servers)]
-        for index, file in enumerate(files):
-            file.write_text("".join(f"{token} {path} {body}\n" for token, path, body in requests[index::servers]))
-        prepared[operation] = (files, len(requests))
-    started_servers = [Server(server_env(url, workdir), free_port(), workers=workers, threads=threads).start() for _ in range(servers)]
-    results = {"database": url.split(":", 1)[0].split("+")[0], "operations": {}}
+        # a file of requests for each round and server: wrk starts each file from its first line
+        files = [[workdir / f"{operation}-{round_}-{index}.txt" for index in range(servers)] for round_ in range(rounds)]
+        for round_, round_files in enumerate(files):
+            for index, file in enumerate(round_files):
+                share = requests[round_ * servers + index::rounds * servers]
+                file.write_text("".join(f"{token} {path} {body}\n" for token, path, body in share))
+        prepared[operation] = (files, len(requests) // rounds)
+    started_servers = [Server(server_env(url, workdir), free_port(), workers=workers, threads=threads).start()
+                       for _ in range(servers)]
+    workers_pids = [pid for server in started_servers for pid in server.worker_pids()]
+    database_pids = postgres_pids if url.startswith("postgresql") else list
+
+    def phase(script: str, lines: list[Path] | None = None) -> dict:
+        pids = workers_pids + database_pids()
+        cpu, started = cpu_seconds(pids), time.monotonic()
+        loads = wrk_all(started_servers, script, seconds=seconds, connections=connections, lines=lines)
+        elapsed = time.monotonic() - started
+        return {"loads": loads, "elapsed": elapsed, "cpu": cpu_seconds(pids) - cpu,
+                "answered": sum(load["requests"] for load in loads)}
+
+    results = {"database": url.split(":", 1)[0].split("+")[0], "operations": {}, "healthz_runs": []}
+    rounds_seen = {operation: [] for operation in prepared}
     try:
         wrk_all(started_servers, "healthz.lua", seconds=2, connections=connections)  # warm-up
-        ceiling = wrk_all(started_servers, "healthz.lua", seconds=seconds, connections=connections)
-        results["healthz_split"] = [load["requests"] / seconds for load in ceiling]
-        results["healthz_runs"] = [sum(load["requests"] for load in ceiling) / seconds]
-        for operation, (files, available) in prepared.items():
-            before = count(url, OPERATIONS[operation][0])
-            started = time.monotonic()
-            loads = wrk_all(started_servers, "posts.lua", seconds=seconds, connections=connections, lines=files)
-            elapsed = time.monotonic() - started
-            committed = count(url, OPERATIONS[operation][0]) - before
-            answered = sum(load["requests"] for load in loads)
-            if answered >= available:
-                sys.exit(f"the load ran out of distinct {operation}: seed more")
+        ceilings = [phase("healthz.lua")]
+        for round_ in range(rounds):
+            for operation, (files, available) in prepared.items():
+                before = count(url, OPERATIONS[operation][0])
+                measured = phase("posts.lua", files[round_])
+                measured["committed"] = count(url, OPERATIONS[operation][0]) - before
+                measured["ceiling_before"] = ceilings[-1]
+                rounds_seen[operation].append(measured)
+                if measured["answered"] >= available:
+                    sys.exit(f"the load ran out of distinct {operation}: seed more")
+            ceilings.append(phase("healthz.lua"))
+            for operation in prepared:
+                rounds_seen[operation][-1]["ceiling_after"] = ceilings[-1]
+        results["healthz_runs"] = [ceiling["answered"] / seconds for ceiling in ceilings]
+        results["healthz_per_s"] = statistics.median(results["healthz_runs"])
+        results["healthz_split"] = [load["requests"] / seconds for load in ceilings[-1]["loads"]]
+        results["healthz_cpu_ms"] = 1000 * sum(c["cpu"] for c in ceilings) / sum(c["answered"] for c in ceilings)
+        for operation, seen in rounds_seen.items():
+            for measured in seen:
+                measured["per_s"] = measured["committed"] / min(measured["elapsed"], seconds)
+                ceiling = (measured["ceiling_before"]["answered"] + measured["ceiling_after"]["answered"]) / 2 / seconds
+                measured["ratio"] = measured["per_s"] / ceiling
+            middle = sorted(seen, key=lambda measured: measured["ratio"])[len(seen) // 2]
+            loads = middle["loads"]
             results["operations"][operation] = {
-                "per_s": committed / min(elapsed, seconds), "committed": committed, "answered": answered,
-                "non_2xx": sum(load["errors_status"] for load in loads),
+                "per_s": middle["per_s"], "ratio": middle["ratio"], "ratios": [m["ratio"] for m in seen],
+                "rates": [m["per_s"] for m in seen],
+                "committed": sum(m["committed"] for m in seen), "answered": sum(m["answered"] for m in seen),
+                "non_2xx": sum(load["errors_status"] for m in seen for load in m["loads"]),
+                "cpu_ms": 1000 * sum(m["cpu"] for m in seen) / max(sum(m["committed"] for m in seen), 1),
                 "split": [load["requests"] / seconds for load in loads],
-                # the slowest server's percentiles (each wrk measures its own)
+                # the slowest server's percentiles (each wrk measures its own), in the median round
                 "p50_ms": max(load["p50_us"] for load in loads) / 1000,
                 "p99_ms": max(load["p99_us"] for load in loads) / 1000,
             }
-        # The ceiling again, after the writes: on a shared machine it moves from minute to minute,
-        # and each ratio is against the mean of the two (both are printed).
-        again = wrk_all(started_servers, "healthz.lua", seconds=seconds, connections=connections)
-        results["healthz_runs"].append(sum(load["requests"] for load in again) / seconds)
-        results["healthz_per_s"] = sum(results["healthz_runs"]) / 2
         results["rss_mb"] = [rss_mb(pid) for server in started_servers for pid in server.worker_pids()]
     finally:
         for server in started_servers:
@@ -129,7 +177,8 @@ def run(database: str | None, seconds: int, connections: int, workers: int, oper
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", help="a postgresql+psycopg:// URL (wiped); default: a new SQLite file")
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="of each phase")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--operations", default="checkins", help=f"comma-separated, of {', '.join(OPERATIONS)}")
@@ -139,23 +188,30 @@ def main() -> None:
     operations = args.operations.split(",")
     if set(operations) - set(OPERATIONS):
         parser.error(f"--operations takes {', '.join(OPERATIONS)}")
-    result = run(args.database, args.seconds, args.connections, args.workers, operations, args.servers, args.threads)
+    result = run(args.database, args.seconds, args.connections, args.workers, operations, args.servers, args.threads,
+                 args.rounds)
     database = result["database"]
     sync = f", synchronous {os.environ.get('BENNIU_SQLITE_SYNCHRONOUS', 'NORMAL')}" if database == "sqlite" else ""
     print(f"machine: {machine()}; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
-    print(f"database: {database}{sync}, {args.connections} connections, {args.seconds} s, "
+    print(f"database: {database}{sync}, {args.connections} connections, {args.rounds} rounds of {args.seconds} s, "
           f"{args.servers} server(s) of gunicorn {args.workers} workers"
           f"{f' x {args.threads} threads' if args.threads else ''}")
     split = lambda rates: "" if len(rates) < 2 else "  split " + " / ".join(f"{rate:.0f}" for rate in rates)  # noqa: E731
-    before, after = result["healthz_runs"]
-    print(f"GET /healthz (ceiling):  {result['healthz_per_s']:8.0f} req/s  (before {before:.0f}, after {after:.0f})"
+    runs = " / ".join(f"{rate:.0f}" for rate in result["healthz_runs"])
+    where = "app and database" if database == "postgresql" else "app"
+    print(f"GET /healthz (ceiling):  {result['healthz_per_s']:8.0f} req/s  (median of {runs})"
           f"{split(result['healthz_split'])}")
+    print(f"  CPU per request ({where}): {result['healthz_cpu_ms']:.2f} ms")
     for operation, figures in result["operations"].items():
         target = OPERATIONS[operation][1][database]
-        ratio = figures["per_s"] / result["healthz_per_s"]
-        print(f"{operation + ' committed:':24} {figures['per_s']:8.0f} /s  ({figures['committed']} committed, "
+        ratio = figures["ratio"]
+        print(f"{operation + ' committed:':24} {figures['per_s']:8.0f} /s in the median round "
+              f"(rounds {' / '.join(f'{rate:.0f}' for rate in figures['rates'])}; {figures['committed']} committed, "
               f"{figures['answered']} answered, {figures['non_2xx']} non-2xx){split(figures['split'])}")
-        print(f"  ratio to ceiling:      {ratio:8.2f}   (target >= {target})  {'ok' if ratio >= target else 'MISSED'}")
+        print(f"  ratio to ceiling:      {ratio:8.2f}   (target >= {target})  {'ok' if ratio >= target else 'MISSED'}"
+              f"   rounds {' / '.join(f'{r:.2f}' for r in figures['ratios'])}")
+        print(f"  CPU per {operation[:-1]} ({where}): {figures['cpu_ms']:.2f} ms "
+              f"= {figures['cpu_ms'] / result['healthz_cpu_ms']:.1f} x /healthz")
         limit = P99_MS[database] if operation == "checkins" else None
         verdict = "" if limit is None else f"   (target p99 <= {limit} ms)  {'ok' if figures['p99_ms'] <= limit else 'MISSED'}"
         print(f"  latency:               p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms{verdict}")
