@@ -6,6 +6,8 @@ import io
 import os
 import socket
 import threading
+import time
+from multiprocessing.sharedctypes import RawArray
 
 from gunicorn.workers.gthread import ThreadWorker
 from prometheus_client import multiprocess
@@ -96,13 +98,76 @@ class _Failed(io.RawIOBase):
         raise self.error
 
 
+class _Connections:
+    """How many connections each worker of a server holds, in memory the arbiter shares with the
+    workers it forks: each worker has a slot (-1: free), written by the worker, cleared by the
+    arbiter when the worker exits.
+
+    All workers wait on the one listening socket, and whichever wakes first accepts: a client
+    that opens its connections all at once and keeps them (a load tester, a proxy's keep-alive
+    pool) could find all sixteen in one worker and the other idle, because a worker serves one
+    request at a time (`Turns`). Benchmarks saw 16/0, 15/1 and 8/8 from one run to the next, and
+    the server's capacity halve with them. So a worker lets a connection wait for a worker that
+    holds fewer (`fewest`), as nginx's least_conn balances between servers.
+    """
+
+    SLOTS = 64
+
+    def __init__(self):
+        self.counts = RawArray("l", [-1] * self.SLOTS)
+
+    def take_slot(self, live: list[int]) -> int | None:
+        """The arbiter, before it forks a worker: a slot no live worker has."""
+        slot = next((slot for slot in range(self.SLOTS) if slot not in live), None)
+        if slot is not None:
+            self.counts[slot] = 0
+        return slot
+
+    def free(self, slot: int | None) -> None:
+        if slot is not None:
+            self.counts[slot] = -1
+
+    def fewest(self, slot: int) -> bool:
+        """Whether the worker in `slot` holds no more connections than any other worker."""
+        mine = self.counts[slot]
+        return all(count < 0 or mine <= count for count in self.counts)
+
+
+connections = _Connections()
+
+# How long a worker that holds more connections than another leaves a new one waiting for that
+# other worker to accept it: longer than a worker's event loop takes to come round, short
+# enough that a worker busy elsewhere costs a new client no more than this.
+ACCEPT_DEFER_SECONDS = 0.002
+
+
 class Worker(ThreadWorker):
-    """gunicorn's gthread worker: requests read with `_PatientSocket`'s deadline, and the app
-    run by `Turns`."""
+    """gunicorn's gthread worker: requests read with `_PatientSocket`'s deadline, the app run by
+    `Turns`, and new connections taken by the worker that holds the fewest (`_Connections`)."""
+
+    slot: int | None = None
+    _deferred_since: float | None = None
 
     def load_wsgi(self):
         super().load_wsgi()
         self.wsgi = Turns(self.wsgi)
+
+    def notify(self):  # every turn of the worker's event loop
+        super().notify()
+        if self.slot is not None:
+            connections.counts[self.slot] = self.nr_conns
+
+    def accept(self, listener):
+        if self.slot is not None and not connections.fewest(self.slot):
+            now = time.monotonic()
+            self._deferred_since = self._deferred_since or now
+            if now - self._deferred_since < ACCEPT_DEFER_SECONDS:
+                time.sleep(ACCEPT_DEFER_SECONDS / 10)  # then the loop comes round: taken, or still waiting
+                return
+        self._deferred_since = None
+        super().accept(listener)
+        if self.slot is not None:
+            connections.counts[self.slot] = self.nr_conns
 
     def handle(self, conn):
         if type(conn.sock) is socket.socket:
@@ -128,6 +193,11 @@ forwarded_allow_ips = ""
 control_socket_disable = True
 
 
+def pre_fork(server, worker):
+    worker.slot = connections.take_slot([other.slot for other in server.WORKERS.values()])
+
+
 def child_exit(server, worker):
-    """A worker's live gauges go with it (its counters stay in the shared store)."""
+    """A worker's live gauges go with it (its counters stay in the shared store), and its slot."""
     multiprocess.mark_process_dead(worker.pid)
+    connections.free(worker.slot)
