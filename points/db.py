@@ -110,7 +110,7 @@ def insert_unless_taken(session: Session, table, values: dict, *, unique: list[s
     then returns nothing, so exactly one of two racing inserts claims the key.
     """
     statement = _insert_unless_taken(session.get_bind().dialect.name, table, tuple(unique))
-    return session.connection().execute(statement, values).scalar()
+    return execute(session.connection(), statement, values).scalar()
 
 
 @lru_cache(maxsize=None)
@@ -124,3 +124,45 @@ def serializes_writers(session: Session) -> bool:
     lock would add nothing; PostgreSQL instead locks the rows a transaction writes."""
     return session.get_bind().dialect.name == "sqlite"
 
+
+def execute(connection, statement, params: dict | list[dict]):
+    """Run a statement built once (at import) on `connection`, as `connection.execute` would.
+
+    The hot path's statements (a check-in's claim, transfer, lot and tallies) are compiled once
+    per dialect and set of parameter names and sent with `exec_driver_sql`: on SQLite, what
+    `execute` does each time for a statement it has already compiled (cache lookup, parameters
+    built and processed, the result set up) cost more than SQLite's own work, and SQLite runs
+    it holding the one write lock. Parameters are processed by their types as `execute` would
+    (a `UTCDateTime` stored as SQLite's text), and values fixed in the statement (a literal it
+    compares with) are sent with them. A list of dicts is run as executemany.
+    """
+    many = isinstance(params, list)
+    plan = _plan(statement, connection.dialect, tuple(params[0] if many else params))
+    return connection.exec_driver_sql(plan.sql, [plan.bind(one) for one in params] if many else plan.bind(params))
+
+
+class _Plan:
+    """A statement's SQL for one dialect and set of parameter names, and how to bind them."""
+
+    def __init__(self, statement, dialect, names: tuple[str, ...]):
+        compiled = statement.compile(dialect=dialect, column_keys=list(names))
+        binds = compiled.binds
+        order = compiled.positiontup if compiled.positional else list(binds)
+        self.sql, self.positional = compiled.string, compiled.positional
+        # (name, processor or None, value fixed in the statement or None)
+        self.binds = [(name, binds[name].type.dialect_impl(dialect).bind_processor(dialect),
+                       None if name in names else binds[name].effective_value) for name in order]
+
+    def bind(self, params: dict) -> tuple | dict:
+        values = []
+        for name, process, fixed in self.binds:
+            value = params[name] if fixed is None else fixed
+            values.append(value if process is None else process(value))
+        if self.positional:
+            return tuple(values)
+        return dict(zip((name for name, _, _ in self.binds), values))
+
+
+@lru_cache(maxsize=None)
+def _plan(statement, dialect, names: tuple[str, ...]) -> _Plan:
+    return _Plan(statement, dialect, names)

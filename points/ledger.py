@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, bindparam, or
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account
-from .db import Base, UTCDateTime, fetch, keyset, within
+from .db import Base, UTCDateTime, execute, fetch, keyset, within
 from .errors import InsufficientPoints, Invalid
 from .members import Member
 
@@ -91,7 +91,7 @@ def transfer(session: Session, *, debit_account_id: int, credit_account_id: int,
     values = {**dict.fromkeys(_REFERENCES), **refs, "kind": kind, "debit_account_id": debit_account_id,
               "credit_account_id": credit_account_id, "amount": amount, "at": at, "memo": memo, "actor": actor}
     if connection.dialect.name == "postgresql":
-        transfer_id = connection.execute(_TRANSFER, values).scalar()
+        transfer_id = execute(connection, _TRANSFER, values).scalar()
         if transfer_id is None:  # the debit account's balance was short: nothing was written
             raise InsufficientPoints("not enough points")
     else:
@@ -105,12 +105,12 @@ def _transfer_step_by_step(connection, values: dict) -> int:
     balance_after = {}
     for account_id, delta in sorted(((debit, -amount), (credit, amount))):
         statement = _CREDIT if delta > 0 else _DEBIT
-        balance = connection.execute(statement, {"account": account_id, "delta": delta}).scalar_one_or_none()
+        balance = execute(connection, statement, {"account": account_id, "delta": delta}).scalar_one_or_none()
         if balance is None:
             raise InsufficientPoints("not enough points")
         balance_after[account_id] = balance
-    transfer_id = connection.execute(_INSERT_TRANSFER, values).scalar_one()
-    connection.execute(_INSERT_ENTRY, [
+    transfer_id = execute(connection, _INSERT_TRANSFER, values).scalar_one()
+    execute(connection, _INSERT_ENTRY, [
         {"transfer_id": transfer_id, "account_id": debit, "amount": -amount, "balance_after": balance_after[debit],
          "at": at},
         {"transfer_id": transfer_id, "account_id": credit, "amount": amount, "balance_after": balance_after[credit],

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import lock_accounts
 from .communities import Community
-from .db import Base, UTCDateTime
+from .db import Base, UTCDateTime, execute
 from .ledger import transfer
 from .members import Member
 
@@ -73,7 +73,7 @@ def expiry_of(community: Community, earned_at: datetime) -> datetime:
 
 def add_lot(session: Session, *, member_id: int, transfer_id: int | None, amount: int, earned_at: datetime,
             expires_at: datetime) -> None:
-    session.connection().execute(_INSERT_LOT, {"member_id": member_id, "transfer_id": transfer_id, "amount": amount,
+    execute(session.connection(), _INSERT_LOT, {"member_id": member_id, "transfer_id": transfer_id, "amount": amount,
                                                "remaining": amount, "expired": 0, "earned_at": earned_at,
                                                "expires_at": expires_at})
 
@@ -89,12 +89,12 @@ def take_from_lots(session: Session, *, member_id: int, amount: int, transfer_id
         own = connection.execute(select(_lots.c.remaining).where(_lots.c.id == first_lot_id)).scalar_one()
         left -= _take(connection, first_lot_id, min(left, own), transfer_id)
     while left > 0 and connection.dialect.name == "postgresql":  # up to 50 lots a round trip
-        taken = connection.execute(_TAKE_SOONEST, {"member": member_id, "amount": left, "transfer": transfer_id}).scalar()
+        taken = execute(connection, _TAKE_SOONEST, {"member": member_id, "amount": left, "transfer": transfer_id}).scalar()
         if not taken:
             raise RuntimeError(f"member {member_id}'s lots hold less than their balance")
         left -= taken
     while left > 0:
-        lots = connection.execute(_OPEN_LOTS, {"member": member_id}).all()
+        lots = execute(connection, _OPEN_LOTS, {"member": member_id}).all()
         if not lots:
             raise RuntimeError(f"member {member_id}'s lots hold less than their balance")
         for lot_id, remaining in lots:
@@ -195,9 +195,9 @@ def due_points(session: Session, *, member_id: int, now: datetime) -> int:
 def _take(connection, lot_id: int, amount: int, transfer_id: int) -> int:
     if amount <= 0:
         return 0
-    taken = connection.execute(_TAKE, {"lot": lot_id, "taking": amount}).rowcount
+    taken = execute(connection, _TAKE, {"lot": lot_id, "taking": amount}).rowcount
     if taken:
-        connection.execute(_INSERT_USE, {"lot_id": lot_id, "transfer_id": transfer_id, "amount": amount})
+        execute(connection, _INSERT_USE, {"lot_id": lot_id, "transfer_id": transfer_id, "amount": amount})
     return amount if taken else 0
 
 

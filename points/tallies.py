@@ -19,7 +19,7 @@ from functools import lru_cache
 from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, bindparam, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base
+from .db import Base, execute
 from .periods import SPANS, starts_on
 
 COUNTS = ("earned", "spent", "minutes", "activities", "tips")
@@ -131,16 +131,16 @@ def tally(session: Session, *, member, at: datetime, deeds: Deeds) -> None:
         params = {"member_id": member.id, "community_id": member.community_id, **counts,
                   **{f"starts_{span}": day for span, day in days.items()}}
         if connection.dialect.name == "postgresql":
-            connection.execute(_tallies_upsert(len(figures), earned=bool(deeds.earned)),
+            execute(connection, _tallies_upsert(len(figures), earned=bool(deeds.earned)),
                                {**params, **_figure_params(member, at, figures), "slot": member.issuance_account_id})
             return
         if deeds.earned:  # whether the member just became (or stopped being) active this month
-            earned = dict(connection.execute(_member_upsert(returning=True), params).all())
+            earned = dict(execute(connection, _member_upsert(returning=True), params).all())
             figures.extend(_activity_change(earned["month"] - deeds.earned, earned["month"]))
         else:
-            connection.execute(_member_upsert(returning=False), params)
+            execute(connection, _member_upsert(returning=False), params)
     if figures:
-        connection.execute(_figure_upsert(len(figures)), _figure_params(member, at, figures))
+        execute(connection, _figure_upsert(len(figures)), _figure_params(member, at, figures))
 
 
 def _activity_change(before: int, after: int) -> list[Figure]:
