@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, and_, bindparam, or_
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
-from points.db import Base, UTCDateTime, fetch, keyset
+from points.db import Base, UTCDateTime, execute, fetch, keyset
 from points.errors import Invalid
 from points.members import get_member
 from rewards.partners import get_partner
@@ -84,7 +84,7 @@ def issue_for(session: Session, person: Person, *, kind: str, now: datetime,
 def principal_for(session: Session, plain: str, *, now: datetime, kinds: tuple[str, ...] = KINDS) -> Principal | None:
     """Who holds this token or session (one indexed lookup on every request), or None if it is
     unknown, expired, revoked, of another kind, or its staff account is disabled."""
-    row = session.connection().execute(_PRINCIPAL, {"hash": hash_token(plain), "now": now}).first()
+    row = execute(session.connection(), _PRINCIPAL, {"hash": hash_token(plain), "now": now}).first()
     if row is None or row.kind not in kinds:
         return None
     return Principal(row.id, row.role, row.name, row.community_id, row.partner_id, row.member_id)
