@@ -63,3 +63,25 @@ def test_an_unknown_sqlite_synchronous_setting_stops_the_start(tmp_path):
     with pytest.raises(ValueError, match="NORMAL, FULL"):
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'sync.db'}", "SECRET_KEY": "x",
                     "SQLITE_SYNCHRONOUS": "off"}, instance_path=tmp_path)
+
+
+def test_the_write_ahead_log_is_checkpointed_outside_the_commits(tmp_path):
+    # 320 write transactions of one row each: every COMMIT appends at least one page to the
+    # log, and SQLite's own checkpoint waits for 10,000. Left at that, the log would hold 320
+    # pages or more; checkpointed every 32 commits once the lock is let go, it starts over.
+    database = tmp_path / "wal.db"
+    engine = make_engine(f"sqlite:///{database}")
+    rows = Table("rows", MetaData(), Column("id", Integer, primary_key=True), Column("n", Integer))
+    rows.metadata.create_all(engine)
+
+    for n in range(320):
+        with Session(engine) as session:
+            begin_write(session)
+            session.execute(rows.insert().values(n=n))
+            session.commit()
+    with engine.connect() as connection:
+        page_size = connection.exec_driver_sql("PRAGMA page_size").scalar()
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
+    frames = (database.with_name("wal.db-wal").stat().st_size - 32) // (24 + page_size)  # header, frames
+    assert frames < 100, f"the log holds {frames} pages"
+    engine.dispose()
