@@ -100,8 +100,8 @@ class _Failed(io.RawIOBase):
 
 class _Connections:
     """How many connections each worker of a server holds, in memory the arbiter shares with the
-    workers it forks: each worker has a slot (-1: free), written by the worker, cleared by the
-    arbiter when the worker exits.
+    workers it forks. Each worker has a slot, -1 whenever it is not accepting (booting, stopping,
+    gone); the worker writes its count on every turn of its event loop.
 
     All workers wait on the one listening socket, and whichever wakes first accepts: a client
     that opens its connections all at once and keeps them (a load tester, a proxy's keep-alive
@@ -116,29 +116,28 @@ class _Connections:
     def __init__(self):
         self.counts = RawArray("l", [-1] * self.SLOTS)
 
-    def take_slot(self, live: list[int]) -> int | None:
-        """The arbiter, before it forks a worker: a slot no live worker has."""
-        slot = next((slot for slot in range(self.SLOTS) if slot not in live), None)
-        if slot is not None:
-            self.counts[slot] = 0
-        return slot
+    def take_slot(self, taken: list[int | None]) -> int | None:
+        """The arbiter, before it forks a worker: a slot no live worker has (None: all taken,
+        and that worker accepts as gunicorn does)."""
+        return next((slot for slot in range(self.SLOTS) if slot not in taken), None)
 
-    def free(self, slot: int | None) -> None:
+    def publish(self, slot: int | None, count: int) -> None:
         if slot is not None:
-            self.counts[slot] = -1
+            self.counts[slot] = count
 
     def fewest(self, slot: int) -> bool:
-        """Whether the worker in `slot` holds no more connections than any other worker."""
+        """Whether the worker in `slot` holds no more connections than any other accepting worker."""
         mine = self.counts[slot]
         return all(count < 0 or mine <= count for count in self.counts)
 
 
 connections = _Connections()
 
-# How long a worker that holds more connections than another leaves a new one waiting for that
-# other worker to accept it: longer than a worker's event loop takes to come round, short
-# enough that a worker busy elsewhere costs a new client no more than this.
-ACCEPT_DEFER_SECONDS = 0.002
+# How long a worker that holds more connections than another leaves a new one for that other
+# worker to accept: longer than the other's event loop may wait for its interpreter while a
+# request runs (the GIL's switch interval, 5 ms; at 2 ms the lopsided splits came back), and
+# short beside what a new client waits for its first answer anyway.
+ACCEPT_DEFER_SECONDS = 0.01
 
 
 class Worker(ThreadWorker):
@@ -146,28 +145,26 @@ class Worker(ThreadWorker):
     `Turns`, and new connections taken by the worker that holds the fewest (`_Connections`)."""
 
     slot: int | None = None
-    _deferred_since: float | None = None
+    _deferring_since = 0.0  # when this worker last began to leave connections to another
 
     def load_wsgi(self):
         super().load_wsgi()
         self.wsgi = Turns(self.wsgi)
 
-    def notify(self):  # every turn of the worker's event loop
+    def notify(self):  # at every turn of the worker's event loop
         super().notify()
-        if self.slot is not None:
-            connections.counts[self.slot] = self.nr_conns
+        connections.publish(self.slot, self.nr_conns if self.alive and self._accepting else -1)
 
     def accept(self, listener):
         if self.slot is not None and not connections.fewest(self.slot):
             now = time.monotonic()
-            self._deferred_since = self._deferred_since or now
-            if now - self._deferred_since < ACCEPT_DEFER_SECONDS:
+            if now - self._deferring_since > 10 * ACCEPT_DEFER_SECONDS:  # not the burst it last deferred in
+                self._deferring_since = now
+            if now - self._deferring_since < ACCEPT_DEFER_SECONDS:
                 time.sleep(ACCEPT_DEFER_SECONDS / 10)  # then the loop comes round: taken, or still waiting
                 return
-        self._deferred_since = None
         super().accept(listener)
-        if self.slot is not None:
-            connections.counts[self.slot] = self.nr_conns
+        connections.publish(self.slot, self.nr_conns)
 
     def handle(self, conn):
         if type(conn.sock) is socket.socket:
@@ -197,7 +194,11 @@ def pre_fork(server, worker):
     worker.slot = connections.take_slot([other.slot for other in server.WORKERS.values()])
 
 
+def worker_exit(server, worker):
+    connections.publish(worker.slot, -1)
+
+
 def child_exit(server, worker):
     """A worker's live gauges go with it (its counters stay in the shared store), and its slot."""
     multiprocess.mark_process_dead(worker.pid)
-    connections.free(worker.slot)
+    connections.publish(worker.slot, -1)

@@ -146,23 +146,28 @@ class _Plan:
 
     def __init__(self, statement, dialect, names: tuple[str, ...]):
         compiled = statement.compile(dialect=dialect, column_keys=list(names))
+        if compiled.insert_prefetch or compiled.update_prefetch or compiled.post_compile_params \
+                or compiled.escaped_bind_names:
+            raise ValueError("points.db.execute takes statements whose parameters are all given and plain "
+                             "(no Python-side defaults, IN lists or escaped names); use connection.execute")
         binds = compiled.binds
         order = compiled.positiontup if compiled.positional else list(binds)
-        self.sql, self.positional = compiled.string, compiled.positional
-        # (name, processor or None, value fixed in the statement or None)
+        self.sql, self.positional, self.names = compiled.string, compiled.positional, order
+        # (name, processor or None, value fixed in the statement or _GIVEN)
         self.binds = [(name, binds[name].type.dialect_impl(dialect).bind_processor(dialect),
-                       None if name in names else binds[name].effective_value) for name in order]
+                       _GIVEN if name in names else binds[name].effective_value) for name in order]
 
     def bind(self, params: dict) -> tuple | dict:
         values = []
         for name, process, fixed in self.binds:
-            value = params[name] if fixed is None else fixed
+            value = params[name] if fixed is _GIVEN else fixed
             values.append(value if process is None else process(value))
-        if self.positional:
-            return tuple(values)
-        return dict(zip((name for name, _, _ in self.binds), values))
+        return tuple(values) if self.positional else dict(zip(self.names, values))
 
 
-@lru_cache(maxsize=None)
+_GIVEN = object()
+
+
+@lru_cache(maxsize=1024)
 def _plan(statement, dialect, names: tuple[str, ...]) -> _Plan:
     return _Plan(statement, dialect, names)

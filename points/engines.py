@@ -1,10 +1,13 @@
 """Engines: PostgreSQL as it comes; SQLite in WAL mode, its writers queued on a file lock."""
 import fcntl
+import logging
 import os
 import sqlite3
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+
+log = logging.getLogger(__name__)
 
 # The execution option `points.db.begin_write` sets: this transaction will write.
 WRITE_OPTION = "benniu_write"
@@ -126,7 +129,10 @@ class _Checkpoints:
     def after_commit(self, dbapi_connection) -> None:
         self.commits += 1
         if self.commits % self.EVERY == 0:
+            # Busy (another connection checkpointing, a reader on old pages) is a result, not an
+            # error: what is left is copied next time. An error must not fail a committed request.
             try:
                 dbapi_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-            except sqlite3.OperationalError:  # another process is checkpointing: it does the work
-                pass
+            except sqlite3.Error:
+                log.warning("WAL checkpoint failed; SQLite's own will run at %s pages", AUTOCHECKPOINT_PAGES,
+                            exc_info=True)

@@ -4,7 +4,6 @@ import re
 import socket
 import subprocess
 import time
-import urllib.request
 
 import pytest
 
@@ -21,25 +20,37 @@ def held_by_each_worker(port: int, workers: list[int]) -> list[int]:
     return [len(re.findall(rf"pid={pid},", listing)) for pid in workers]
 
 
+def open_and_ask(port: int, count: int) -> list[socket.socket]:
+    """`count` connections, all made before any is accepted (as wrk does: the workers find them
+    waiting together), each then asked for /healthz and answered; left open."""
+    clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(count)]
+    for client in clients:
+        client.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    for client in clients:
+        client.settimeout(5)
+        assert client.recv(4096).startswith(b"HTTP/1.1 200")
+    return clients
+
+
 def test_sixteen_kept_connections_are_shared_between_two_workers(world):
     with serving(world.env) as server:
-        for _ in range(20):  # both workers up: each has answered
-            urllib.request.urlopen(f"{server.url}/healthz", timeout=5).close()
-        time.sleep(1)
+        workers = server.worker_pids()
+        deadline = time.monotonic() + 20
+        while True:  # until both workers are up (a booting worker accepts nothing)
+            clients = open_and_ask(server.port, 4)
+            booted = all(held_by_each_worker(server.port, workers))
+            for client in clients:
+                client.close()
+            if booted or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        time.sleep(0.5)
         splits = []
         for _ in range(3):
-            # All connected before any is accepted, as wrk does: the workers find them waiting together.
-            clients = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(CONNECTIONS)]
-            try:
-                for client in clients:
-                    client.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                for client in clients:
-                    client.settimeout(5)
-                    assert client.recv(4096).startswith(b"HTTP/1.1 200")
-                splits.append(held_by_each_worker(server.port, server.worker_pids()))
-            finally:
-                for client in clients:
-                    client.close()
+            clients = open_and_ask(server.port, CONNECTIONS)
+            splits.append(held_by_each_worker(server.port, workers))
+            for client in clients:
+                client.close()
             time.sleep(0.5)  # the workers see them closed
     # Left to whichever worker wakes first, splits of 16/0 and 15/1 were common.
     assert all(sum(split) == CONNECTIONS and max(split) <= 10 for split in splits), splits
