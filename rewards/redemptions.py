@@ -8,11 +8,11 @@ accounts (in id order, inside `transfer`). A fulfilment adds to its tallies befo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func, select, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, bindparam, func, select, update
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
-from points.db import Base, UTCDateTime, fetch, insert_unless_taken, keyset, within
+from points.db import Base, UTCDateTime, execute, fetch, insert_unless_taken, keyset, within
 from points.due import lock_and_settle
 from points.errors import AlreadyCancelled, AlreadyDone, AlreadyFulfilled, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
@@ -110,8 +110,7 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
     hold = transfer(session, debit_account_id=member.account_id, credit_account_id=member.hold_account_id,
                     amount=points, kind="hold", at=now, memo=f"兑换 {reward.name}", redemption_id=redemption.id)
     take_from_lots(session, member_id=member.id, amount=points, transfer_id=hold.id)
-    redemption.hold_transfer_id = hold.id
-    session.flush()
+    _record(session, redemption, hold_transfer_id=hold.id)
     return redemption
 
 
@@ -130,8 +129,7 @@ def fulfil(session: Session, *, redemption: Redemption, now: datetime, by: str) 
     spend = transfer(session, debit_account_id=member.hold_account_id, credit_account_id=_payee(session, redemption),
                      amount=redemption.points, kind="spend", at=now, memo=f"兑付 {redemption.reward_name}",
                      redemption_id=redemption.id)
-    redemption.settle_transfer_id = spend.id
-    session.flush()
+    _record(session, redemption, settle_transfer_id=spend.id)
     return redemption
 
 
@@ -272,14 +270,18 @@ def _close(session: Session, redemption: Redemption, *, status: str, now: dateti
     # The conditional UPDATE is the lock: fulfil and cancel racing on one voucher, the
     # second waits for the first's row lock, then finds it no longer reserved.
     values = {"status": status, "closed_at": now, **values}
-    changed = session.execute(
-        update(Redemption).where(Redemption.id == redemption.id, Redemption.status == "reserved")
-        .values(**values).execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:  # no longer reserved: say what became of it
-        session.refresh(redemption)
+    if execute(session.connection(), _CLOSE, {"redemption": redemption.id, **values}).rowcount != 1:
+        session.refresh(redemption)  # no longer reserved: say what became of it
         raise closed_refusal(redemption)
     # Closed by us: what else it holds was fixed when it was reserved, so only these changed.
+    for name, value in values.items():
+        set_committed_value(redemption, name, value)
+
+
+def _record(session: Session, redemption: Redemption, **values) -> None:
+    """Write columns of a redemption already in the database, and show them on it: one UPDATE
+    built once, not the unit of work's flush (this is the end of every redemption and fulfilment)."""
+    execute(session.connection(), _RECORD, {"redemption": redemption.id, **values})
     for name, value in values.items():
         set_committed_value(redemption, name, value)
 
@@ -310,3 +312,9 @@ def vouchers_with_holders(session: Session, *, community_id: int | None, partner
         if value is not None:
             query = query.where(column == value)
     return [(redemption, name, phone) for redemption, name, phone in session.execute(query)]
+
+
+# Built once (`points.db.execute`); which columns they set is the parameters' names.
+_redemptions = Redemption.__table__
+_RECORD = _redemptions.update().where(_redemptions.c.id == bindparam("redemption"))
+_CLOSE = _RECORD.where(_redemptions.c.status == "reserved")
