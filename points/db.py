@@ -151,15 +151,15 @@ class _Plan:
             raise ValueError("points.db.execute takes statements whose parameters are all given and plain "
                              "(no Python-side defaults, IN lists or escaped names); use connection.execute")
         binds = compiled.binds
-        order = compiled.positiontup if compiled.positional else list(binds)
-        self.sql, self.positional, self.names = compiled.string, compiled.positional, order
-        # (name, processor or None, value fixed in the statement or _GIVEN)
-        self.binds = [(name, binds[name].type.dialect_impl(dialect).bind_processor(dialect),
-                       _GIVEN if name in names else binds[name].effective_value) for name in order]
+        self.names = compiled.positiontup if compiled.positional else list(binds)
+        self.sql, self.positional = compiled.string, compiled.positional
+        # for each name: (processor or None, the value fixed in the statement or _GIVEN)
+        self.binds = [(binds[name].type.dialect_impl(dialect).bind_processor(dialect),
+                       _GIVEN if name in names else binds[name].effective_value) for name in self.names]
 
     def bind(self, params: dict) -> tuple | dict:
         values = []
-        for name, process, fixed in self.binds:
+        for name, (process, fixed) in zip(self.names, self.binds):
             value = params[name] if fixed is _GIVEN else fixed
             values.append(value if process is None else process(value))
         return tuple(values) if self.positional else dict(zip(self.names, values))

@@ -74,8 +74,8 @@ def expiry_of(community: Community, earned_at: datetime) -> datetime:
 def add_lot(session: Session, *, member_id: int, transfer_id: int | None, amount: int, earned_at: datetime,
             expires_at: datetime) -> None:
     execute(session.connection(), _INSERT_LOT, {"member_id": member_id, "transfer_id": transfer_id, "amount": amount,
-                                               "remaining": amount, "expired": 0, "earned_at": earned_at,
-                                               "expires_at": expires_at})
+                                                "remaining": amount, "expired": 0, "earned_at": earned_at,
+                                                "expires_at": expires_at})
 
 
 def take_from_lots(session: Session, *, member_id: int, amount: int, transfer_id: int,

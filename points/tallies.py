@@ -132,7 +132,7 @@ def tally(session: Session, *, member, at: datetime, deeds: Deeds) -> None:
                   **{f"starts_{span}": day for span, day in days.items()}}
         if connection.dialect.name == "postgresql":
             execute(connection, _tallies_upsert(len(figures), earned=bool(deeds.earned)),
-                               {**params, **_figure_params(member, at, figures), "slot": member.issuance_account_id})
+                    {**params, **_figure_params(member, at, figures), "slot": member.issuance_account_id})
             return
         if deeds.earned:  # whether the member just became (or stopped being) active this month
             earned = dict(execute(connection, _member_upsert(returning=True), params).all())

@@ -110,7 +110,7 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
     hold = transfer(session, debit_account_id=member.account_id, credit_account_id=member.hold_account_id,
                     amount=points, kind="hold", at=now, memo=f"兑换 {reward.name}", redemption_id=redemption.id)
     take_from_lots(session, member_id=member.id, amount=points, transfer_id=hold.id)
-    _record(session, redemption, hold_transfer_id=hold.id)
+    _record(session, redemption, _RECORD, hold_transfer_id=hold.id)
     return redemption
 
 
@@ -129,7 +129,7 @@ def fulfil(session: Session, *, redemption: Redemption, now: datetime, by: str) 
     spend = transfer(session, debit_account_id=member.hold_account_id, credit_account_id=_payee(session, redemption),
                      amount=redemption.points, kind="spend", at=now, memo=f"兑付 {redemption.reward_name}",
                      redemption_id=redemption.id)
-    _record(session, redemption, settle_transfer_id=spend.id)
+    _record(session, redemption, _RECORD, settle_transfer_id=spend.id)
     return redemption
 
 
@@ -268,22 +268,22 @@ _COLUMNS = [column for column in Redemption.__table__.columns if column.key != "
 
 def _close(session: Session, redemption: Redemption, *, status: str, now: datetime, **values) -> None:
     # The conditional UPDATE is the lock: fulfil and cancel racing on one voucher, the
-    # second waits for the first's row lock, then finds it no longer reserved.
-    values = {"status": status, "closed_at": now, **values}
-    if execute(session.connection(), _CLOSE, {"redemption": redemption.id, **values}).rowcount != 1:
+    # second waits for the first's row lock, then finds it no longer reserved. What else the
+    # voucher holds was fixed when it was reserved, so only the columns written change on it.
+    if not _record(session, redemption, _CLOSE, status=status, closed_at=now, **values):
         session.refresh(redemption)  # no longer reserved: say what became of it
         raise closed_refusal(redemption)
-    # Closed by us: what else it holds was fixed when it was reserved, so only these changed.
-    for name, value in values.items():
-        set_committed_value(redemption, name, value)
 
 
-def _record(session: Session, redemption: Redemption, **values) -> None:
+def _record(session: Session, redemption: Redemption, statement, **values) -> bool:
     """Write columns of a redemption already in the database, and show them on it: one UPDATE
-    built once, not the unit of work's flush (this is the end of every redemption and fulfilment)."""
-    execute(session.connection(), _RECORD, {"redemption": redemption.id, **values})
+    built once, not the unit of work's flush (this is the end of every redemption and fulfilment).
+    False if `statement` found no row to write (`_CLOSE` writes only a voucher still reserved)."""
+    if execute(session.connection(), statement, {"redemption": redemption.id, **values}).rowcount != 1:
+        return False
     for name, value in values.items():
         set_committed_value(redemption, name, value)
+    return True
 
 
 def _payee(session: Session, redemption: Redemption) -> int:
