@@ -26,7 +26,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.e2e.server import Server, free_port
+from tests.e2e.server import Server, children, free_port
 
 from .common import count, fresh_database, machine, seed_checkins, seed_shop, server_env
 
@@ -95,8 +95,14 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def postgres_pids() -> list[int]:
-    return [int(pid) for pid in subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split()]
+def cluster_pids(url: str):
+    """The processes of the PostgreSQL cluster at `url` (its postmaster's children, whatever
+    other clusters the machine runs), listed anew each time; SQLite has none."""
+    if not url.startswith("postgresql"):
+        return list
+    backend = count(url, "SELECT pg_backend_pid()")
+    postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])  # its ppid
+    return lambda: children(postmaster)
 
 
 def run(database: str | None, seconds: int, connections: int, workers: int, operations: list[str],
@@ -118,7 +124,7 @@ def run(database: str | None, seconds: int, connections: int, workers: int, oper
     started_servers = [Server(server_env(url, workdir), free_port(), workers=workers, threads=threads).start()
                        for _ in range(servers)]
     workers_pids = [pid for server in started_servers for pid in server.worker_pids()]
-    database_pids = postgres_pids if url.startswith("postgresql") else list
+    database_pids = cluster_pids(url)
 
     def phase(script: str, lines: list[Path] | None = None) -> dict:
         pids = workers_pids + database_pids()

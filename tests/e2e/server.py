@@ -61,8 +61,7 @@ class Server:
                 self.kill()
 
     def worker_pids(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+        return children(self.process.pid)
 
 
     def log_lines(self) -> list[dict]:
@@ -93,3 +92,9 @@ def post(url: str, body: dict, *, token: str, key: str | None = None, timeout: f
         return error.code, json.loads(error.read() or b"{}")
     except (OSError, ValueError, http.client.HTTPException):  # the server died mid-answer
         return 0, {}
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started that still run (Linux)."""
+    listed = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in listed.read_text().split()] if listed.exists() else []
