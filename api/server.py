@@ -145,7 +145,8 @@ class Worker(ThreadWorker):
     `Turns`, and new connections taken by the worker that holds the fewest (`_Connections`)."""
 
     slot: int | None = None
-    _deferring_since = 0.0  # when this worker last began to leave connections to another
+    _deferring_since = 0.0  # when this worker began to leave the waiting connection to another
+    _deferred_last = float("-inf")  # and when it last did so, on the latest turn of its loop
 
     def load_wsgi(self):
         super().load_wsgi()
@@ -158,11 +159,13 @@ class Worker(ThreadWorker):
     def accept(self, listener):
         if self.slot is not None and not connections.fewest(self.slot):
             now = time.monotonic()
-            if now - self._deferring_since > 10 * ACCEPT_DEFER_SECONDS:  # not the burst it last deferred in
+            if now - self._deferred_last > ACCEPT_DEFER_SECONDS:  # not the connection it left last turn
                 self._deferring_since = now
+            self._deferred_last = now
             if now - self._deferring_since < ACCEPT_DEFER_SECONDS:
                 time.sleep(ACCEPT_DEFER_SECONDS / 10)  # then the loop comes round: taken, or still waiting
                 return
+        self._deferred_last = float("-inf")  # the next connection has its own wait
         super().accept(listener)
         connections.publish(self.slot, self.nr_conns)
 

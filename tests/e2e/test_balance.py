@@ -32,6 +32,11 @@ def open_and_ask(port: int, count: int) -> list[socket.socket]:
     return clients
 
 
+def one_by_one(port: int, count: int) -> list[socket.socket]:
+    """`count` connections, each opened once the one before it has its answer (a pool filling up)."""
+    return [client for _ in range(count) for client in open_and_ask(port, 1)]
+
+
 def test_sixteen_kept_connections_are_shared_between_two_workers(world):
     with serving(world.env) as server:
         workers = server.worker_pids()
@@ -46,11 +51,13 @@ def test_sixteen_kept_connections_are_shared_between_two_workers(world):
             time.sleep(0.2)
         time.sleep(0.5)
         splits = []
-        for _ in range(3):
-            clients = open_and_ask(server.port, CONNECTIONS)
+        for opening in (open_and_ask, one_by_one) * 3:
+            clients = opening(server.port, CONNECTIONS)
             splits.append(held_by_each_worker(server.port, workers))
             for client in clients:
                 client.close()
             time.sleep(0.5)  # the workers see them closed
-    # Left to whichever worker wakes first, splits of 16/0 and 15/1 were common.
-    assert all(sum(split) == CONNECTIONS and max(split) <= 10 for split in splits), splits
+    # Left to whichever worker wakes first, a split was anything from 16/0 to 8/8, 7/9 or
+    # better in about one in three; balanced, every split seen was 8/8, with two busy loops
+    # beside the server too.
+    assert all(sum(split) == CONNECTIONS and max(split) <= 9 for split in splits), splits
