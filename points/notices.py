@@ -136,6 +136,12 @@ def on_notice(session: Session, *, community_id: int, now: datetime, cursor: int
                     final_at=notice.final_at) for notice, name, team in session.execute(query)]
 
 
+def posted_for(session: Session, *, member_id: int, limit: int = 20) -> list[Notice]:
+    """A member's awards still on notice, newest first: what an organiser may yet withdraw."""
+    return list(session.scalars(select(Notice).where(Notice.member_id == member_id, Notice.status == "posted")
+                                .order_by(Notice.id.desc()).limit(limit)))
+
+
 def get_notice(session: Session, notice_id: int) -> Notice:
     return fetch(session, Notice, notice_id, "notice")
 

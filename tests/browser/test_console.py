@@ -20,3 +20,24 @@ def test_today_at_a_glance_draws_its_chart_under_the_pages_csp(live_server, brow
     shot(page, "today")
     context.close()
     assert drawn and errors == []
+
+
+def test_an_award_on_public_notice_is_withdrawn_from_the_members_page(live_server, browser, staff, organiser,
+                                                                     volunteer, rules, shot):
+    member, _ = volunteer
+    organiser.put("/api/v1/rules/rental_tip", {"notice_days": 7})
+    organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "rental_tip"}, expect=201)
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    sign_in(page, live_server, staff("organiser"), "password1", f"/console/members/{member['id']}")
+    on_notice = page.get_by_test_id("on-notice")
+    on_notice.get_by_text("提供有效出租房线索").wait_for(timeout=WAIT)
+    shot(page, "member")
+    on_notice.get_by_role("link", name="撤销").click()
+    page.get_by_text("正在公示").wait_for(timeout=WAIT)
+    page.get_by_label("撤销原因").fill("邻居反映线索不实")
+    shot(page, "withdraw")
+    page.get_by_role("button", name="撤销").click()
+    page.get_by_text("已撤销 50 积分。").wait_for(timeout=WAIT)
+    context.close()
+    assert organiser.get(f"/api/v1/members/{member['id']}/balance").json["pending"] == 0

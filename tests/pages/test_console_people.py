@@ -257,6 +257,29 @@ def test_reversing_an_earning_says_first_whether_it_was_spent_and_is_audited(app
     assert "撤销过了" in text(console_pages.get(reverse))
 
 
+def test_an_earning_on_public_notice_is_withdrawn_from_the_members_page(app, pages, console_pages, organiser,
+                                                                        volunteer, community, rules, clock):
+    member, _ = volunteer
+    organiser.put("/api/v1/rules/rental_tip", {"notice_days": 7})
+    on_notice = organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "rental_tip"},
+                               expect=201).json["transfer_id"]
+    path = f"/console/members/{member['id']}"
+    reverse = f"{path}/entries/{on_notice}/reverse"
+    page = text(console_pages.get(path))
+    listed = page[page.index('data-testid="on-notice"'):page.index('data-testid="history"')]
+    assert "提供有效出租房线索" in listed and "+50" in listed and f'href="{reverse}"' in listed
+    assert "正在公示" in text(console_pages.get(reverse))
+    done = console_pages.submit(reverse, reason="邻居反映线索不实")
+    assert done.status_code == 303
+    assert balance(organiser, member)["pending"] == 0 and balance(organiser, member)["available"] == 0
+    assert [(action, why) for action, why, _ in trail(app, member_id=member["id"])][0] == ("reversal", "邻居反映线索不实")
+    assert 'data-testid="on-notice"' not in text(console_pages.get(path))
+    assert "撤销过了" in text(console_pages.get(reverse))
+    assert "目前没有正在公示的积分" in text(pages().get(f"/notice?community_id={community['id']}"))
+    clock.advance(days=8)  # withdrawn, it never becomes final
+    assert balance(organiser, member)["available"] == 0
+
+
 def test_reversing_points_already_spent_is_refused_with_a_plain_sentence(console_pages, organiser, volunteer, rules,
                                                                          shop):
     member, phone = volunteer

@@ -1,6 +1,6 @@
 """`/console/members`: search and add volunteers; a member's page with their balance, history, claims,
 vouchers, card and audit trail, where an organiser awards points (`奖励积分`), takes an earning back
-(`撤销`, saying first whether its points were spent), moves them to another team and resets their
+(`撤销`, saying first whether its points were spent; one still on public notice is withdrawn), moves them to another team and resets their
 password. Every act goes through `api.organising` or records its own audited event."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +12,7 @@ from points.claims import find_claims
 from points.errors import Conflict
 from points.ledger import history, reversal_of, reversed_among
 from points.members import change_team, enrol_member, find_members, member_of_transfer, teams_of
+from points.notices import notice_of, posted_for
 from points.rules import rule_names, rules_of
 from rewards.redemptions import find_redemptions
 
@@ -113,6 +114,7 @@ def _member_page(member, *, message: str | None = None, status: int = 200):
         "console/member.html", member=member, balance=balance, rows=shown,
         more=rows[HISTORY_PAGE - 1][0].id if len(rows) > HISTORY_PAGE else None,
         reversed=reversed_among(session, [transfer.id for _, transfer in shown if transfer.kind == "earn"]),
+        on_notice=posted_for(session, member_id=member.id),
         claims=find_claims(session, member_id=member.id, limit=10, newest_first=True),
         vouchers=find_redemptions(session, member_id=member.id, limit=10),
         rules=rules, rule_names=rule_names(session, member.community_id),
@@ -167,7 +169,8 @@ def _reverse_page(member, record, *, message: str | None = None, status: int = 2
     available = balance_now(session, member, now=now()).available
     return render_template("console/reverse.html", member=member, record=record, available=available,
                            rule_names=rule_names(session, member.community_id),
-                           reversal=reversal_of(session, record.id), message=message, action_key=new_action_key(),
+                           reversal=reversal_of(session, record.id), notice=notice_of(session, record.id), now=now(),
+                           message=message, action_key=new_action_key(),
                            communities=communities_to_pick()), status
 
 
