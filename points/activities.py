@@ -110,8 +110,13 @@ def find_activities(session: Session, *, community_id: int | None, starting_from
     return list(session.scalars(query))
 
 
+def check_in_over(activity: Activity, *, now: datetime, grace: timedelta) -> bool:
+    """Whether the activity's check-in (its window and the grace after it) has ended for good."""
+    return now > activity.ends_at + grace
+
+
 def ensure_open(activity: Activity, *, now: datetime, grace: timedelta) -> None:
-    if not activity.starts_at - grace <= now <= activity.ends_at + grace:
+    if now < activity.starts_at - grace or check_in_over(activity, now=now, grace=grace):
         raise ActivityNotOpen(f"{activity.title} is open for check-in from "
                               f"{activity.starts_at.isoformat()} to {activity.ends_at.isoformat()}")
 

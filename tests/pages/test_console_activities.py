@@ -182,6 +182,20 @@ def test_an_activity_that_ends_before_it_starts_is_refused_beside_the_end_time(c
     assert organiser.get("/api/v1/activities").json["items"] == []
 
 
+def test_an_activity_whose_check_in_is_already_over_is_saved_and_says_so_on_its_page(console_pages, organiser,
+                                                                                   rules, clock):
+    yesterday = clock.now() - timedelta(days=1)
+    made = console_pages.submit("/console/activities/new", **activity_form(
+        clock, starts_at=local(yesterday), ends_at=local(yesterday + timedelta(hours=2))))
+    page = text(console_pages.get(made.location))
+    assert made.status_code == 303 and 'data-testid="check-in-over"' in page and "签到已结束" in page
+    assert "可以打印二维码" not in page
+    current = f"/console/activities/{plan(console_pages, clock)}"
+    assert 'data-testid="check-in-over"' not in text(console_pages.get(current))
+    clock.advance(hours=3)  # its two hours and the grace after them are over
+    assert 'data-testid="check-in-over"' in text(console_pages.get(current))
+
+
 def test_the_poster_carries_the_activitys_printed_checkin_code(console_pages, organiser, rules, clock):
     activity_id = plan(console_pages, clock)
     page = text(console_pages.get(f"/console/activities/{activity_id}"))

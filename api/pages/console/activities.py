@@ -11,7 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from points.activities import CHECKIN_METHODS, Activity, find_activities
+from points.activities import CHECKIN_METHODS, Activity, check_in_over, find_activities
 from points.checkins import attendance, check_out_everyone
 from points.errors import NotFound
 from points.members import get_member
@@ -73,7 +73,10 @@ def activities_new_post():
 
     def planned():
         activity = schedule(args)
-        flash(_("活动已创建。可以打印二维码，或在现场打开签到大屏。"), "done")
+        if check_in_over(activity, now=now(), grace=codes.grace()):  # saved, but said plainly on its page
+            flash(_("活动已创建。"), "done")
+        else:
+            flash(_("活动已创建。可以打印二维码，或在现场打开签到大屏。"), "done")
         return redirect(url_for(".activities_detail", activity_id=activity.id), code=303)
 
     response = once_per_action(planned)
@@ -178,6 +181,7 @@ def _activity_page(activity: Activity, *, card_message: str | None = None, close
     return render_template("console/activity.html", activity=activity, rule=None if rule.retired else rule, rows=rows,
                            open_count=sum(1 for checkin, _member in rows if checkin.status == "open"),
                            method_names=METHOD_NAMES, status_names=STATUS_NAMES, basis_names=BASIS_NAMES,
+                           over=check_in_over(activity, now=now(), grace=codes.grace()),
                            card_message=card_message, close_message=close_message, typed=typed,
                            new_key=new_action_key, communities=communities_to_pick()), status
 
