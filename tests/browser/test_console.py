@@ -41,3 +41,20 @@ def test_an_award_on_public_notice_is_withdrawn_from_the_members_page(live_serve
     page.get_by_text("已撤销 50 积分。").wait_for(timeout=WAIT)
     context.close()
     assert organiser.get(f"/api/v1/members/{member['id']}/balance").json["pending"] == 0
+
+
+def test_the_voucher_pages_list_and_show_a_voucher_with_its_partner(live_server, browser, staff, organiser, volunteer,
+                                                                   rules, shop, shot):
+    member, phone = volunteer
+    organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "patrol_hours", "points": 300},
+                   expect=201)
+    voucher = phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}, expect=201).json
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    sign_in(page, live_server, staff("organiser"), "password1", "/console/vouchers")
+    page.get_by_role("link", name=member["name"]).first.wait_for(timeout=WAIT)
+    shot(page, "list")
+    page.goto(f"{live_server}/console/vouchers/{voucher['id']}")
+    page.get_by_text("老街理发店").first.wait_for(timeout=WAIT)
+    shot(page, "voucher")
+    context.close()
