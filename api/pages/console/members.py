@@ -1,7 +1,8 @@
-"""`/console/members`: search and add volunteers; a member's page with their balance, history, claims,
-vouchers, card and audit trail, where an organiser awards points (`奖励积分`), takes an earning back
-(`撤销`, saying first whether its points were spent; one still on public notice is withdrawn), moves them to another team and resets their
-password. Every act goes through `api.organising` or records its own audited event."""
+"""`/console/members`: search and add volunteers; a member's page with their balance, history, awards
+on public notice, claims, vouchers, card and audit trail, where an organiser awards points (`奖励积分`),
+takes an earning back (`撤销`, saying first whether its points were spent, or withdrawing it from
+notice), moves them to another team and resets their password. Every act goes through
+`api.organising` or records its own audited event."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
