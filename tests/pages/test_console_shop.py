@@ -195,6 +195,7 @@ def test_vouchers_are_listed_by_status_and_partner_and_station_goods_link_to_the
     assert "大米 5kg" in held and "免费理发" not in held
     barbers = text_of(console_pages.get(f"/console/vouchers?partner_id={shop['barber']['id']}"))
     assert "免费理发" in barbers and "大米 5kg" not in barbers
+    assert "核销台" in everything and "核销台" not in barbers  # the hint only beside a voucher to hand over
     one = text_of(console_pages.get(f"/console/vouchers/{rice['id']}"))
     assert "大米 5kg" in one and member["phone"] in one and "去核销" in one
     assert console_pages.get("/console/vouchers?status=lost").status_code == 404

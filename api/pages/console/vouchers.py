@@ -30,9 +30,12 @@ def rewards_vouchers():
     rows = vouchers_with_holders(session, community_id=community_id, partner_id=partner_id, status=status,
                                  cursor=path_id(request.args.get("cursor", type=int)), limit=PAGE)
     partners = find_partners(session, community_id=community_id)
+    at_station, moment = _station_ids(partners), now()
+    # Goods at the workstation, still good: handed over at the counter (`去核销`).
+    to_counter = {voucher.id for voucher, _name, _phone in rows
+                  if voucher.partner_id in at_station and fulfilment_refusal(voucher, now=moment) is None}
     return render_template("console/vouchers.html", rows=rows, partners=partners, status=status,
-                           partner_id=partner_id, at_station=_station_ids(partners), now=now(),
-                           refusal_of=fulfilment_refusal, communities=communities_to_pick(),
+                           partner_id=partner_id, to_counter=to_counter, now=moment, communities=communities_to_pick(),
                            next_cursor=rows[-1][0].id if len(rows) == PAGE else None)
 
 
