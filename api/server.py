@@ -115,6 +115,7 @@ class _Connections:
 
     def __init__(self):
         self.counts = RawArray("l", [-1] * self.SLOTS)
+        self.accepted = RawArray("q", [0] * self.SLOTS)  # connections the workers in each slot have taken, ever
 
     def take_slot(self, taken: list[int | None]) -> int | None:
         """The arbiter, before it forks a worker: a slot no live worker has (None: all taken,
@@ -124,6 +125,14 @@ class _Connections:
     def publish(self, slot: int | None, count: int) -> None:
         if slot is not None:
             self.counts[slot] = count
+
+    def took_one(self, slot: int | None) -> None:
+        if slot is not None:
+            self.accepted[slot] += 1  # each slot is written by its one live worker only
+
+    def accepted_total(self) -> int:
+        """Connections taken by all workers, ever: when it moves, the one waiting was taken."""
+        return sum(self.accepted)
 
     def fewest(self, slot: int) -> bool:
         """Whether the worker in `slot` holds no more connections than any other accepting worker."""
@@ -145,8 +154,8 @@ class Worker(ThreadWorker):
     `Turns`, and new connections taken by the worker that holds the fewest (`_Connections`)."""
 
     slot: int | None = None
-    _deferring_since = 0.0  # when this worker began to leave the waiting connection to another
-    _deferred_last = float("-inf")  # and when it last did so, on the latest turn of its loop
+    _waiting: tuple[int, float] | None = None  # (connections taken by then, when) this worker began to
+    # leave the connection now waiting to another
 
     def load_wsgi(self):
         super().load_wsgi()
@@ -158,15 +167,16 @@ class Worker(ThreadWorker):
 
     def accept(self, listener):
         if self.slot is not None and not connections.fewest(self.slot):
-            now = time.monotonic()
-            if now - self._deferred_last > ACCEPT_DEFER_SECONDS:  # not the connection it left last turn
-                self._deferring_since = now
-            self._deferred_last = now
-            if now - self._deferring_since < ACCEPT_DEFER_SECONDS:
+            now, taken = time.monotonic(), connections.accepted_total()
+            if self._waiting is None or self._waiting[0] != taken:  # one was taken since: a new one waits
+                self._waiting = (taken, now)
+            if now - self._waiting[1] < ACCEPT_DEFER_SECONDS:
                 time.sleep(ACCEPT_DEFER_SECONDS / 10)  # then the loop comes round: taken, or still waiting
                 return
-        self._deferred_last = float("-inf")  # the next connection has its own wait
+        before = self.nr_conns
         super().accept(listener)
+        if self.nr_conns > before:
+            connections.took_one(self.slot)
         connections.publish(self.slot, self.nr_conns)
 
     def handle(self, conn):
