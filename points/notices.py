@@ -137,7 +137,8 @@ def on_notice(session: Session, *, community_id: int, now: datetime, cursor: int
 
 
 def posted_for(session: Session, *, member_id: int, limit: int = 20) -> list[Notice]:
-    """A member's awards still on notice, newest first: what an organiser may yet withdraw."""
+    """A member's awards not yet made final, newest first: what an organiser may yet withdraw (or,
+    once the window is over and before the scheduled job makes them final, reverse)."""
     return list(session.scalars(select(Notice).where(Notice.member_id == member_id, Notice.status == "posted")
                                 .order_by(Notice.id.desc()).limit(limit)))
 

@@ -54,7 +54,12 @@ def test_the_voucher_pages_list_and_show_a_voucher_with_its_partner(live_server,
     sign_in(page, live_server, staff("organiser"), "password1", "/console/vouchers")
     page.get_by_role("link", name=member["name"]).first.wait_for(timeout=WAIT)
     shot(page, "list")
+    listed = page.get_by_test_id("vouchers").inner_text()
+    handed_at_counter = page.get_by_text("去核销").count()  # the barber's voucher: neither button nor hint
     page.goto(f"{live_server}/console/vouchers/{voucher['id']}")
     page.get_by_text("老街理发店").first.wait_for(timeout=WAIT)
     shot(page, "voucher")
+    shown = page.locator("main, body").first.inner_text()
     context.close()
+    assert voucher["voucher_code"].replace("-", "")[:4] in listed.replace("-", "") and "免费理发" in listed
+    assert handed_at_counter == 0 and "老街理发店" in shown and "待使用" in shown

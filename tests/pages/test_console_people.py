@@ -280,6 +280,23 @@ def test_an_earning_on_public_notice_is_withdrawn_from_the_members_page(app, pag
     assert balance(organiser, member)["available"] == 0
 
 
+def test_an_award_whose_notice_is_over_but_not_yet_final_is_reversed_from_the_same_row(console_pages, organiser,
+                                                                                      volunteer, rules, clock):
+    member, _ = volunteer
+    organiser.put("/api/v1/rules/rental_tip", {"notice_days": 7})
+    award = organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "rental_tip"},
+                           expect=201).json["transfer_id"]
+    clock.advance(days=8)  # the window is over; the scheduled job has not run
+    path = f"/console/members/{member['id']}"
+    reverse = f"{path}/entries/{award}/reverse"
+    page = text(console_pages.get(path))
+    row = page[page.index('data-testid="on-notice"'):page.index('data-testid="history"')]
+    assert "已期满" in row and f'href="{reverse}"' in row
+    assert "可以扣回这 50 积分" in text(console_pages.get(reverse))
+    assert console_pages.submit(reverse, reason="复核不属实").status_code == 303
+    assert balance(organiser, member)["available"] == 0 and balance(organiser, member)["pending"] == 0
+
+
 def test_reversing_points_already_spent_is_refused_with_a_plain_sentence(console_pages, organiser, volunteer, rules,
                                                                          shop):
     member, phone = volunteer

@@ -115,7 +115,7 @@ def _member_page(member, *, message: str | None = None, status: int = 200):
         "console/member.html", member=member, balance=balance, rows=shown,
         more=rows[HISTORY_PAGE - 1][0].id if len(rows) > HISTORY_PAGE else None,
         reversed=reversed_among(session, [transfer.id for _, transfer in shown if transfer.kind == "earn"]),
-        on_notice=posted_for(session, member_id=member.id),
+        on_notice=posted_for(session, member_id=member.id), now=now(),
         claims=find_claims(session, member_id=member.id, limit=10, newest_first=True),
         vouchers=find_redemptions(session, member_id=member.id, limit=10),
         rules=rules, rule_names=rule_names(session, member.community_id),
