@@ -108,7 +108,9 @@ class _Connections:
     pool) could find all sixteen in one worker and the other idle, because a worker serves one
     request at a time (`Turns`). Benchmarks saw 16/0, 15/1 and 8/8 from one run to the next, and
     the server's capacity halve with them. So a worker lets a connection wait for a worker that
-    holds fewer (`fewest`), as nginx's least_conn balances between servers.
+    holds fewer (`fewest`), as nginx's least_conn balances between servers, but only for
+    `ACCEPT_DEFER_SECONDS` per connection: the connections each slot has taken (`accepted`) tell a
+    waiting worker when the one it left was taken, and a stalled worker cannot hold the next one.
     """
 
     SLOTS = 64
