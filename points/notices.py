@@ -136,10 +136,10 @@ def on_notice(session: Session, *, community_id: int, now: datetime, cursor: int
                     final_at=notice.final_at) for notice, name, team in session.execute(query)]
 
 
-def posted_for(session: Session, *, member_id: int, limit: int = 20) -> list[Notice]:
-    """A member's awards not yet made final, newest first: what an organiser may yet withdraw (or,
-    once the window is over and before the scheduled job makes them final, reverse)."""
-    return list(session.scalars(select(Notice).where(Notice.member_id == member_id, Notice.status == "posted")
+def notices_for(session: Session, *, member_id: int, limit: int = 20) -> list[Notice]:
+    """A member's awards that went on public notice, newest first, whatever became of them: on
+    notice, over and waiting to be made final, final, or withdrawn."""
+    return list(session.scalars(select(Notice).where(Notice.member_id == member_id)
                                 .order_by(Notice.id.desc()).limit(limit)))
 
 

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from points.audit import audit_trail
+from points.notices import finalise_notices
 
 B_SECRET = "B社区的秘密线索"
 
@@ -273,7 +274,9 @@ def test_an_earning_on_public_notice_is_withdrawn_from_the_members_page(app, pag
     assert done.status_code == 303
     assert balance(organiser, member)["pending"] == 0 and balance(organiser, member)["available"] == 0
     assert [(action, why) for action, why, _ in trail(app, member_id=member["id"])][0] == ("reversal", "邻居反映线索不实")
-    assert 'data-testid="on-notice"' not in text(console_pages.get(path))
+    page = text(console_pages.get(path))
+    listed = page[page.index('data-testid="on-notice"'):page.index('data-testid="history"')]
+    assert "已撤回" in listed and f'href="{reverse}"' not in listed
     assert "撤销过了" in text(console_pages.get(reverse))
     assert "目前没有正在公示的积分" in text(pages().get(f"/notice?community_id={community['id']}"))
     clock.advance(days=8)  # withdrawn, it never becomes final
@@ -295,6 +298,28 @@ def test_an_award_whose_notice_is_over_but_not_yet_final_is_reversed_from_the_sa
     assert "可以扣回这 50 积分" in text(console_pages.get(reverse))
     assert console_pages.submit(reverse, reason="复核不属实").status_code == 303
     assert balance(organiser, member)["available"] == 0 and balance(organiser, member)["pending"] == 0
+
+
+def test_an_award_made_final_after_its_notice_is_still_reversed_from_the_notice_table(app, console_pages, organiser,
+                                                                                     volunteer, rules, clock):
+    member, _ = volunteer
+    organiser.put("/api/v1/rules/rental_tip", {"notice_days": 7})
+    award = organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "rental_tip"},
+                           expect=201).json["transfer_id"]
+    clock.advance(days=8)
+    with app.extensions["benniu"].sessionmaker() as session:  # the scheduled job
+        assert len(finalise_notices(session, now=clock.now())) == 1
+        session.commit()
+    path = f"/console/members/{member['id']}"
+    reverse = f"{path}/entries/{award}/reverse"
+    page = text(console_pages.get(path))
+    listed = page[page.index('data-testid="on-notice"'):page.index('data-testid="history"')]
+    assert "已生效" in listed and f'href="{reverse}"' in listed
+    assert f'href="{reverse}"' not in page[page.index('data-testid="history"'):]  # the finalise row links nothing
+    assert console_pages.submit(reverse, reason="复核不属实").status_code == 303
+    assert balance(organiser, member)["available"] == 0
+    page = text(console_pages.get(path))
+    assert "已撤销" in page[page.index('data-testid="on-notice"'):page.index('data-testid="history"')]
 
 
 def test_reversing_points_already_spent_is_refused_with_a_plain_sentence(console_pages, organiser, volunteer, rules,

@@ -1,5 +1,5 @@
 """`/console/members`: search and add volunteers; a member's page with their balance, history, awards
-on public notice, claims, vouchers, card and audit trail, where an organiser awards points (`奖励积分`),
+put on public notice, claims, vouchers, card and audit trail, where an organiser awards points (`奖励积分`),
 takes an earning back (`撤销`, saying first whether its points were spent, or withdrawing it from
 notice), moves them to another team and resets their password. Every act goes through
 `api.organising` or records its own audited event."""
@@ -13,7 +13,7 @@ from points.claims import find_claims
 from points.errors import Conflict
 from points.ledger import history, reversal_of, reversed_among
 from points.members import change_team, enrol_member, find_members, member_of_transfer, teams_of
-from points.notices import notice_of, posted_for
+from points.notices import notice_of, notices_for
 from points.rules import rule_names, rules_of
 from rewards.redemptions import find_redemptions
 
@@ -111,11 +111,12 @@ def _member_page(member, *, message: str | None = None, status: int = 200):
     shown = rows[:HISTORY_PAGE]
     balance = balance_now(session, member, now=now())
     rules = rules_of(session, member.community_id)
+    notices = notices_for(session, member_id=member.id)
+    earnings = [transfer.id for _, transfer in shown if transfer.kind == "earn"] + [n.transfer_id for n in notices]
     return render_template(
         "console/member.html", member=member, balance=balance, rows=shown,
         more=rows[HISTORY_PAGE - 1][0].id if len(rows) > HISTORY_PAGE else None,
-        reversed=reversed_among(session, [transfer.id for _, transfer in shown if transfer.kind == "earn"]),
-        on_notice=posted_for(session, member_id=member.id), now=now(),
+        reversed=reversed_among(session, earnings), notices=notices, now=now(),
         claims=find_claims(session, member_id=member.id, limit=10, newest_first=True),
         vouchers=find_redemptions(session, member_id=member.id, limit=10),
         rules=rules, rule_names=rule_names(session, member.community_id),
