@@ -143,6 +143,15 @@ def notices_for(session: Session, *, member_id: int, limit: int = 20) -> list[No
                                 .order_by(Notice.id.desc()).limit(limit)))
 
 
+def state_of(notice: Notice, *, now: datetime) -> str:
+    """What became of an award put on notice: "on_notice" (objections may still withdraw it),
+    "over" (its window has ended and its points count as the member's, until the scheduled job
+    makes it "final"), "final" or "withdrawn"."""
+    if notice.status != "posted":
+        return notice.status
+    return "on_notice" if now < notice.final_at else "over"
+
+
 def get_notice(session: Session, notice_id: int) -> Notice:
     return fetch(session, Notice, notice_id, "notice")
 

@@ -17,6 +17,8 @@ TRANSFER_KINDS = {"earn": _l("获得"), "reversal": _l("撤销"), "hold": _l("�
 VOUCHER_STATUSES = {"reserved": _l("待使用"), "fulfilled": _l("已使用"), "cancelled": _l("已取消"),
                     "expired": _l("已过期")}
 CLAIM_STATUSES = {"pending": _l("待审核"), "approved": _l("已通过"), "rejected": _l("未通过")}
+NOTICE_STATES = {"on_notice": _l("公示中"), "over": _l("已期满，积分可用"), "final": _l("已生效"),
+                 "withdrawn": _l("已撤回")}
 ROLE_NAMES = {"admin": _l("管理员"), "organiser": _l("组织者"), "partner": _l("商家店员"), "volunteer": _l("志愿者"),
               "system": _l("系统")}
 VOUCHER_REFUSALS = {"cancelled": "already_cancelled", "expired": "voucher_expired", "fulfilled": "already_fulfilled"}
@@ -46,7 +48,7 @@ def day(moment: datetime | None) -> str:
 
 def template_words() -> dict:
     return {"kind_names": REWARD_KINDS, "transfer_kind_names": TRANSFER_KINDS, "status_names": VOUCHER_STATUSES,
-            "claim_status_names": CLAIM_STATUSES, "role_names": ROLE_NAMES,
+            "claim_status_names": CLAIM_STATUSES, "notice_state_names": NOTICE_STATES, "role_names": ROLE_NAMES,
             "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
             "refusal_for": lambda status: sentence(VOUCHER_REFUSALS.get(status, "conflict")),
             "masked": masked_name, "voucher_display": display}

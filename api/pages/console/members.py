@@ -13,7 +13,7 @@ from points.claims import find_claims
 from points.errors import Conflict
 from points.ledger import history, reversal_of, reversed_among
 from points.members import change_team, enrol_member, find_members, member_of_transfer, teams_of
-from points.notices import notice_of, notices_for
+from points.notices import notice_of, notices_for, state_of
 from points.rules import rule_names, rules_of
 from rewards.redemptions import find_redemptions
 
@@ -109,14 +109,15 @@ def _member_page(member, *, message: str | None = None, status: int = 200):
     before = path_id(request.args.get("before", type=int))
     rows = history(session, member.account_id, cursor=before, limit=HISTORY_PAGE + 1)
     shown = rows[:HISTORY_PAGE]
-    balance = balance_now(session, member, now=now())
+    moment = now()
+    balance = balance_now(session, member, now=moment)
     rules = rules_of(session, member.community_id)
-    notices = notices_for(session, member_id=member.id)
-    earnings = [transfer.id for _, transfer in shown if transfer.kind == "earn"] + [n.transfer_id for n in notices]
+    notices = [(notice, state_of(notice, now=moment)) for notice in notices_for(session, member_id=member.id)]
+    earnings = [transfer.id for _, transfer in shown if transfer.kind == "earn"] + [n.transfer_id for n, _ in notices]
     return render_template(
         "console/member.html", member=member, balance=balance, rows=shown,
         more=rows[HISTORY_PAGE - 1][0].id if len(rows) > HISTORY_PAGE else None,
-        reversed=reversed_among(session, earnings), notices=notices, now=now(),
+        reversed=reversed_among(session, earnings), notices=notices,
         claims=find_claims(session, member_id=member.id, limit=10, newest_first=True),
         vouchers=find_redemptions(session, member_id=member.id, limit=10),
         rules=rules, rule_names=rule_names(session, member.community_id),
@@ -168,12 +169,14 @@ def members_reverse(member_id: int, transfer_id: int):
 
 def _reverse_page(member, record, *, message: str | None = None, status: int = 200):
     session = db.session()
-    available = balance_now(session, member, now=now()).available
+    moment = now()
+    available = balance_now(session, member, now=moment).available
+    notice = notice_of(session, record.id)
     return render_template("console/reverse.html", member=member, record=record, available=available,
                            rule_names=rule_names(session, member.community_id),
-                           reversal=reversal_of(session, record.id), notice=notice_of(session, record.id), now=now(),
-                           message=message, action_key=new_action_key(),
-                           communities=communities_to_pick()), status
+                           reversal=reversal_of(session, record.id), notice=notice,
+                           on_notice=notice is not None and state_of(notice, now=moment) == "on_notice",
+                           message=message, action_key=new_action_key(), communities=communities_to_pick()), status
 
 
 @blp.post("/console/members/<int:member_id>/entries/<int:transfer_id>/reverse")
