@@ -99,7 +99,7 @@ def cluster_pids(url: str):
     """The processes of the PostgreSQL cluster at `url` (its postmaster's children, whatever
     other clusters the machine runs), listed anew each time; SQLite has none."""
     if not url.startswith("postgresql"):
-        return list
+        return lambda: []
     backend = count(url, "SELECT pg_backend_pid()")
     postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])  # its ppid
     return lambda: children(postmaster)
