@@ -1,4 +1,6 @@
 """The organiser's console in a real browser at a desktop's size."""
+from rewards.vouchers import display
+
 from .test_counter import DESKTOP
 from .test_pages import WAIT, sign_in
 
@@ -59,7 +61,7 @@ def test_the_voucher_pages_list_and_show_a_voucher_with_its_partner(live_server,
     page.goto(f"{live_server}/console/vouchers/{voucher['id']}")
     page.get_by_text("老街理发店").first.wait_for(timeout=WAIT)
     shot(page, "voucher")
-    shown = page.locator("main, body").first.inner_text()
+    shown = page.locator("body").inner_text()
     context.close()
-    assert voucher["voucher_code"].replace("-", "")[:4] in listed.replace("-", "") and "免费理发" in listed
+    assert display(voucher["voucher_code"]) in listed and "免费理发" in listed
     assert handed_at_counter == 0 and "老街理发店" in shown and "待使用" in shown
