@@ -1,8 +1,10 @@
 """The organiser's console in a real browser at a desktop's size."""
+from datetime import timedelta
+
 from rewards.vouchers import display
 
 from .test_counter import DESKTOP
-from .test_pages import WAIT, sign_in
+from .test_pages import WAIT, patrol_for, sign_in
 
 
 def test_today_at_a_glance_draws_its_chart_under_the_pages_csp(live_server, browser, staff, organiser, volunteer,
@@ -65,3 +67,19 @@ def test_the_voucher_pages_list_and_show_a_voucher_with_its_partner(live_server,
     context.close()
     assert display(voucher["voucher_code"]) in listed and "免费理发" in listed
     assert handed_at_counter == 0 and "老街理发店" in shown and "待使用" in shown
+
+
+def test_an_activity_whose_check_in_is_over_says_so_at_the_top_of_its_page(live_server, browser, staff, organiser,
+                                                                           community, rules, clock, shot):
+    yesterday = clock.now() - timedelta(days=1)
+    past = patrol_for(organiser, community, clock, starts_at=yesterday.isoformat(),
+                      ends_at=(yesterday + timedelta(hours=2)).isoformat())
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    sign_in(page, live_server, staff("organiser"), "password1", f"/console/activities/{past['id']}")
+    banner = page.get_by_test_id("check-in-over")
+    banner.wait_for(timeout=WAIT)
+    shot(page, "activity")
+    said = banner.inner_text()
+    context.close()
+    assert "签到已结束" in said
