@@ -4,7 +4,7 @@ from io import BytesIO
 
 import openpyxl
 
-from .test_pages import WAIT, no_sideways_scroll, sign_in
+from .test_pages import WAIT, no_sideways_scroll, sign_in, wait_until_charts_drawn
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "zh-CN"}
 
@@ -27,9 +27,7 @@ def test_an_organiser_reads_the_reports_with_charts_and_downloads_the_leaderboar
         page.get_by_role("heading", name="排行榜").wait_for(timeout=WAIT)
         canvases = page.locator("canvas[data-chart]")
         assert canvases.count() == 2  # by rule, and volunteers by month (nothing spent or checked in yet)
-        drawn = page.evaluate("""[...document.querySelectorAll('canvas[data-chart]')]
-            .map((canvas) => Boolean(window.Chart && window.Chart.getChart(canvas)) && canvas.width > 0)""")
-        assert drawn == [True, True]
+        wait_until_charts_drawn(page)
         labels = page.evaluate("window.Chart.getChart(document.querySelector('canvas[data-chart]')).data.labels")
         assert sorted(labels) == ["参与治安巡逻", "巡逻服务时间"]
         no_sideways_scroll(page)

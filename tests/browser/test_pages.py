@@ -20,13 +20,27 @@ def sign_in(page, server, phone, password, path="/"):
     page.get_by_role("button", name="登录").click()
 
 
-def wait_until_shown(page, selector):
-    """Until the image has loaded (polled from here: the page's CSP forbids the eval wait_for_function uses)."""
+def wait_until(page, expression, what):
+    """Until `expression` is true in the page (polled from here: the page's CSP forbids the eval
+    wait_for_function uses)."""
     for _ in range(100):
-        if page.evaluate(f"(document.querySelector({selector!r}) || {{}}).naturalWidth > 0"):
+        if page.evaluate(expression):
             return
         page.wait_for_timeout(100)
-    raise AssertionError(f"{selector} never loaded on {page.url}")
+    raise AssertionError(f"{what} never happened on {page.url}")
+
+
+def wait_until_shown(page, selector):
+    """Until the image has loaded."""
+    wait_until(page, f"(document.querySelector({selector!r}) || {{}}).naturalWidth > 0", f"{selector} loading")
+
+
+def wait_until_charts_drawn(page):
+    """Until Chart.js has drawn every chart: the scripts are deferred, so a page's heading can show
+    before they have run."""
+    wait_until(page, """[...document.querySelectorAll('canvas[data-chart]')]
+        .every((canvas) => Boolean(window.Chart && window.Chart.getChart(canvas)) && canvas.width > 0)""",
+               "drawing the charts")
 
 
 def no_sideways_scroll(page):
