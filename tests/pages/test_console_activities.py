@@ -190,10 +190,22 @@ def test_an_activity_whose_check_in_is_already_over_is_saved_and_says_so_on_its_
     page = text(console_pages.get(made.location))
     assert made.status_code == 303 and 'data-testid="check-in-over"' in page and "签到已结束" in page
     assert "可以打印二维码" not in page
-    current = f"/console/activities/{plan(console_pages, clock)}"
-    assert 'data-testid="check-in-over"' not in text(console_pages.get(current))
+    assert offers_check_in(page, made.location.rsplit("/", 1)[1]) == []
+    current = plan(console_pages, clock)
+    page = text(console_pages.get(f"/console/activities/{current}"))
+    assert 'data-testid="check-in-over"' not in page
+    assert offers_check_in(page, current) == ["poster", "screen", "card"]
     clock.advance(hours=3)  # its two hours and the grace after them are over
-    assert 'data-testid="check-in-over"' in text(console_pages.get(current))
+    page = text(console_pages.get(f"/console/activities/{current}"))
+    assert 'data-testid="check-in-over"' in page and offers_check_in(page, current) == []
+
+
+def offers_check_in(page: str, activity_id) -> list[str]:
+    """Which of the ways in that only an open check-in can use an activity's page offers."""
+    ways = {"poster": f'href="/console/activities/{activity_id}/poster"',
+            "screen": f'href="/activities/{activity_id}/screen"',
+            "card": f'action="/console/activities/{activity_id}/checkins"'}
+    return [way for way, link in ways.items() if link in page]
 
 
 def test_the_poster_carries_the_activitys_printed_checkin_code(console_pages, organiser, rules, clock):
