@@ -136,11 +136,12 @@ def on_notice(session: Session, *, community_id: int, now: datetime, cursor: int
                     final_at=notice.final_at) for notice, name, team in session.execute(query)]
 
 
-def notices_for(session: Session, *, member_id: int, limit: int = 20) -> list[Notice]:
+def notices_for(session: Session, *, member_id: int, cursor: int | None = None, limit: int = 20) -> list[Notice]:
     """A member's awards that went on public notice, newest first, whatever became of them: on
-    notice, over and waiting to be made final, final, or withdrawn."""
-    return list(session.scalars(select(Notice).where(Notice.member_id == member_id)
-                                .order_by(Notice.id.desc()).limit(limit)))
+    notice, over and waiting to be made final, final, or withdrawn. `cursor` (a notice id)
+    continues a previous page."""
+    return list(session.scalars(keyset(select(Notice).where(Notice.member_id == member_id), Notice.id,
+                                       cursor=cursor, limit=limit, newest_first=True)))
 
 
 def state_of(notice: Notice, *, now: datetime) -> str:

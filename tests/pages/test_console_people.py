@@ -283,6 +283,25 @@ def test_an_earning_on_public_notice_is_withdrawn_from_the_members_page(app, pag
     assert balance(organiser, member)["available"] == 0
 
 
+def test_the_notice_table_pages_by_keyset_newest_first(console_pages, organiser, volunteer, rules):
+    from api.pages.console import members as module
+    member, _ = volunteer
+    organiser.put("/api/v1/rules/rental_tip", {"notice_days": 7})
+    awards = [organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "rental_tip"},
+                             expect=201).json["transfer_id"] for _ in range(module.NOTICE_PAGE + 3)]
+    path = f"/console/members/{member['id']}"
+
+    def listed(page_path):
+        page = text(console_pages.get(page_path))
+        table = page[page.index('data-testid="on-notice"'):page.index('data-testid="history"')]
+        return [award for award in awards if f'href="{path}/entries/{award}/reverse"' in table], table
+
+    first, table = listed(path)
+    assert first == awards[3:] and "更早的公示积分" in table
+    second, table = listed(re.search(r'href="([^"]*notices_before=\d+)"', table).group(1))
+    assert second == awards[:3] and "更早的公示积分" not in table
+
+
 def test_an_award_whose_notice_is_over_but_not_yet_final_is_reversed_from_the_same_row(console_pages, organiser,
                                                                                       volunteer, rules, clock):
     member, _ = volunteer

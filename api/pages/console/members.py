@@ -31,6 +31,7 @@ from .trail import AUDIT_ACTIONS
 
 PAGE = 50
 HISTORY_PAGE = 20
+NOTICE_PAGE = 20
 SENTENCES = {
     "phone_taken": _l("这个手机号已经登记过了（志愿者或工作人员），请核对。"),
     "insufficient_points": _l("这笔积分已被使用：志愿者的可用积分不足以扣回，不能撤销。"),
@@ -112,12 +113,15 @@ def _member_page(member, *, message: str | None = None, status: int = 200):
     moment = now()
     balance = balance_now(session, member, now=moment)
     rules = rules_of(session, member.community_id)
-    notices = [(notice, state_of(notice, now=moment)) for notice in notices_for(session, member_id=member.id)]
+    on_notice = notices_for(session, member_id=member.id, cursor=path_id(request.args.get("notices_before", type=int)),
+                            limit=NOTICE_PAGE + 1)
+    notices = [(notice, state_of(notice, now=moment)) for notice in on_notice[:NOTICE_PAGE]]
     earnings = [transfer.id for _, transfer in shown if transfer.kind == "earn"] + [n.transfer_id for n, _ in notices]
     return render_template(
         "console/member.html", member=member, balance=balance, rows=shown,
         more=rows[HISTORY_PAGE - 1][0].id if len(rows) > HISTORY_PAGE else None,
         reversed=reversed_among(session, earnings), notices=notices,
+        more_notices=on_notice[NOTICE_PAGE - 1].id if len(on_notice) > NOTICE_PAGE else None,
         claims=find_claims(session, member_id=member.id, limit=10, newest_first=True),
         vouchers=find_redemptions(session, member_id=member.id, limit=10),
         rules=rules, rule_names=rule_names(session, member.community_id),
