@@ -312,6 +312,16 @@ def test_members_added_by_roster_are_in_the_community(session, console_pages, co
     assert added.community_id == community["id"] and added.team == "三网格"
 
 
+def test_a_member_added_by_roster_is_told_apart_until_given_a_password(session, console_pages, community, members):
+    assert "还没有登录密码" in console_pages.get(ROSTER).get_data(as_text=True)
+    console_pages.submit(previewed(console_pages, ROSTER, xlsx([("吴用", "13800000009", "三网格")],
+                                                               header=ROSTER_HEADER)))
+    path = f"/console/members/{session.scalar(select(Member.id).where(Member.phone == '13800000009'))}"
+    assert 'data-testid="no-password"' in console_pages.get(path).get_data(as_text=True)
+    assert console_pages.submit(path, f"{path}/password", password="typed-by-me").status_code == 303
+    assert 'data-testid="no-password"' not in console_pages.get(path).get_data(as_text=True)
+
+
 def test_an_admin_picks_the_community_before_uploading(pages, staff, community, rules, members, organiser):
     admin = pages().sign_in(staff("admin"), "password1")
     sheet = xlsx([(members[0]["phone"], "patrol", "2026-11-03", None, "")])
