@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, undefer_group
 
-from .db import Base, UTCDateTime, fetch, keyset
+from .db import Base, UTCDateTime, fetch, keyset, within
 from .errors import DomainError, Invalid
 from .rules import current_rule
 
@@ -108,6 +108,16 @@ def find_activities(session: Session, *, community_id: int | None, starting_from
     if starting_before is not None:
         query = query.where(Activity.starts_at < starting_before)
     return list(session.scalars(query))
+
+
+def activities_starting(session: Session, *, community_id: int | None, start: datetime, end: datetime | None = None,
+                        limit: int) -> list[Activity]:
+    """Activities starting in [start, end) (end None: open), in the order they start, at most
+    `limit` of them (those starting soonest); one range of the (community, start) index."""
+    query = within(select(Activity).options(undefer_group("counts")), Activity.starts_at, start=start, end=end)
+    if community_id is not None:
+        query = query.where(Activity.community_id == community_id)
+    return list(session.scalars(query.order_by(Activity.starts_at, Activity.id).limit(limit)))
 
 
 def check_in_over(activity: Activity, *, now: datetime, grace: timedelta) -> bool:

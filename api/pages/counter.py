@@ -21,7 +21,7 @@ from rewards.vouchers import display, normalise
 from .. import db, events
 from ..access import counter_of, visible_redemption
 from ..authentication import current_principal
-from ..clock import now, zone
+from ..clock import month_start, now, zone
 from ..counter import look_up
 from ..limits import voucher_limits
 from ..resources.partners import settlement_sheet
@@ -193,7 +193,7 @@ def month_statement(partner: Partner, community_id: int | None, month: str) -> t
     `community_id` (None: all). The counter's and the console's statements."""
     month = month[:7] or now().astimezone(zone()).strftime("%Y-%m")
     try:
-        start = datetime.strptime(month, "%Y-%m").replace(tzinfo=zone())
+        start = month_start(month)
     except ValueError:
         raise NotFound(f"no month {month!r}") from None
     return month, settlement_for(db.session(), partner_id=partner.id, community_id=community_id,

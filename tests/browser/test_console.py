@@ -83,3 +83,25 @@ def test_an_activity_whose_check_in_is_over_says_so_at_the_top_of_its_page(live_
     said = banner.inner_text()
     context.close()
     assert "签到已结束" in said
+
+
+def test_older_activities_are_found_month_by_month(live_server, browser, staff, organiser, community, rules, clock,
+                                                   shot):
+    old = clock.now() - timedelta(days=90)
+    patrol_for(organiser, community, clock, title="三个月前的巡逻", starts_at=old.isoformat(),
+               ends_at=(old + timedelta(hours=2)).isoformat())
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    sign_in(page, live_server, staff("organiser"), "password1", "/console/activities")
+    page.get_by_label("月份").wait_for(timeout=WAIT)
+    shot(page, "list")
+    listed = page.locator("main").inner_text()
+    page.get_by_label("月份").fill(old.strftime("%Y-%m"))
+    page.get_by_role("button", name="按月查看").click()
+    page.get_by_role("heading", name=f"{old.year}年{old.month}月的活动").wait_for(timeout=WAIT)
+    shot(page, "month")
+    rows = page.get_by_test_id("month").locator("tbody tr").count()
+    page.get_by_role("link", name="三个月前的巡逻").click()
+    page.get_by_test_id("check-in-over").wait_for(timeout=WAIT)
+    context.close()
+    assert "三个月前的巡逻" not in listed and rows == 1

@@ -208,6 +208,40 @@ def offers_check_in(page: str, activity_id) -> list[str]:
     return [way for way, link in ways.items() if link in page]
 
 
+def test_the_list_shows_recent_and_coming_activities_and_older_ones_month_by_month(console_pages, rules, clock):
+    moment = clock.now()
+    for title, start in [("三个月前的巡逻", moment - timedelta(days=90)), ("上周的巡逻", moment - timedelta(days=7)),
+                         ("明天的巡逻", moment + timedelta(days=1))]:
+        plan(console_pages, clock, title=title, starts_at=local(start), ends_at=local(start + timedelta(hours=2)))
+    listed = text(console_pages.get("/console/activities"))
+    assert "上周的巡逻" in listed and "明天的巡逻" in listed and "三个月前的巡逻" not in listed
+    assert "活动太多" not in listed
+    month = (moment - timedelta(days=90)).strftime("%Y-%m")
+    page = text(console_pages.get(f"/console/activities?month={month}"))
+    assert "三个月前的巡逻" in page and "上周的巡逻" not in page and "明天的巡逻" not in page
+    following = re.search(r'href="/console/activities\?month=([0-9-]+)">下个月<', page).group(1)
+    assert following > month and "三个月前的巡逻" not in text(console_pages.get(f"/console/activities?month={following}"))
+    for bad in ("2026-13", "1999-12", "soon"):
+        assert console_pages.get(f"/console/activities?month={bad}").status_code == 404
+
+
+def test_a_list_too_long_shows_the_first_to_start_and_says_it_is_cut(console_pages, rules, clock, monkeypatch):
+    from api.pages.console import activities as module
+    monkeypatch.setattr(module, "LISTED_AT_MOST", 2)
+    moment = clock.now()
+    for title, start in [("五天后的巡逻", moment + timedelta(days=5)), ("十天前的巡逻", moment - timedelta(days=10)),
+                         ("明天的巡逻", moment + timedelta(days=1))]:  # planned out of order
+        plan(console_pages, clock, title=title, starts_at=local(start), ends_at=local(start + timedelta(hours=2)))
+    listed = text(console_pages.get("/console/activities"))
+    assert "十天前的巡逻" in listed and "明天的巡逻" in listed and "五天后的巡逻" not in listed and "活动太多" in listed
+    month = moment.replace(day=1, hour=9)
+    for day, title in [(2, "第三场"), (0, "第一场"), (1, "第二场")]:
+        start = month + timedelta(days=day)
+        plan(console_pages, clock, title=title, starts_at=local(start), ends_at=local(start + timedelta(hours=1)))
+    page = text(console_pages.get(f"/console/activities?month={month.strftime('%Y-%m')}"))
+    assert page.index("第一场") < page.index("第二场") and "第三场" not in page and "活动太多" in page
+
+
 def test_the_poster_carries_the_activitys_printed_checkin_code(console_pages, organiser, rules, clock):
     activity_id = plan(console_pages, clock)
     page = text(console_pages.get(f"/console/activities/{activity_id}"))

@@ -7,20 +7,21 @@ check-in is loaded through the access policy.
 """
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from points.activities import CHECKIN_METHODS, Activity, check_in_over, find_activities
+from points.activities import CHECKIN_METHODS, Activity, activities_starting, check_in_over
 from points.checkins import attendance, check_out_everyone
 from points.errors import NotFound
 from points.members import get_member
+from points.periods import period_end
 from points.rules import latest_rule, rules_of
 
 from ... import codes, db, events
 from ...access import visible_activity, visible_checkin
 from ...authentication import current_principal
-from ...clock import now, zone
+from ...clock import month_start, now, zone
 from ...images import qr_image
 from ...resources.activities import ActivityArgsSchema, check_in_card, schedule
 from ...resources.checkins import check_out_now
@@ -31,6 +32,7 @@ from .entered import integer, load, number, refused_fields
 from .rules import BASIS_NAMES
 
 LISTED_DAYS = 60  # the list shows activities that started since then, and all that are to come
+LISTED_AT_MOST = 1000  # a list (those days, or one month) shows the first this many to start
 METHOD_NAMES = {"printed": _l("打印二维码"), "live": _l("现场大屏"), "card": _l("会员卡")}
 STATUS_NAMES = {"open": _l("未签退"), "awarded": _l("已计分"), "pending_review": _l("待审核")}
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what a datetime-local input shows and sends, in the service's zone
@@ -48,14 +50,32 @@ PROBLEMS = {
 
 @blp.get("/console/activities")
 def activities():
-    """The community's activities: those under way or to come, then the recent ones."""
+    """The community's activities: those under way or to come, then those ended lately; or, with
+    `?month=YYYY-MM`, every activity starting in that month."""
     moment = now()
-    listed = find_activities(db.session(), community_id=viewed_community_id(),
-                             starting_from=moment - timedelta(days=LISTED_DAYS), limit=500)
-    coming = sorted((one for one in listed if one.ends_at >= moment), key=lambda one: one.starts_at)
-    past = sorted((one for one in listed if one.ends_at < moment), key=lambda one: one.starts_at, reverse=True)
+    if request.args.get("month"):
+        return _month_of_activities(moment)
+    listed = activities_starting(db.session(), community_id=viewed_community_id(),
+                                 start=moment - timedelta(days=LISTED_DAYS), limit=LISTED_AT_MOST + 1)
+    coming = [one for one in listed[:LISTED_AT_MOST] if one.ends_at >= moment]
+    past = [one for one in reversed(listed[:LISTED_AT_MOST]) if one.ends_at < moment]
     return render_template("console/activities.html", coming=coming, past=past, now=moment,
-                           rule_names=_rule_names(), communities=communities_to_pick())
+                           cut=len(listed) > LISTED_AT_MOST, rule_names=_rule_names(),
+                           this_month=moment.strftime("%Y-%m"), communities=communities_to_pick())
+
+
+def _month_of_activities(moment):
+    try:
+        start = month_start(request.args["month"])
+    except ValueError:
+        abort(404)
+    end = period_end(start, "month")
+    listed = activities_starting(db.session(), community_id=viewed_community_id(), start=start, end=end,
+                                 limit=LISTED_AT_MOST + 1)
+    return render_template("console/activities_month.html", month=start, listed=listed[:LISTED_AT_MOST],
+                           cut=len(listed) > LISTED_AT_MOST, now=moment, rule_names=_rule_names(),
+                           previous=(start - timedelta(days=1)).strftime("%Y-%m"), following=end.strftime("%Y-%m"),
+                           communities=communities_to_pick())
 
 
 @blp.get("/console/activities/new")

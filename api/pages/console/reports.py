@@ -9,7 +9,7 @@ from marshmallow import EXCLUDE, ValidationError
 from points.periods import next_start
 from rewards.settlement import KIND_NAMES
 
-from ...clock import now, zone
+from ...clock import month_start, now, zone
 from ...resources.exports import ExportArgsSchema, annual_sheet, leaderboard_sheet
 from ...resources.reports import annual_of, leaderboard_of, summary_of
 from ...sheets import Column, Sheet, sheet_name, sheet_response
@@ -105,9 +105,4 @@ def _months() -> tuple[datetime, datetime]:
 
 
 def _month(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    month = datetime.strptime(text[:7], "%Y-%m").replace(tzinfo=zone())
-    if not 2000 <= month.year <= 2200:
-        raise ValueError(text)
-    return month
+    return month_start(text) if text else None
