@@ -3,7 +3,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, select
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, select, tuple_
 from sqlalchemy.orm import Mapped, Session, mapped_column, undefer_group
 
 from .db import Base, UTCDateTime, fetch, keyset, within
@@ -111,13 +111,25 @@ def find_activities(session: Session, *, community_id: int | None, starting_from
 
 
 def activities_starting(session: Session, *, community_id: int | None, start: datetime, end: datetime | None = None,
-                        limit: int) -> list[Activity]:
-    """Activities starting in [start, end) (end None: open), in the order they start, at most
-    `limit` of them (those starting soonest); one range of the (community, start) index."""
+                        ends_from: datetime | None = None, ends_before: datetime | None = None,
+                        after: int | None = None, newest_first: bool = False, limit: int) -> list[Activity]:
+    """Activities starting in [start, end) and, if given, ending in [ends_from, ends_before),
+    in the order they start (the latest first if `newest_first`), at most `limit` of them: one
+    range of the (community, start) index.
+
+    `after` (an activity's id) continues a previous page: the activities that come after that
+    one in the same order.
+    """
     query = within(select(Activity).options(undefer_group("counts")), Activity.starts_at, start=start, end=end)
+    query = within(query, Activity.ends_at, start=ends_from, end=ends_before)
     if community_id is not None:
         query = query.where(Activity.community_id == community_id)
-    return list(session.scalars(query.order_by(Activity.starts_at, Activity.id).limit(limit)))
+    if after is not None:
+        key = tuple_(Activity.starts_at, Activity.id)
+        then = tuple_(select(Activity.starts_at).where(Activity.id == after).scalar_subquery(), after)
+        query = query.where(key < then if newest_first else key > then)
+    order = (Activity.starts_at.desc(), Activity.id.desc()) if newest_first else (Activity.starts_at, Activity.id)
+    return list(session.scalars(query.order_by(*order).limit(limit)))
 
 
 def check_in_over(activity: Activity, *, now: datetime, grace: timedelta) -> bool:

@@ -225,21 +225,50 @@ def test_the_list_shows_recent_and_coming_activities_and_older_ones_month_by_mon
         assert console_pages.get(f"/console/activities?month={bad}").status_code == 404
 
 
-def test_a_list_too_long_shows_the_first_to_start_and_says_it_is_cut(console_pages, rules, clock, monkeypatch):
+def test_long_lists_keep_the_soonest_to_come_and_the_latest_ended_and_a_month_pages_on(console_pages, rules, clock,
+                                                                                         monkeypatch):
     from api.pages.console import activities as module
     monkeypatch.setattr(module, "LISTED_AT_MOST", 2)
     moment = clock.now()
-    for title, start in [("五天后的巡逻", moment + timedelta(days=5)), ("十天前的巡逻", moment - timedelta(days=10)),
-                         ("明天的巡逻", moment + timedelta(days=1))]:  # planned out of order
-        plan(console_pages, clock, title=title, starts_at=local(start), ends_at=local(start + timedelta(hours=2)))
+    for days in (5, -20, 1, -10, 9, -30):  # planned out of order
+        start = moment + timedelta(days=days)
+        plan(console_pages, clock, title=f"第{days}天的巡逻", starts_at=local(start),
+             ends_at=local(start + timedelta(hours=2)))
     listed = text(console_pages.get("/console/activities"))
-    assert "十天前的巡逻" in listed and "明天的巡逻" in listed and "五天后的巡逻" not in listed and "活动太多" in listed
-    month = moment.replace(day=1, hour=9)
+    coming, past = listed[listed.index('data-testid="coming"'):], listed[listed.index('data-testid="past"'):]
+    assert coming.index("第1天") < coming.index("第5天") and "第9天" not in coming and "最早开始的 2 个" in listed
+    assert past.index("第-10天") < past.index("第-20天") and "第-30天" not in past and "最近结束的 2 个" in listed
+    month = (moment + timedelta(days=120)).replace(day=1, hour=9)  # a month with these three alone
     for day, title in [(2, "第三场"), (0, "第一场"), (1, "第二场")]:
         start = month + timedelta(days=day)
         plan(console_pages, clock, title=title, starts_at=local(start), ends_at=local(start + timedelta(hours=1)))
     page = text(console_pages.get(f"/console/activities?month={month.strftime('%Y-%m')}"))
-    assert page.index("第一场") < page.index("第二场") and "第三场" not in page and "活动太多" in page
+    assert page.index("第一场") < page.index("第二场") and "第三场" not in page
+    following = text(console_pages.get(re.search(r'href="([^"]*after=\d+)"', page).group(1).replace("&amp;", "&")))
+    assert "第三场" in following and "第一场" not in following and "after=" not in following
+
+
+def test_a_month_is_the_services_local_month_and_its_neighbours_cross_the_year(console_pages, rules, clock):
+    first = clock.now().replace(year=2026, month=12, day=1, hour=0, minute=30)  # 16:30 on 30 November in UTC
+    plan(console_pages, clock, title="十二月第一场", starts_at=local(first), ends_at=local(first + timedelta(hours=1)))
+    december = text(console_pages.get("/console/activities?month=2026-12"))
+    assert "十二月第一场" in december and "十二月第一场" not in text(console_pages.get("/console/activities?month=2026-11"))
+    assert 'href="/console/activities?month=2027-01">下个月<' in december
+    assert 'href="/console/activities?month=2025-12">上个月<' in text(console_pages.get("/console/activities?month=2026-01"))
+    last = text(console_pages.get("/console/activities?month=2200-12"))
+    assert "上个月" in last and "下个月" not in last
+
+
+def test_a_card_refused_because_check_in_ended_meanwhile_is_said_beside_the_code(console_pages, organiser, rules,
+                                                                                clock, volunteer):
+    member, _ = volunteer
+    path = f"/console/activities/{plan(console_pages, clock)}"
+    form = {**form_of(console_pages, path), "member_code": member_code(organiser, member)}
+    clock.advance(hours=3)  # the page was open while its window and grace ran out
+    refused = console_pages.client.post(f"{path}/checkins", data=form)
+    page = text(refused)
+    assert refused.status_code == 409 and 'data-testid="check-in-over"' in page
+    assert "不在活动的签到时间内" in page and f'value="{form["member_code"]}"' in page
 
 
 def test_the_poster_carries_the_activitys_printed_checkin_code(console_pages, organiser, rules, clock):

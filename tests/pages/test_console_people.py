@@ -302,6 +302,26 @@ def test_the_notice_table_pages_by_keyset_newest_first(console_pages, organiser,
     assert second == awards[:3] and "更早的公示积分" not in table
 
 
+def test_paging_one_of_a_members_tables_keeps_the_others_place(console_pages, organiser, volunteer, rules):
+    from api.pages.console import members as module
+    member, _ = volunteer
+    organiser.put("/api/v1/rules/rental_tip", {"notice_days": 7})
+    for code in ["rental_tip"] * (module.NOTICE_PAGE + 1) + ["patrol_hours"] * (module.HISTORY_PAGE + 1):
+        organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": code}, expect=201)
+    path = f"/console/members/{member['id']}"
+    page = text(console_pages.get(path))
+    notices_before = re.search(r"notices_before=(\d+)", page).group(1)
+    before = re.search(r"[?&;]before=(\d+)", page).group(1)
+
+    def link(page, name) -> dict:
+        query = re.search(rf'href="{path}\?([^"]*)">{name}<', page).group(1)
+        return dict(pair.split("=") for pair in query.split("&amp;"))
+
+    both = {"before": before, "notices_before": notices_before}
+    assert link(text(console_pages.get(f"{path}?notices_before={notices_before}")), "加载更多") == both
+    assert link(text(console_pages.get(f"{path}?before={before}")), "更早的公示积分") == both
+
+
 def test_an_award_whose_notice_is_over_but_not_yet_final_is_reversed_from_the_same_row(console_pages, organiser,
                                                                                       volunteer, rules, clock):
     member, _ = volunteer

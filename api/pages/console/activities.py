@@ -32,7 +32,7 @@ from .entered import integer, load, number, refused_fields
 from .rules import BASIS_NAMES
 
 LISTED_DAYS = 60  # the list shows activities that started since then, and all that are to come
-LISTED_AT_MOST = 1000  # a list (those days, or one month) shows the first this many to start
+LISTED_AT_MOST = 1000  # each list of activities (coming, ended, a page of a month) shows at most this many
 METHOD_NAMES = {"printed": _l("打印二维码"), "live": _l("现场大屏"), "card": _l("会员卡")}
 STATUS_NAMES = {"open": _l("未签退"), "awarded": _l("已计分"), "pending_review": _l("待审核")}
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what a datetime-local input shows and sends, in the service's zone
@@ -55,27 +55,39 @@ def activities():
     moment = now()
     if request.args.get("month"):
         return _month_of_activities(moment)
-    listed = activities_starting(db.session(), community_id=viewed_community_id(),
-                                 start=moment - timedelta(days=LISTED_DAYS), limit=LISTED_AT_MOST + 1)
-    coming = [one for one in listed[:LISTED_AT_MOST] if one.ends_at >= moment]
-    past = [one for one in reversed(listed[:LISTED_AT_MOST]) if one.ends_at < moment]
-    return render_template("console/activities.html", coming=coming, past=past, now=moment,
-                           cut=len(listed) > LISTED_AT_MOST, rule_names=_rule_names(),
-                           this_month=moment.strftime("%Y-%m"), communities=communities_to_pick())
+    since = moment - timedelta(days=LISTED_DAYS)
+    coming = activities_starting(db.session(), community_id=viewed_community_id(), start=since, ends_from=moment,
+                                 limit=LISTED_AT_MOST + 1)
+    past = activities_starting(db.session(), community_id=viewed_community_id(), start=since, ends_before=moment,
+                               newest_first=True, limit=LISTED_AT_MOST + 1)
+    return render_template("console/activities.html", coming=coming[:LISTED_AT_MOST], past=past[:LISTED_AT_MOST],
+                           coming_cut=len(coming) > LISTED_AT_MOST, past_cut=len(past) > LISTED_AT_MOST, now=moment,
+                           rule_names=_rule_names(), this_month=moment.strftime("%Y-%m"),
+                           communities=communities_to_pick())
 
 
 def _month_of_activities(moment):
+    """One month's activities in the order they start, a page of `LISTED_AT_MOST` at a time."""
     try:
         start = month_start(request.args["month"])
     except ValueError:
         abort(404)
     end = period_end(start, "month")
     listed = activities_starting(db.session(), community_id=viewed_community_id(), start=start, end=end,
-                                 limit=LISTED_AT_MOST + 1)
-    return render_template("console/activities_month.html", month=start, listed=listed[:LISTED_AT_MOST],
-                           cut=len(listed) > LISTED_AT_MOST, now=moment, rule_names=_rule_names(),
-                           previous=(start - timedelta(days=1)).strftime("%Y-%m"), following=end.strftime("%Y-%m"),
+                                 after=path_id(request.args.get("after", type=int)), limit=LISTED_AT_MOST + 1)
+    shown = listed[:LISTED_AT_MOST]
+    return render_template("console/activities_month.html", month=start, listed=shown, now=moment,
+                           more=shown[-1].id if len(listed) > LISTED_AT_MOST else None, rule_names=_rule_names(),
+                           previous=_month_of(start - timedelta(days=1)), following=_month_of(end),
                            communities=communities_to_pick())
+
+
+def _month_of(moment) -> str | None:
+    """`moment`'s month as `?month=` names it, if the list can show it."""
+    try:
+        return month_start(moment.strftime("%Y-%m")).strftime("%Y-%m")
+    except ValueError:
+        return None
 
 
 @blp.get("/console/activities/new")

@@ -113,8 +113,8 @@ def _member_page(member, *, message: str | None = None, status: int = 200):
     moment = now()
     balance = balance_now(session, member, now=moment)
     rules = rules_of(session, member.community_id)
-    on_notice = notices_for(session, member_id=member.id, cursor=path_id(request.args.get("notices_before", type=int)),
-                            limit=NOTICE_PAGE + 1)
+    notices_before = path_id(request.args.get("notices_before", type=int))
+    on_notice = notices_for(session, member_id=member.id, cursor=notices_before, limit=NOTICE_PAGE + 1)
     notices = [(notice, state_of(notice, now=moment)) for notice in on_notice[:NOTICE_PAGE]]
     earnings = [transfer.id for _, transfer in shown if transfer.kind == "earn"] + [n.transfer_id for n, _ in notices]
     return render_template(
@@ -122,6 +122,7 @@ def _member_page(member, *, message: str | None = None, status: int = 200):
         more=rows[HISTORY_PAGE - 1][0].id if len(rows) > HISTORY_PAGE else None,
         reversed=reversed_among(session, earnings), notices=notices,
         more_notices=on_notice[NOTICE_PAGE - 1].id if len(on_notice) > NOTICE_PAGE else None,
+        before=before, notices_before=notices_before,  # each table's paging keeps the other's place
         claims=find_claims(session, member_id=member.id, limit=10, newest_first=True),
         vouchers=find_redemptions(session, member_id=member.id, limit=10),
         rules=rules, rule_names=rule_names(session, member.community_id),
