@@ -75,3 +75,13 @@ def test_an_admin_working_in_community_b_opens_the_same_pages(app, pages, staff,
                   and b_ids["token"] not in url}  # an upload waits for the person who uploaded it alone
     assert len(pages_of_b) >= 10
     assert {url: admin.get(url).status_code for url in pages_of_b} == {url: 200 for url in pages_of_b}
+
+
+def test_the_activity_lists_show_none_of_another_communitys_activities(console_pages, world, b_ids):  # noqa: F811
+    b_activity = world["clients"]["admin"].get(f"/api/v1/activities/{b_ids['activity_id']}").json
+    month = b_activity["starts_at"][:7]
+    views = ["/console/activities", f"/console/activities?month={month}",
+             f"/console/activities?month={month}&after={b_ids['activity_id']}"]
+    shown = {url: console_pages.get(url) for url in views}
+    assert {url: response.status_code for url, response in shown.items()} == {url: 200 for url in views}
+    assert [url for url, response in shown.items() if b_activity["title"] in response.get_data(as_text=True)] == []
