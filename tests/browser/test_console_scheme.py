@@ -87,8 +87,16 @@ def test_an_organiser_runs_a_week_of_the_scheme_from_the_console(live_server, br
                                                         ("李建国", "待补", "红袖标")]))
     desk.goto(live_server + "/console/members")
     desk.get_by_role("link", name="导入").click()
+    desk.get_by_text("导入的志愿者还没有登录密码", exact=False).wait_for(timeout=WAIT)
+    shot(desk, "6-roster-upload")
     import_sheet(desk, roster, "确认导入", "6-roster-preview", shot)
     desk.get_by_text(re.compile("未通过检查 1 行")).wait_for(timeout=WAIT)
+    desk.goto(live_server + "/console/members?q=王秀英")
+    desk.get_by_role("link", name="王秀英").click()
+    no_password = desk.get_by_test_id("no-password")
+    no_password.wait_for(timeout=WAIT)
+    shot(desk, "6-roster-member")
+    assert "还没有登录密码" in no_password.inner_text()
     book = tmp_path / "积分簿.xlsx"
     day = f"{clock.now():%Y-%m-%d}"
     book.write_bytes(xlsx(("手机号", "规则", "日期", "积分", "备注"), [
