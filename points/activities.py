@@ -100,14 +100,8 @@ def find_activities(session: Session, *, community_id: int | None, starting_from
                     starting_before: datetime | None = None, cursor: int | None = None,
                     limit: int = 50) -> list[Activity]:
     """Activities by id; `starting_from`/`starting_before` bound their start."""
-    query = keyset(select(Activity).options(undefer_group("counts")), Activity.id, cursor=cursor, limit=limit)
-    if community_id is not None:
-        query = query.where(Activity.community_id == community_id)
-    if starting_from is not None:
-        query = query.where(Activity.starts_at >= starting_from)
-    if starting_before is not None:
-        query = query.where(Activity.starts_at < starting_before)
-    return list(session.scalars(query))
+    query = _starting(community_id, start=starting_from, end=starting_before)
+    return list(session.scalars(keyset(query, Activity.id, cursor=cursor, limit=limit)))
 
 
 def activities_starting(session: Session, *, community_id: int | None, start: datetime, end: datetime | None = None,
@@ -120,16 +114,20 @@ def activities_starting(session: Session, *, community_id: int | None, start: da
     `after` (an activity's id) continues a previous page: the activities that come after that
     one in the same order.
     """
-    query = within(select(Activity).options(undefer_group("counts")), Activity.starts_at, start=start, end=end)
-    query = within(query, Activity.ends_at, start=ends_from, end=ends_before)
-    if community_id is not None:
-        query = query.where(Activity.community_id == community_id)
+    query = within(_starting(community_id, start=start, end=end), Activity.ends_at, start=ends_from, end=ends_before)
     if after is not None:
         key = tuple_(Activity.starts_at, Activity.id)
         then = tuple_(select(Activity.starts_at).where(Activity.id == after).scalar_subquery(), after)
         query = query.where(key < then if newest_first else key > then)
     order = (Activity.starts_at.desc(), Activity.id.desc()) if newest_first else (Activity.starts_at, Activity.id)
     return list(session.scalars(query.order_by(*order).limit(limit)))
+
+
+def _starting(community_id: int | None, *, start: datetime | None, end: datetime | None):
+    """The community's activities (every community's: None) starting in [start, end), with their
+    check-in counts: what both lists select."""
+    query = within(select(Activity).options(undefer_group("counts")), Activity.starts_at, start=start, end=end)
+    return query if community_id is None else query.where(Activity.community_id == community_id)
 
 
 def check_in_over(activity: Activity, *, now: datetime, grace: timedelta) -> bool:

@@ -55,10 +55,10 @@ def activities():
     moment = now()
     if request.args.get("month"):
         return _month_of_activities(moment)
-    since = moment - timedelta(days=LISTED_DAYS)
-    coming = activities_starting(db.session(), community_id=viewed_community_id(), start=since, ends_from=moment,
+    session, community_id, since = db.session(), viewed_community_id(), moment - timedelta(days=LISTED_DAYS)
+    coming = activities_starting(session, community_id=community_id, start=since, ends_from=moment,
                                  limit=LISTED_AT_MOST + 1)
-    past = activities_starting(db.session(), community_id=viewed_community_id(), start=since, ends_before=moment,
+    past = activities_starting(session, community_id=community_id, start=since, ends_before=moment,
                                newest_first=True, limit=LISTED_AT_MOST + 1)
     return render_template("console/activities.html", coming=coming[:LISTED_AT_MOST], past=past[:LISTED_AT_MOST],
                            coming_cut=len(coming) > LISTED_AT_MOST, past_cut=len(past) > LISTED_AT_MOST, now=moment,
