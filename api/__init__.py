@@ -11,12 +11,13 @@ import points  # noqa: F401  (registers the tables)
 import rewards  # noqa: F401
 from points.engines import make_engine
 
-from . import bodies, events, logs
 from . import config as configuration
-from .clock import SystemClock
-from .db import close_session, transactional
-from .errors import register_error_handlers
-from .limits import limiter
+from .acts import events
+from .http import bodies, logs
+from .http.clock import SystemClock
+from .http.db import close_session, transactional
+from .http.errors import register_error_handlers
+from .http.limits import limiter
 
 
 class JSONProvider(DefaultJSONProvider):

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from . import create_app, db
-from .private import PRIVATE, make_private, private_files
-from .schema import upgrade
+from . import create_app
+from .http import db
+from .operations.private import PRIVATE, make_private, private_files
+from .operations.schema import upgrade
 
 
 def _app():
@@ -25,7 +26,7 @@ def _now(app):
 
 
 def _write(app, work):
-    """Run `work(session)` as one write transaction the way a view runs (api.db.transactional):
+    """Run `work(session)` as one write transaction the way a view runs (api.http.db.transactional):
     the write lock taken as it starts, committed at the end, retried whole on a lock or deadlock."""
     with app.app_context():
         return db.transactional(lambda: work(db.writer()))()
@@ -88,7 +89,7 @@ def token_create(role, name, community_id, partner_id, member_id):
     """Issue a token; the token is printed as the last line."""
     from points.errors import DomainError
 
-    from .tokens import issue_token
+    from .identity.tokens import issue_token
 
     app = _app()
     try:
@@ -118,7 +119,7 @@ def user_create(role, name, phone, community_id, partner_id, password):
     """Create a staff account that signs in at /login with its phone and password."""
     from points.errors import DomainError
 
-    from .accounts import create_staff
+    from .identity.accounts import create_staff
 
     app = _app()
     try:
@@ -136,8 +137,8 @@ def user_disable(phone):
     """Disable a staff account: its sessions and tokens are refused from the next request on."""
     from sqlalchemy import select
 
-    from .accounts import StaffAccount
-    from .credentials import disable_staff
+    from .identity.accounts import StaffAccount
+    from .identity.credentials import disable_staff
 
     def disable(session):
         account = session.scalar(select(StaffAccount).where(StaffAccount.phone == phone))
@@ -158,12 +159,12 @@ def user_disable(phone):
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="connections each worker reads at once (the app runs one request at a time)")
 def serve(host, port, workers, threads):
-    """Run the production server (gunicorn, threaded workers; see api/server.py)."""
-    from .metrics import prepare_multiprocess_store
+    """Run the production server (gunicorn, threaded workers; see api/http/server.py)."""
+    from .http.metrics import prepare_multiprocess_store
 
     os.umask(PRIVATE)  # for good: gunicorn replaces this process
     prepare_multiprocess_store()
-    os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:api.server",
+    os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:api.http.server",
                               "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
                               "api.wsgi:app"])
 
@@ -224,7 +225,7 @@ def verify():
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup(path):
     """Copy the SQLite database to PATH (mode 0600) while the service runs, consistently."""
-    from .backup import BackupError, copy_database, database_path
+    from .operations.backup import BackupError, copy_database, database_path
 
     try:
         with private_files():
@@ -239,7 +240,7 @@ def backup(path):
 @click.confirmation_option(prompt="Replace the database with this backup? Stop the service first.")
 def restore(path):
     """Replace the SQLite database with the backup at PATH (stop the service first)."""
-    from .backup import BackupError, database_path, restore_database
+    from .operations.backup import BackupError, database_path, restore_database
 
     try:
         with private_files():

@@ -6,7 +6,7 @@ from flask import current_app, request
 from points import codes
 from points.activities import Activity
 
-from .clock import now
+from .http.clock import now
 
 
 def grace() -> timedelta:

@@ -3,7 +3,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .limit_store import file_storage_uri
+from .http.limit_store import file_storage_uri
 
 DEFAULTS = {
     "TIMEZONE": "Asia/Shanghai",

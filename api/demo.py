@@ -8,7 +8,7 @@ from points.communities import Community
 from points.demo import DEMO_PASSWORD
 from rewards.partners import Partner
 
-from .accounts import StaffAccount, create_staff
+from .identity.accounts import StaffAccount, create_staff
 
 # role, name, phone, partner name (clerks)
 STAFF = [

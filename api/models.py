@@ -2,4 +2,4 @@
 import points  # noqa: F401
 import rewards  # noqa: F401
 
-from . import accounts, idempotency, importing, tokens  # noqa: F401
+from .identity import accounts, tokens  # noqa: F401

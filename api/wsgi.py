@@ -5,7 +5,7 @@ import sys
 
 from . import create_app
 
-# The request and event lines (api.logs, api.events) are JSON already: write them as they are,
+# The request and event lines (api.http.logs, api.acts.events) are JSON already: write them as they are,
 # to stderr (unbuffered), which systemd's journal or the process manager keeps.
 _handler = logging.StreamHandler(sys.stderr)
 _handler.setFormatter(logging.Formatter("%(message)s"))

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api import create_app
-from api.accounts import create_staff
+from api.identity.accounts import create_staff
 from points.communities import found_community
 from points.engines import make_engine
 from points.ledger import Transfer

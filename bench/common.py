@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 
 import api.models  # noqa: F401
-from api.schema import upgrade
-from api.tokens import issue_token
+from api.identity.tokens import issue_token
+from api.operations.schema import upgrade
 from points.activities import plan_activity
 from points.codes import sign
 from points.communities import found_community

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from api import create_app
-from api.tokens import issue_token
+from api.identity.tokens import issue_token
 from points.engines import make_engine
 
 from .common import SECRET

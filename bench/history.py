@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from api import create_app
-from api.tokens import issue_token
+from api.identity.tokens import issue_token
 from points.communities import found_community
 from points.db import begin_write
 from points.ledger import transfer

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from api import create_app
-from api.tokens import issue_token
+from api.identity.tokens import issue_token
 from points.communities import found_community
 from points.db import begin_write
 from points.earning import earn

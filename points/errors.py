@@ -1,5 +1,5 @@
 """Domain errors: each class carries a stable code and a message, never an HTTP status
-(api/errors.py maps classes to statuses, in one table)."""
+(api/http/errors.py maps classes to statuses, in one table)."""
 
 
 class DomainError(Exception):

@@ -32,7 +32,7 @@ class VoucherAtCounter:
 
 
 def counter_view(session: Session, redemption: Redemption, *, now: datetime) -> VoucherAtCounter:
-    """How the counter shows a voucher (found by `api.access.fulfillable_voucher`, which holds the
+    """How the counter shows a voucher (found by `api.identity.access.fulfillable_voucher`, which holds the
     who-may rule); after a fulfilment, its receipt. Nothing changes."""
     member, provider = session.execute(select(Member, Partner).outerjoin(Partner, Partner.id == redemption.partner_id)
                                        .where(Member.id == redemption.member_id)).one()

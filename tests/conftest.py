@@ -9,9 +9,9 @@ from sqlalchemy import text
 
 import api.models  # noqa: F401
 from api import create_app
-from api.accounts import create_staff
-from api.schema import upgrade
-from api.tokens import issue_token
+from api.identity.accounts import create_staff
+from api.identity.tokens import issue_token
+from api.operations.schema import upgrade
 from points.db import Base
 from points.engines import make_engine
 from points.verify import ledger_problems

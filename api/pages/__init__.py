@@ -52,7 +52,7 @@ def register_pages(app: Flask) -> None:
 
 def _not_found(error):
     """An unknown address is a page in Chinese for people, and JSON in the API's format for programs."""
-    from ..errors import response_for_http_exception
+    from ..http.errors import response_for_http_exception
     from .errors import refusal_page
 
     if request.path.startswith(("/api/", "/openapi")):

@@ -2,7 +2,7 @@
 anything happens, fulfil it once, print a receipt; the day's fulfilments, a search over past
 ones, and the month's settlement with its downloads.
 
-Every look-up and fulfilment goes through `api.counter.look_up` (the access policy, misses
+Every look-up and fulfilment goes through `api.acts.counter.look_up` (the access policy, misses
 logged) under `voucher_limits`, as the API's do; statements through `settlement_view`.
 """
 from datetime import datetime, timedelta
@@ -18,14 +18,15 @@ from rewards.redemptions import VoucherExpired, by_voucher, fulfil
 from rewards.settlement import Settlement, by_household, settlement_for
 from rewards.vouchers import display, normalise
 
-from .. import db, events
-from ..access import counter_of, visible_redemption
-from ..authentication import current_principal
-from ..clock import month_start, now, zone
-from ..counter import look_up
-from ..limits import voucher_limits
+from ..acts import events
+from ..acts.counter import look_up
+from ..http import db
+from ..http.clock import month_start, now, zone
+from ..http.limits import voucher_limits
+from ..http.sheets import sheet_response
+from ..identity.access import counter_of, visible_redemption
+from ..identity.authentication import current_principal
 from ..resources.partners import settlement_sheet
-from ..sheets import sheet_response
 from .blueprint import page_blueprint
 from .guard import new_action_key, once_per_action, refusal_of, signed_in
 from .words import short_when

@@ -1,15 +1,14 @@
 """What a page shows when something is refused or breaks: a page in plain Chinese, never a stack or JSON."""
 import logging
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from points.errors import DomainError
 
-from ..db import ServiceBusy
-from ..errors import status_for
+from ..http.errors import ServiceBusy, status_for
 from .refusals import sentence
 
 log = logging.getLogger(__name__)
@@ -32,9 +31,6 @@ def register(blp: Blueprint) -> None:
 
     @blp.errorhandler(RateLimitExceeded)
     def too_many(error):
-        if request.endpoint == "site.login_post":
-            from .site import login_form
-            return login_form(message=sentence("login_rate_limited"), status=429)
         return refusal_page("rate_limited", 429)
 
     @blp.errorhandler(HTTPException)

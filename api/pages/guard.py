@@ -6,9 +6,9 @@ from functools import wraps
 
 from flask import abort, current_app, redirect, request, url_for
 
-from ..access import allows
-from ..authentication import session_principal
-from ..idempotency import run_once
+from ..http.idempotency import run_once
+from ..identity.access import allows
+from ..identity.authentication import session_principal
 
 ACTION_FIELD = "action_key"
 

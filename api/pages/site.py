@@ -1,20 +1,30 @@
 """Pages for everyone: sign in, sign out, and `/` sending each person to their home."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_limiter.errors import RateLimitExceeded
 
 from points.communities import get_community
 from points.notices import on_notice
 
-from .. import db
-from ..accounts import MIN_PASSWORD, sign_in
-from ..authentication import current_principal, end_session, session_principal, start_session
-from ..clock import now
-from ..credentials import change_password, person_signed_in
-from ..limits import login_limits
+from ..http import db
+from ..http.clock import now
+from ..http.limits import login_limits
+from ..identity.accounts import MIN_PASSWORD, sign_in
+from ..identity.authentication import current_principal, end_session, session_principal, start_session
+from ..identity.credentials import change_password, person_signed_in
 from .blueprint import page_blueprint
+from .errors import refusal_page
 from .guard import signed_in
 from .refusals import sentence
 
 blp = page_blueprint("site", __name__)
+
+
+@blp.errorhandler(RateLimitExceeded)
+def too_many_attempts(error):
+    """Too many sign-ins: the sign-in form again, saying why (other limited forms: the refusal page)."""
+    if request.endpoint == "site.login_post":
+        return login_form(message=sentence("login_rate_limited"), status=429)
+    return refusal_page("rate_limited", 429)
 
 HOMES = {"volunteer": "volunteer.home", "partner": "counter.counter", "organiser": "console.today",
          "admin": "console.today"}

@@ -3,10 +3,11 @@ from flask import current_app, render_template
 
 from points.activities import ActivityNotOpen, ensure_open
 
-from .. import codes, db
-from ..access import visible_activity
-from ..authentication import current_principal
-from ..clock import now
+from .. import codes
+from ..http import db
+from ..http.clock import now
+from ..identity.access import visible_activity
+from ..identity.authentication import current_principal
 from .blueprint import page_blueprint
 from .guard import signed_in
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from points.masking import masked_name
 from rewards.vouchers import display
 
-from ..clock import zone
+from ..http.clock import zone
 from .refusals import sentence
 
 REWARD_KINDS = {"goods": _l("物品"), "fee_deduction": _l("物业费抵扣"), "service": _l("合作商家服务")}

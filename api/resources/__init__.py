@@ -1,7 +1,7 @@
 """The `/api/v1` resources, documented by flask-smorest from their marshmallow schemas."""
 from flask import Flask
 
-from ..smorest import SPEC_OPTIONS, BenniuApi
+from ..http.smorest import SPEC_OPTIONS, BenniuApi
 
 
 def register_resources(app: Flask) -> None:

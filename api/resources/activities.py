@@ -7,15 +7,17 @@ from points.activities import CHECKIN_METHODS, Activity, Place, ensure_open, fin
 from points.checkins import Checkin, check_in, find_checkins
 from points.members import get_member
 
-from .. import codes, db, events
-from ..access import community_for, sees_checkin_codes, visible_activity
-from ..authentication import current_principal
-from ..clock import now, zone
-from ..fields import Id, LocalDateTime, Name, QueryId, RuleCode
-from ..idempotency import idempotent
-from ..images import IMAGE_DOC, qr_image, requested_format
-from ..pagination import PageArgsSchema, keyset_page, page_schema
-from ..smorest import Blueprint, found
+from .. import codes
+from ..acts import events
+from ..http import db
+from ..http.clock import now, zone
+from ..http.fields import Id, LocalDateTime, Name, QueryId, RuleCode
+from ..http.idempotency import idempotent
+from ..http.images import IMAGE_DOC, qr_image, requested_format
+from ..http.pagination import PageArgsSchema, keyset_page, page_schema
+from ..http.smorest import Blueprint, found
+from ..identity.access import community_for, sees_checkin_codes, visible_activity
+from ..identity.authentication import current_principal
 from .checkins import CheckinSchema
 
 blp = Blueprint("activities", __name__, url_prefix="/api/v1/activities", description="Activities and QR check-in")

@@ -1,13 +1,13 @@
 """Awards and corrections: organisers give points directly, and take back mistakes by reversal."""
 from marshmallow import Schema, fields, validate
 
-from .. import db
-from ..access import visible_member, visible_transfer
-from ..authentication import current_principal
-from ..fields import Id, Points, RuleCode
-from ..idempotency import idempotent
-from ..organising import award, reverse_transfer
-from ..smorest import Blueprint, found
+from ..acts.organising import award, reverse_transfer
+from ..http import db
+from ..http.fields import Id, Points, RuleCode
+from ..http.idempotency import idempotent
+from ..http.smorest import Blueprint, found
+from ..identity.access import visible_member, visible_transfer
+from ..identity.authentication import current_principal
 
 blp = Blueprint("awards", __name__, url_prefix="/api/v1", description="Awards and corrections")
 

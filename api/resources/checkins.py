@@ -3,14 +3,16 @@ from marshmallow import Schema, fields, validate
 
 from points.checkins import Checkin, check_in, check_out, parties
 
-from .. import codes, db, events
-from ..access import visible_checkin
-from ..authentication import current_principal
-from ..clock import now
-from ..fields import LocalDateTime
-from ..idempotency import idempotent
-from ..limits import checkin_limit
-from ..smorest import Blueprint, found
+from .. import codes
+from ..acts import events
+from ..http import db
+from ..http.clock import now
+from ..http.fields import LocalDateTime
+from ..http.idempotency import idempotent
+from ..http.limits import checkin_limit
+from ..http.smorest import Blueprint, found
+from ..identity.access import visible_checkin
+from ..identity.authentication import current_principal
 
 blp = Blueprint("checkins", __name__, url_prefix="/api/v1/checkins", description="Activities and QR check-in")
 

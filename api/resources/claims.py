@@ -3,15 +3,15 @@ from marshmallow import Schema, fields, validate
 
 from points.claims import STATUSES, find_claims, submit_claim
 
-from .. import db
-from ..access import community_for, listed_member, member_acted_for, visible_claim
-from ..authentication import current_principal
-from ..clock import now
-from ..fields import Id, LocalDateTime, Points, QueryId, RuleCode
-from ..idempotency import idempotent
-from ..organising import approve, reject
-from ..pagination import PageArgsSchema, keyset_page, page_schema
-from ..smorest import Blueprint, found
+from ..acts.organising import approve, reject
+from ..http import db
+from ..http.clock import now
+from ..http.fields import Id, LocalDateTime, Points, QueryId, RuleCode
+from ..http.idempotency import idempotent
+from ..http.pagination import PageArgsSchema, keyset_page, page_schema
+from ..http.smorest import Blueprint, found
+from ..identity.access import community_for, listed_member, member_acted_for, visible_claim
+from ..identity.authentication import current_principal
 
 blp = Blueprint("claims", __name__, url_prefix="/api/v1/claims", description="Claims awaiting review")
 

@@ -3,13 +3,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from points.communities import change_community, found_community
 
-from .. import db
-from ..access import managed_community, visible_communities
-from ..authentication import current_principal
-from ..clock import now
-from ..fields import LocalDateTime, Name
-from ..pagination import page_schema
-from ..smorest import Blueprint, found
+from ..http import db
+from ..http.clock import now
+from ..http.fields import LocalDateTime, Name
+from ..http.pagination import page_schema
+from ..http.smorest import Blueprint, found
+from ..identity.access import managed_community, visible_communities
+from ..identity.authentication import current_principal
 
 blp = Blueprint("communities", __name__, url_prefix="/api/v1/communities", description="Communities")
 

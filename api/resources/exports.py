@@ -11,11 +11,11 @@ from points.notices import on_notice
 from rewards.redemptions import community_redemptions
 from rewards.settlement import KIND_NAMES
 
-from .. import db
-from ..clock import now, zone
-from ..fields import LocalDateTime
-from ..sheets import Column, Sheet, sheet_name, sheet_response
-from ..smorest import Blueprint
+from ..http import db
+from ..http.clock import now, zone
+from ..http.fields import LocalDateTime
+from ..http.sheets import Column, Sheet, sheet_name, sheet_response
+from ..http.smorest import Blueprint
 from .reports import LeaderboardArgsSchema, annual_of, leaderboard_of, reported_community
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Reports and exports")

@@ -2,9 +2,9 @@
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
-from .. import db
-from ..metrics import exposition
-from ..smorest import Blueprint
+from ..http import db
+from ..http.metrics import exposition
+from ..http.smorest import Blueprint
 
 blp = Blueprint("health", __name__, description="Operations")
 

@@ -5,14 +5,15 @@ from points.balance_now import balance_now
 from points.ledger import history
 from points.members import enrol_member, find_members
 
-from .. import codes, db
-from ..access import community_for, visible_member
-from ..authentication import current_principal
-from ..clock import now, zone
-from ..fields import Id, LocalDateTime, Name, QueryId
-from ..images import IMAGE_DOC, qr_image, requested_format
-from ..pagination import PageArgsSchema, keyset_page, page_schema
-from ..smorest import Blueprint
+from .. import codes
+from ..http import db
+from ..http.clock import now, zone
+from ..http.fields import Id, LocalDateTime, Name, QueryId
+from ..http.images import IMAGE_DOC, qr_image, requested_format
+from ..http.pagination import PageArgsSchema, keyset_page, page_schema
+from ..http.smorest import Blueprint
+from ..identity.access import community_for, visible_member
+from ..identity.authentication import current_principal
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1/members", description="Members and their points")
 

@@ -3,14 +3,14 @@ from marshmallow import Schema, fields, validate
 
 from points.notices import on_notice, withdraw
 
-from .. import db
-from ..access import visible_notice
-from ..authentication import current_principal
-from ..clock import now
-from ..fields import Id, LocalDateTime
-from ..idempotency import idempotent
-from ..pagination import PageArgsSchema, keyset_page, page_schema
-from ..smorest import Blueprint, found
+from ..http import db
+from ..http.clock import now
+from ..http.fields import Id, LocalDateTime
+from ..http.idempotency import idempotent
+from ..http.pagination import PageArgsSchema, keyset_page, page_schema
+from ..http.smorest import Blueprint, found
+from ..identity.access import visible_notice
+from ..identity.authentication import current_principal
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1/notices", description="Public notice")
 

@@ -6,13 +6,13 @@ from marshmallow import Schema, fields, validate
 from rewards.partners import KINDS, sign_partner
 from rewards.settlement import KIND_NAMES, Settlement, settlement_for
 
-from .. import db
-from ..access import may_sign_partner, settlement_view, visible_partners
-from ..authentication import current_principal
-from ..clock import now, zone
-from ..fields import Id, LocalDateTime, Name
-from ..sheets import FORMATS, Column, Sheet, sheet_name, sheet_response
-from ..smorest import Blueprint
+from ..http import db
+from ..http.clock import now, zone
+from ..http.fields import Id, LocalDateTime, Name
+from ..http.sheets import FORMATS, Column, Sheet, sheet_name, sheet_response
+from ..http.smorest import Blueprint
+from ..identity.access import may_sign_partner, settlement_view, visible_partners
+from ..identity.authentication import current_principal
 
 blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Points supermarket")
 

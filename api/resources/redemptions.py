@@ -7,22 +7,19 @@ from marshmallow import Schema, fields, validate
 from rewards.redemptions import STATUSES, Order, Redemption, cancel, find_redemptions, fulfil, redeem
 from rewards.vouchers import display
 
-from .. import codes, db, events
-from ..access import (
-    member_acted_for,
-    redemption_filters,
-    visible_redemption,
-    visible_reward,
-)
-from ..authentication import current_principal
-from ..clock import now
-from ..counter import look_up
-from ..fields import Id, LocalDateTime, Points, QueryId
-from ..idempotency import idempotent
-from ..images import IMAGE_DOC, qr_image, requested_format
-from ..limits import voucher_limits
-from ..pagination import PageArgsSchema, keyset_page, page_schema
-from ..smorest import Blueprint, found
+from .. import codes
+from ..acts import events
+from ..acts.counter import look_up
+from ..http import db
+from ..http.clock import now
+from ..http.fields import Id, LocalDateTime, Points, QueryId
+from ..http.idempotency import idempotent
+from ..http.images import IMAGE_DOC, qr_image, requested_format
+from ..http.limits import voucher_limits
+from ..http.pagination import PageArgsSchema, keyset_page, page_schema
+from ..http.smorest import Blueprint, found
+from ..identity.access import member_acted_for, redemption_filters, visible_redemption, visible_reward
+from ..identity.authentication import current_principal
 
 blp = Blueprint("redemptions", __name__, url_prefix="/api/v1/redemptions", description="Points supermarket")
 

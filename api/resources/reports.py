@@ -12,12 +12,12 @@ from points.reports import summary
 from points.standings import RANKED_BY, standings
 from rewards.partners import partner_names
 
-from .. import db
-from ..access import named_community, sees_full_names
-from ..authentication import current_principal
-from ..clock import now, zone
-from ..fields import LocalDateTime, QueryId
-from ..smorest import Blueprint
+from ..http import db
+from ..http.clock import now, zone
+from ..http.fields import LocalDateTime, QueryId
+from ..http.smorest import Blueprint
+from ..identity.access import named_community, sees_full_names
+from ..identity.authentication import current_principal
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports and exports")
 

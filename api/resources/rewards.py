@@ -5,13 +5,13 @@ from points.periods import PERIODS
 from rewards.catalogue import KINDS, change_reward, find_rewards, stock_reward
 from rewards.households import CAP_PERIODS
 
-from .. import db
-from ..access import community_for, reward_filters, visible_reward
-from ..authentication import current_principal
-from ..clock import now
-from ..fields import Id, LocalDateTime, Name, Points, QueryId
-from ..pagination import PageArgsSchema, keyset_page, page_schema
-from ..smorest import Blueprint, found
+from ..http import db
+from ..http.clock import now
+from ..http.fields import Id, LocalDateTime, Name, Points, QueryId
+from ..http.pagination import PageArgsSchema, keyset_page, page_schema
+from ..http.smorest import Blueprint, found
+from ..identity.access import community_for, reward_filters, visible_reward
+from ..identity.authentication import current_principal
 
 blp = Blueprint("rewards", __name__, url_prefix="/api/v1/rewards", description="Points supermarket")
 

@@ -3,12 +3,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from points.rules import BASES, Rule, define_rule, retire_rule, revise_rule, rules_of
 
-from .. import db, events
-from ..access import community_for, named_community
-from ..authentication import current_principal
-from ..clock import now
-from ..fields import Id, LocalDateTime, Name, Points, QueryId, RuleCode
-from ..smorest import Blueprint
+from ..acts import events
+from ..http import db
+from ..http.clock import now
+from ..http.fields import Id, LocalDateTime, Name, Points, QueryId, RuleCode
+from ..http.smorest import Blueprint
+from ..identity.access import community_for, named_community
+from ..identity.authentication import current_principal
 
 blp = Blueprint("rules", __name__, url_prefix="/api/v1/rules", description="Earning rules")
 

@@ -4,17 +4,17 @@ from datetime import timedelta
 from flask import abort, current_app
 from marshmallow import Schema, fields, validate
 
-from .. import db
-from ..access import token_grant, token_scope, visible_token
-from ..accounts import sign_in
-from ..authentication import current_principal
-from ..clock import now
-from ..fields import Id, LocalDateTime, Name
-from ..limits import login_limits
-from ..pagination import PageArgsSchema, keyset_page, page_schema
-from ..principal import ROLES
-from ..smorest import Blueprint
-from ..tokens import find_tokens, issue_for, issue_token, revoke
+from ..http import db
+from ..http.clock import now
+from ..http.fields import Id, LocalDateTime, Name
+from ..http.limits import login_limits
+from ..http.pagination import PageArgsSchema, keyset_page, page_schema
+from ..http.smorest import Blueprint
+from ..identity.access import token_grant, token_scope, visible_token
+from ..identity.accounts import sign_in
+from ..identity.authentication import current_principal
+from ..identity.principal import ROLES
+from ..identity.tokens import find_tokens, issue_for, issue_token, revoke
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and tokens")
 

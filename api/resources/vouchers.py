@@ -3,13 +3,13 @@ from marshmallow import Schema, fields
 
 from rewards.vouchers import display
 
-from .. import db
-from ..authentication import current_principal
-from ..clock import now
-from ..counter import look_up
-from ..fields import LocalDateTime
-from ..limits import voucher_limits
-from ..smorest import Blueprint
+from ..acts.counter import look_up
+from ..http import db
+from ..http.clock import now
+from ..http.fields import LocalDateTime
+from ..http.limits import voucher_limits
+from ..http.smorest import Blueprint
+from ..identity.authentication import current_principal
 from .redemptions import RedemptionSchema
 
 blp = Blueprint("vouchers", __name__, url_prefix="/api/v1/vouchers", description="Points supermarket")

@@ -170,7 +170,7 @@ def test_every_operation_answers_every_role_and_other_communities_as_the_contrac
 
 def test_an_operation_without_a_policy_fails_the_table(app, world, tmp_path, clock):
     from api import create_app
-    from api.smorest import Blueprint
+    from api.http.smorest import Blueprint
     fresh = create_app({**app.config}, clock=clock, instance_path=tmp_path / "fresh")
     careless = Blueprint("careless", __name__, url_prefix="/api/v1/careless")
 

@@ -1,6 +1,6 @@
 """Staff sign in like volunteers; sign-in tokens expire; logout, revocation and disabling take effect at once."""
-from api.accounts import create_staff, get_staff, sign_in
-from api.credentials import change_password, disable_staff
+from api.identity.accounts import create_staff, get_staff, sign_in
+from api.identity.credentials import change_password, disable_staff
 from tests.helpers import Client
 
 

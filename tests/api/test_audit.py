@@ -41,6 +41,6 @@ def test_rule_changes_are_recorded_in_the_communitys_trail(session, organiser, c
 
 
 def test_every_audited_act_has_a_name_on_the_pages():
-    from api.events import AUDITED
+    from api.acts.events import AUDITED
     from api.pages.console.trail import AUDIT_ACTIONS
     assert set(AUDIT_ACTIONS) == AUDITED

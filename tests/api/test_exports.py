@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from api.sheets import neutralise
+from api.http.sheets import neutralise
 
 from .test_errors import assert_error
 

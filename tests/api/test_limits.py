@@ -75,14 +75,14 @@ def test_counting_in_each_workers_memory_would_multiply_the_limit(database_url, 
 
 
 def _count(uri, times):
-    from api.limit_store import FileStorage
+    from api.http.limit_store import FileStorage
     storage = FileStorage(uri)
     for _ in range(times):
         storage.incr("login:x", 60)
 
 
 def test_the_file_store_counts_every_increment_of_processes_racing(tmp_path):
-    from api.limit_store import FileStorage, file_storage_uri
+    from api.http.limit_store import FileStorage, file_storage_uri
     uri = file_storage_uri(tmp_path / "counters.sqlite")
     context = multiprocessing.get_context("fork")
     workers = [context.Process(target=_count, args=(uri, 100)) for _ in range(4)]

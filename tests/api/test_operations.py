@@ -115,7 +115,7 @@ def test_forwarded_headers_are_ignored_unless_proxies_are_trusted(database_url, 
 def test_a_transaction_run_again_is_counted_as_a_database_retry(app):
     from sqlalchemy.exc import OperationalError
 
-    from api.db import transactional
+    from api.http.db import transactional
 
     tries = []
 

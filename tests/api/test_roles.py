@@ -80,6 +80,6 @@ def test_login_gives_a_volunteer_token_and_wrong_passwords_get_401(app, voluntee
 def test_tokens_are_stored_hashed(session, admin):
     from sqlalchemy import select
 
-    from api.tokens import ApiToken
+    from api.identity.tokens import ApiToken
     stored = session.scalars(select(ApiToken.token_hash)).all()
     assert admin.token not in stored and len(stored[0]) == 64

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from api.tokens import issue_token
+from api.identity.tokens import issue_token
 from points.activities import plan_activity
 from points.codes import sign
 from points.communities import found_community

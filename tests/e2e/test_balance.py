@@ -1,5 +1,5 @@
 """Connections opened all at once and kept (a load tester, a proxy's keep-alive pool) are shared
-between `benniu serve`'s workers, not all taken by the one that woke first (`api.server._Connections`)."""
+between `benniu serve`'s workers, not all taken by the one that woke first (`api.http.server._Connections`)."""
 import os
 import re
 import signal

@@ -5,7 +5,7 @@ from sqlalchemy import String, text
 from sqlalchemy.pool import StaticPool
 
 import api.models  # noqa: F401
-from api.schema import migrating, upgrade
+from api.operations.schema import migrating, upgrade
 from points.db import Base
 from points.engines import make_engine
 
@@ -70,7 +70,7 @@ def test_old_balances_become_lots_and_members_get_pending_accounts(tmp_path):
     never expires, every member has a pending account, every community an expiry account."""
     from alembic import command
 
-    from api.schema import alembic_config
+    from api.operations.schema import alembic_config
     from points.verify import ledger_problems
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
@@ -114,7 +114,7 @@ def test_upgrading_a_ledger_from_0001_counts_it_into_the_tallies(tmp_path, datab
     from alembic import command
     from sqlalchemy.orm import Session
 
-    from api.schema import alembic_config
+    from api.operations.schema import alembic_config
     from points.recount import tally_problems
 
     engine = make_engine(migrated_url(tmp_path))

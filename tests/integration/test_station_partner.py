@@ -2,7 +2,7 @@
 from alembic import command
 from sqlalchemy import text
 
-from api.schema import alembic_config, upgrade
+from api.operations.schema import alembic_config, upgrade
 from points.engines import make_engine
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import column, inspect, select, table, text
 
 import api.models  # noqa: F401  (registers every table)
 from api.cli import main
-from api.schema import alembic_config
+from api.operations.schema import alembic_config
 from points.db import Base
 from points.engines import make_engine
 

@@ -7,7 +7,7 @@ import secrets
 import pytest
 from sqlalchemy import select
 
-from api.accounts import StaffAccount
+from api.identity.accounts import StaffAccount
 
 from ..api.test_access_matrix import world  # noqa: F401  (community B with one of everything)
 from .test_console_imports import ROSTER, ROSTER_HEADER, upload, xlsx

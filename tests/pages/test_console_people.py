@@ -61,7 +61,7 @@ def b_side(other_community, admin, app, clock):
                                                 "member_id": member["id"]}, expect=201).json
     partner = b_organiser.post("/api/v1/partners", {"name": "B药店", "kind": "shop", "community_ids": [b["id"]]},
                                expect=201).json
-    from api.accounts import create_staff
+    from api.identity.accounts import create_staff
     with app.extensions["benniu"].sessionmaker() as session, session.begin():
         b_staff = create_staff(session, role="organiser", name="B组织者", phone="13622223333", password="password1",
                                community_id=b["id"], now=clock.now())
@@ -458,13 +458,13 @@ def test_an_organiser_cannot_add_an_admin_nor_staff_outside_their_community(app,
     assert refused.status_code == 403
     assert trail(app, action="account_added") == []
     with app.extensions["benniu"].sessionmaker() as session:
-        from api.accounts import phone_taken
+        from api.identity.accounts import phone_taken
         assert not phone_taken(session, "13799990000")
 
 
 def test_the_policy_refuses_an_organiser_an_admin_account_or_another_communitys(app, community, b_side):
-    from api.access import staff_grant
-    from api.principal import Principal
+    from api.identity.access import staff_grant
+    from api.identity.principal import Principal
     from points.errors import Forbidden, NotFound
     organiser = Principal(token_id=1, role="organiser", name="A", community_id=community["id"])
     b = b_side["community"]["id"]
@@ -493,8 +493,8 @@ def test_resetting_a_clerks_password_ends_their_session_and_is_audited(app, page
 
 def test_a_disabled_clerk_is_sent_to_login_at_once_and_their_token_stops(app, clock, pages, console_pages, staff,
                                                                          shop, community):
-    from api.accounts import StaffAccount
-    from api.tokens import issue_token
+    from api.identity.accounts import StaffAccount
+    from api.identity.tokens import issue_token
     from tests.helpers import Client
     phone = staff("partner", name="理发店 小王", partner_id=shop["barber"]["id"])
     clerk = pages().sign_in(phone, "password1")
@@ -517,7 +517,7 @@ def test_a_disabled_clerk_is_sent_to_login_at_once_and_their_token_stops(app, cl
 
 
 def test_an_organiser_cannot_disable_their_own_account(console_pages, app):
-    from api.accounts import StaffAccount
+    from api.identity.accounts import StaffAccount
     with app.extensions["benniu"].sessionmaker() as session:
         own = session.query(StaffAccount).filter_by(name="罗塘派出所 民警").one().id
     assert console_pages.submit("/console/staff", f"/console/staff/{own}/disable").status_code == 403

@@ -139,8 +139,8 @@ def test_signing_out_closes_the_pages_and_the_old_cookie_is_refused_by_the_serve
 
 
 def test_a_password_change_ends_the_sessions_at_once(app, pages, volunteer, clock):
-    from api.accounts import sign_in
-    from api.credentials import change_password
+    from api.identity.accounts import sign_in
+    from api.identity.credentials import change_password
 
     member, _ = volunteer
     browser = pages().sign_in(member["phone"], "secret123")
@@ -153,8 +153,8 @@ def test_a_password_change_ends_the_sessions_at_once(app, pages, volunteer, cloc
 def test_a_disabled_clerk_is_signed_out_at_once(app, pages, staff, shop, clock):
     from sqlalchemy import select
 
-    from api.accounts import StaffAccount
-    from api.credentials import disable_staff
+    from api.identity.accounts import StaffAccount
+    from api.identity.credentials import disable_staff
 
     phone = staff("partner", partner_id=shop["barber"]["id"])
     clerk = pages().sign_in(phone, "password1")
@@ -238,7 +238,7 @@ def test_a_password_sent_in_a_form_is_not_recoverable_from_the_idempotency_recor
 
     from sqlalchemy import select
 
-    from api.idempotency import IdempotencyRecord
+    from api.http.idempotency import IdempotencyRecord
     member, _ = volunteer
     page, action = f"/console/members/{member['id']}", f"/console/members/{member['id']}/password"
     form = {name: value for name, value in console_pages.hidden(page).items() if name != "next"}

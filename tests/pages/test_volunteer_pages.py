@@ -2,7 +2,7 @@
 import re
 from datetime import timedelta
 
-from api.errors import CODE_BY_STATUS, STATUS_BY_CODE
+from api.http.errors import CODE_BY_STATUS, STATUS_BY_CODE
 from api.pages.refusals import SENTENCES
 
 

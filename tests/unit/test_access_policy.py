@@ -1,8 +1,8 @@
 """The access policy asked directly, with explicit principals: no request, no database."""
 import pytest
 
-from api.access import Scope, allows, community_for, listed_member, may_see_member, scope, sees_checkin_codes
-from api.principal import Principal
+from api.identity.access import Scope, allows, community_for, listed_member, may_see_member, scope, sees_checkin_codes
+from api.identity.principal import Principal
 from points.errors import Forbidden
 from points.members import Member
 

@@ -8,7 +8,7 @@ import pytest
 import api
 import points
 import rewards
-from api.errors import status_for
+from api.http.errors import status_for
 from points.errors import DomainError
 
 # API.md, "Errors": the codes a domain refusal may carry, and their statuses.

@@ -1,7 +1,7 @@
 import pytest
 from marshmallow import ValidationError
 
-from api.pagination import Cursor, PageArgsSchema, page
+from api.http.pagination import Cursor, PageArgsSchema, page
 
 
 def test_a_cursor_round_trips_to_the_id_it_wraps():

@@ -1,4 +1,4 @@
-"""`api.server.Turns`: a worker's threads read requests side by side and run the app one at a time."""
+"""`api.http.server.Turns`: a worker's threads read requests side by side and run the app one at a time."""
 import io
 import threading
 import time
@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from api.server import Turns
+from api.http.server import Turns
 
 
 class _Recorder:

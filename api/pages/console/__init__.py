@@ -2,7 +2,7 @@
 
 One blueprint, a module per task. Organisers see their own community; admins see every
 community and pick the one they work in (`?community_id=`, remembered in the session). Every
-page asks the same access policy (`api.access`) and calls the same services as the JSON API,
+page asks the same access policy (`api.identity.access`) and calls the same services as the JSON API,
 so an id of another community answers the 403/404 page, never its data.
 """
 from flask import abort, current_app, g, request, session
@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 
 from points.communities import Community, get_community, list_communities
 
-from ... import db
-from ...access import community_for, named_community
-from ...authentication import current_principal
-from ...smorest import MAX_ID
+from ...http import db
+from ...http.smorest import MAX_ID
+from ...identity.access import community_for, named_community
+from ...identity.authentication import current_principal
 from ..blueprint import page_blueprint
 from ..guard import signed_in
 

@@ -18,11 +18,13 @@ from points.members import get_member
 from points.periods import period_end
 from points.rules import latest_rule, rules_of
 
-from ... import codes, db, events
-from ...access import visible_activity, visible_checkin
-from ...authentication import current_principal
-from ...clock import month_start, now, zone
-from ...images import qr_image
+from ... import codes
+from ...acts import events
+from ...http import db
+from ...http.clock import month_start, now, zone
+from ...http.images import qr_image
+from ...identity.access import visible_activity, visible_checkin
+from ...identity.authentication import current_principal
 from ...resources.activities import ActivityArgsSchema, check_in_card, schedule
 from ...resources.checkins import check_out_now
 from ..guard import new_action_key, once_per_action, refusal_of

@@ -1,6 +1,6 @@
 """`/console/claims`: the review queue — pending first, oldest first, filtered by status and rule;
 each tip with its member and their recent history, approved (optionally with other points) or
-rejected with a reason, once, through `api.organising`."""
+rejected with a reason, once, through `api.acts.organising`."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -9,9 +9,10 @@ from points.ledger import history
 from points.members import get_member
 from points.rules import rules_of
 
-from ... import db, organising
-from ...access import visible_claim
-from ...authentication import current_principal
+from ...acts import organising
+from ...http import db
+from ...identity.access import visible_claim
+from ...identity.authentication import current_principal
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence
 from . import blp, communities_to_pick, path_id, viewed_community_id

@@ -10,9 +10,9 @@ from marshmallow import Schema, ValidationError
 
 from points.imports import PHONE
 
-from ...accounts import MIN_PASSWORD
-from ...credentials import temporary_password
-from ...fields import MAX_POINTS
+from ...http.fields import MAX_POINTS
+from ...identity.accounts import MIN_PASSWORD
+from ...identity.credentials import temporary_password
 
 
 def integer(text: str | None) -> int | str | None:

@@ -2,7 +2,7 @@
 put on public notice, claims, vouchers, card and audit trail, where an organiser awards points (`奖励积分`),
 takes an earning back (`撤销`, saying first whether its points were spent, or withdrawing it from
 notice), moves them to another team and resets their password. Every act goes through
-`api.organising` or records its own audited event."""
+`api.acts.organising` or records its own audited event."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,12 +17,13 @@ from points.notices import notice_of, notices_for, state_of
 from points.rules import rule_names, rules_of
 from rewards.redemptions import find_redemptions
 
-from ... import db, events, organising
-from ...access import visible_member, visible_transfer
-from ...accounts import phone_taken
-from ...authentication import current_principal
-from ...clock import now
-from ...credentials import change_password, person_of_member
+from ...acts import events, organising
+from ...http import db
+from ...http.clock import now
+from ...identity.access import visible_member, visible_transfer
+from ...identity.accounts import phone_taken
+from ...identity.authentication import current_principal
+from ...identity.credentials import change_password, person_of_member
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence
 from . import acting_community, blp, communities_to_pick, path_id, viewed_community_id

@@ -8,13 +8,13 @@ from flask_babel import lazy_gettext as _l
 from points.communities import list_communities
 from rewards.partners import KINDS, find_partners, sign_partner
 
-from ... import db
-from ...access import may_sign_partner, settlement_view
-from ...accounts import clerks_of
-from ...authentication import current_principal
-from ...clock import now, zone
+from ...http import db
+from ...http.clock import now, zone
+from ...http.sheets import sheet_name, sheet_response
+from ...identity.access import may_sign_partner, settlement_view
+from ...identity.accounts import clerks_of
+from ...identity.authentication import current_principal
 from ...resources.partners import settlement_sheet
-from ...sheets import sheet_name, sheet_response
 from ..counter import month_statement
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence

@@ -9,10 +9,10 @@ from marshmallow import EXCLUDE, ValidationError
 from points.periods import next_start
 from rewards.settlement import KIND_NAMES
 
-from ...clock import month_start, now, zone
+from ...http.clock import month_start, now, zone
+from ...http.sheets import Column, Sheet, sheet_name, sheet_response
 from ...resources.exports import ExportArgsSchema, annual_sheet, leaderboard_sheet
 from ...resources.reports import annual_of, leaderboard_of, summary_of
-from ...sheets import Column, Sheet, sheet_name, sheet_response
 from ..words import REWARD_KINDS
 from . import blp, communities_to_pick, viewed_community_id
 

@@ -11,10 +11,10 @@ from marshmallow import ValidationError
 from rewards.catalogue import KINDS, change_reward, find_rewards, stock_reward
 from rewards.partners import find_partners, partner_names
 
-from ... import db
-from ...access import reward_filters, visible_reward
-from ...authentication import current_principal
-from ...clock import now
+from ...http import db
+from ...http.clock import now
+from ...identity.access import reward_filters, visible_reward
+from ...identity.authentication import current_principal
 from ...resources.rewards import RewardArgsSchema, RewardChangeArgsSchema
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence

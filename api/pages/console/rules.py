@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from points.errors import NotFound
 from points.rules import BASES, Rule, rule_versions, rules_of
 
-from ... import db
-from ...access import named_community
-from ...authentication import current_principal
+from ...http import db
+from ...identity.access import named_community
+from ...identity.authentication import current_principal
 from ...resources.rules import RuleArgsSchema, RuleChangeArgsSchema, new_rule, next_version, retired
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence

@@ -12,12 +12,13 @@ from points.communities import list_communities
 from points.errors import Conflict
 from rewards.partners import find_partners, partner_names
 
-from ... import db, events
-from ...access import disabling_staff, staff_cut, staff_grant, visible_staff
-from ...accounts import create_staff, find_staff, person_of_staff, phone_taken
-from ...authentication import current_principal
-from ...clock import now
-from ...credentials import change_password, disable_staff
+from ...acts import events
+from ...http import db
+from ...http.clock import now
+from ...identity.access import disabling_staff, staff_cut, staff_grant, visible_staff
+from ...identity.accounts import create_staff, find_staff, person_of_staff, phone_taken
+from ...identity.authentication import current_principal
+from ...identity.credentials import change_password, disable_staff
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence
 from . import blp, communities_to_pick, path_id, viewed_community_id

@@ -5,8 +5,8 @@ from flask import render_template
 from points.glance import glance
 from points.periods import period_start, starts_on
 
-from ... import db
-from ...clock import now, zone
+from ...http import db
+from ...http.clock import now, zone
 from . import blp, communities_to_pick, viewed_community_id
 
 MONTHS_CHARTED = 6

@@ -1,4 +1,4 @@
-"""The names the console gives to the audit trail's acts (`api.events.AUDITED`)."""
+"""The names the console gives to the audit trail's acts (`api.acts.events.AUDITED`)."""
 from flask_babel import lazy_gettext as _l
 
 AUDIT_ACTIONS = {"award": _l("奖励积分"), "reversal": _l("撤销积分"), "review": _l("审核线索"), "import": _l("导入"),

@@ -7,10 +7,10 @@ from points.members import get_member
 from rewards.partners import find_partners, get_partner
 from rewards.redemptions import STATUSES, fulfilment_refusal, vouchers_with_holders
 
-from ... import db
-from ...access import settlement_view, visible_redemption
-from ...authentication import current_principal
-from ...clock import now
+from ...http import db
+from ...http.clock import now
+from ...identity.access import settlement_view, visible_redemption
+from ...identity.authentication import current_principal
 from . import blp, communities_to_pick, path_id, viewed_community_id
 
 PAGE = 100

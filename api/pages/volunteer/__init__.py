@@ -3,9 +3,9 @@ from flask import abort
 
 from points.members import Member, get_member
 
-from ... import db
-from ...authentication import current_principal
-from ...smorest import MAX_ID
+from ...http import db
+from ...http.smorest import MAX_ID
+from ...identity.authentication import current_principal
 from ..blueprint import page_blueprint
 from ..guard import signed_in
 

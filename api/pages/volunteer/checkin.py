@@ -4,10 +4,11 @@ from flask import redirect, render_template, request, url_for
 from points.activities import get_activity
 from points.errors import DomainError
 
-from ... import codes, db
-from ...access import visible_checkin
-from ...authentication import current_principal
-from ...limits import checkin_limit
+from ... import codes
+from ...http import db
+from ...http.limits import checkin_limit
+from ...identity.access import visible_checkin
+from ...identity.authentication import current_principal
 from ...resources.checkins import check_in_by_code, check_out_now
 from ..errors import refusal_page
 from ..guard import new_action_key, once_per_action, refusal_of

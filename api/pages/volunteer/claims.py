@@ -4,9 +4,9 @@ from flask import redirect, render_template, request, url_for
 from points.claims import find_claims, submit_claim
 from points.rules import rules_of
 
-from ... import db
-from ...authentication import current_principal
-from ...clock import now
+from ...http import db
+from ...http.clock import now
+from ...identity.authentication import current_principal
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence
 from . import blp, me

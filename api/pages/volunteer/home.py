@@ -6,8 +6,8 @@ from points.balance_now import balance_now
 from points.checkins import open_checkins_of
 from points.ledger import history
 
-from ... import db
-from ...clock import now
+from ...http import db
+from ...http.clock import now
 from ...resources.reports import leaderboard_of
 from ..guard import new_action_key
 from . import blp, me, path_id

@@ -7,10 +7,11 @@ from rewards.catalogue import KINDS, find_rewards
 from rewards.redemptions import Order, cancel, find_redemptions, get_redemption
 from rewards.vouchers import display
 
-from ... import db, events
-from ...access import visible_redemption, visible_reward
-from ...authentication import current_principal
-from ...clock import now
+from ...acts import events
+from ...http import db
+from ...http.clock import now
+from ...identity.access import visible_redemption, visible_reward
+from ...identity.authentication import current_principal
 from ...resources.redemptions import redeem_for
 from ..guard import new_action_key, once_per_action, refusal_of
 from ..refusals import sentence

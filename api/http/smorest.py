@@ -10,11 +10,11 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from webargs.flaskparser import abort as abort_with_messages
 from werkzeug.routing import BaseConverter, IntegerConverter
 
+from ..identity.access import allows
+from ..identity.authentication import authenticate_request, current_principal
+from ..identity.principal import ROLES
 from . import bodies, db
-from .access import allows
-from .authentication import authenticate_request, current_principal
 from .errors import ErrorSchema, response_for_http_exception
-from .principal import ROLES
 
 MAX_ID = 2**53 - 1  # what every client's JSON number holds exactly; ids beyond it do not exist
 RULE_CODE = r"[a-z][a-z0-9_]{0,63}"

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from points.audit import audit
 
-from . import db, metrics
-from .clock import now
-from .logs import json_line
+from ..http import db, metrics
+from ..http.clock import now
+from ..http.logs import json_line
 
 EVENTS = logging.getLogger("benniu.events")
 _PENDING = "benniu_events"

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from points.errors import Forbidden, NotFound
 from rewards.counter import VoucherAtCounter, counter_view
 
-from .access import fulfillable_voucher
-from .principal import Principal
+from ..identity.access import fulfillable_voucher
+from ..identity.principal import Principal
 
 log = logging.getLogger("benniu.counter")
 

@@ -1,4 +1,4 @@
-"""How `benniu serve` runs gunicorn (its `--config python:api.server`): threaded workers that
+"""How `benniu serve` runs gunicorn (its `--config python:api.http.server`): threaded workers that
 never wait for a client for ever and run the app for one request at a time, one metrics store
 for all workers, and no trust in proxy headers of its own."""
 import errno
@@ -190,9 +190,9 @@ class Worker(ThreadWorker):
 # Threads (`benniu serve --threads`, 8 by default), not one request per process: a client that
 # sends its request a byte at a time holds one thread, not a whole worker, while the rest go
 # on answering, and only until CLIENT_SECONDS of silence.
-worker_class = "api.server.Worker"
+worker_class = "api.http.server.Worker"
 
-# The app writes one JSON line per request itself (api.logs), so gunicorn's access log is off.
+# The app writes one JSON line per request itself (api.http.logs), so gunicorn's access log is off.
 accesslog = None
 
 # Which proxy may say the request came over https or from whom is decided in one place,

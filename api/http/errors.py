@@ -10,9 +10,12 @@ from points.activities import OutsideArea
 from points.codes import CodeExpired, InvalidCode
 from points.errors import DomainError, Forbidden, Invalid, NotFound
 
-from .db import ServiceBusy
-
 log = logging.getLogger(__name__)
+
+
+class ServiceBusy(Exception):
+    """The database stayed locked, kept aborting the transaction, or was lost while committing."""
+
 
 # Domain refusals by class: a subclass answers with its nearest listed ancestor's status, and
 # with the code it carries itself (tests/api/test_errors.py walks every DomainError subclass).

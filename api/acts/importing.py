@@ -2,7 +2,7 @@
 server under a random token that only the uploading session can use (never in the cookie), and
 confirming pays or adds the rows that pass their checks then, through the one way of each act.
 
-Awards go through `api.organising.award` (its audit row per award), and each import writes one
+Awards go through `api.acts.organising.award` (its audit row per award), and each import writes one
 `import` audit row; members added are audited `member_added`. Confirming runs the checks again
 in the write transaction, so a preview gone stale (a rule retired, a cap filled) pays nothing wrong.
 """
@@ -24,10 +24,10 @@ from points.paper_book import check_awards, claim_rows, deed_time, paid_by, read
 from points.roster import check_roster, read_roster
 from points.workbooks import SheetRow
 
+from ..identity.accounts import StaffAccount
+from ..identity.principal import Principal
 from . import events
-from .accounts import StaffAccount
 from .organising import award
-from .principal import Principal
 
 KEPT = timedelta(days=1)  # a preview not confirmed within a day is uploaded again
 

@@ -1,7 +1,7 @@
 """`GET /metrics` for Prometheus, and the counters behind it.
 
-Requests are timed in api.logs; domain events are counted as they are committed
-(api.events); database retries where they happen (api.db). Under `benniu serve` every
+Requests are timed in api.http.logs; domain events are counted as they are committed
+(api.acts.events); database retries where they happen (api.http.db). Under `benniu serve` every
 gunicorn worker writes to one store (prometheus-client's multiprocess mode, in
 `PROMETHEUS_MULTIPROC_DIR`), so a scrape of any worker sees them all.
 """
@@ -13,6 +13,8 @@ from pathlib import Path
 from flask import Response, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
+
+from .errors import error_response
 
 STORE = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -52,7 +54,7 @@ def observe_request(route: str, method: str, status: int, seconds: float, code: 
 
 
 def observe_event(kind: str, details: dict) -> None:
-    """Count a committed domain event (see api.events for the kinds)."""
+    """Count a committed domain event (see api.acts.events for the kinds)."""
     awarded = bool(details.get("transfer_id"))
     if kind == "checkin":
         CHECKINS.labels(details["status"]).inc()
@@ -78,8 +80,6 @@ def observe_retry() -> None:
 
 def exposition():
     """The metrics in Prometheus' text format; only with `BENNIU_METRICS_TOKEN` set, and shown it."""
-    from .errors import error_response  # (errors -> db -> metrics: imported when used)
-
     # JSON refusals, as the API's: outside /api/ an abort() would answer with an HTML page.
     token = current_app.config.get("METRICS_TOKEN")
     if not token:

@@ -11,9 +11,9 @@ from points.ledger import Posted, Transfer
 from points.members import Member, member_of_transfer
 from points.rules import Rule, current_rule
 
+from ..http.clock import now
+from ..identity.principal import Principal
 from . import events
-from .clock import now
-from .principal import Principal
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from flask import abort, current_app, g, request, session
 
-from . import db
+from ..http import db
+from ..http.clock import now
 from .accounts import Person
-from .clock import now
 from .principal import Principal
 from .tokens import issue_for, principal_for, revoke
 

@@ -24,8 +24,8 @@ from rewards.catalogue import Reward, get_reward
 from rewards.partners import Partner, communities_served, find_partners, get_partner, partner_serves, station_if_any
 from rewards.redemptions import Redemption, by_voucher, get_redemption
 
+from ..acts.importing import ImportPreview, preview_by_token
 from .accounts import StaffAccount, get_staff
-from .importing import ImportPreview, preview_by_token
 from .principal import Principal
 from .tokens import ApiToken, get_token
 

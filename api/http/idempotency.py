@@ -11,8 +11,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from points.db import Base, UTCDateTime, insert_unless_taken
 from points.errors import DomainError
 
+from ..identity.authentication import current_principal
 from . import bodies, db
-from .authentication import current_principal
 from .clock import now
 from .errors import error_response, response_for_domain_error
 

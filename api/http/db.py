@@ -9,13 +9,10 @@ from sqlalchemy.orm import Session
 
 from points.db import begin_write, is_retryable, serializes_writers
 
+from .errors import ServiceBusy
 from .metrics import observe_retry
 
 ATTEMPTS = 5
-
-
-class ServiceBusy(Exception):
-    """The database stayed locked, kept aborting the transaction, or was lost while committing."""
 
 
 def session() -> Session:
