@@ -210,7 +210,8 @@ def attendance(session: Session, *, activity_id: int, limit: int = 1000) -> list
 def _take_a_place(session: Session, activity: Activity) -> None:
     # Conditional UPDATE: of fifty volunteers racing for forty places, exactly forty pass.
     if session.connection().execute(_TAKE_A_PLACE, {"activity": activity.id}).rowcount != 1:
-        raise LimitReached(f"{activity.title} is full ({activity.capacity} places)")
+        raise LimitReached(f"{activity.title} is full ({activity.capacity} places)", kind="capacity",
+                           limit=activity.capacity, left=0)
 
 
 _activities = Activity.__table__

@@ -5,7 +5,7 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from .accounts import lock_accounts
-from .errors import AlreadyReversed, Conflict, LimitReached
+from .errors import AlreadyReversed, AlreadySpent, Conflict, InsufficientPoints, LimitReached
 from .ledger import Posted, Transfer, get_transfer, reversal_of, transfer
 from .lots import add_lot, expire_lots_of, expiry_of, lot_of, restore_expired, take_from_lots
 from .members import Member
@@ -28,7 +28,8 @@ def earn(session: Session, *, member: Member, rule: Rule, now: datetime, points:
     room = _room_today(session, member=member, rule=rule, now=now)
     if amount > room:
         raise LimitReached(f"daily cap of {rule.daily_cap} points for {rule.name} reached "
-                           f"({rule.daily_cap - room} earned today)")
+                           f"({rule.daily_cap - room} earned today)", kind="daily_cap", limit=rule.daily_cap,
+                           period="day", left=room)
     return _credit(session, member=member, rule=rule, amount=amount, now=now, memo=memo, actor=actor, also=also,
                    **refs)
 
@@ -129,10 +130,13 @@ def reverse(session: Session, *, transfer_id: int, reason: str, now: datetime,
     if lot is not None and lot.remaining < original.amount and lot.expired:
         restore_expired(session, member=member, lot=lot, amount=min(lot.expired, original.amount - lot.remaining),
                         now=now)
-    record = transfer(session, debit_account_id=member.account_id, credit_account_id=original.debit_account_id,
-                      amount=original.amount, kind="reversal", at=now, memo=reason, actor=actor,
-                      reverses_id=original.id, rule_id=original.rule_id, rule_code=original.rule_code,
-                      activity_id=original.activity_id)
+    try:
+        record = transfer(session, debit_account_id=member.account_id, credit_account_id=original.debit_account_id,
+                          amount=original.amount, kind="reversal", at=now, memo=reason, actor=actor,
+                          reverses_id=original.id, rule_id=original.rule_id, rule_code=original.rule_code,
+                          activity_id=original.activity_id)
+    except InsufficientPoints as spent:
+        raise AlreadySpent(f"the {original.amount} points of transfer {original.id} were spent") from spent
     take_from_lots(session, member_id=member.id, amount=original.amount, transfer_id=record.id,
                    first_lot_id=lot.id if lot is not None else None)
     # Taken back from the periods it was earned in, as the service's zone counts them.

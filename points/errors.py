@@ -3,13 +3,18 @@
 
 
 class DomainError(Exception):
-    """A refusal the caller can act on; the class's `code` is one of the contract's error codes."""
+    """A refusal the caller can act on; the class's `code` is one of the contract's error codes.
+
+    `facts` are what a person needs to understand it (which limit, how many are left...): the API
+    answers them beside the code, and a page puts them into its sentence.
+    """
 
     code = "conflict"
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, **facts):
         super().__init__(message)
         self.message = message
+        self.facts = facts
 
 
 class NotFound(DomainError):
@@ -22,6 +27,10 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+class PhoneTaken(Conflict):
+    """A phone signs in as one person only: a member or a staff account already has it."""
 
 
 class Invalid(DomainError):
@@ -38,8 +47,20 @@ class InsufficientPoints(DomainError):
     code = "insufficient_points"
 
 
+class AlreadySpent(InsufficientPoints):
+    """The points an earning brought were spent since: it cannot be taken back."""
+
+
 class LimitReached(DomainError):
+    """A cap would be exceeded; `kind` names which (the contract's `limit.kind`)."""
+
     code = "limit_reached"
+    KINDS = ("daily_cap", "member_period_limit", "capacity", "household_cap")
+
+    def __init__(self, message: str, *, kind: str, limit: int | None = None, period: str | None = None,
+                 left: int | None = None):
+        assert kind in self.KINDS, kind
+        super().__init__(message, kind=kind, limit=limit, period=period, left=left)
 
 
 class AlreadyDone(DomainError):

@@ -63,7 +63,9 @@ def take_allowance(session: Session, *, reward: Reward, household: str, amount_f
             HouseholdUsage.period_start == key["start"]))
         raise LimitReached(
             f"{household} {PERIOD_NAMES[reward.household_cap_period]}物业费抵扣上限 "
-            f"{reward.household_cap_fen / 100:.2f} 元，已用 {used / 100:.2f} 元")
+            f"{reward.household_cap_fen / 100:.2f} 元，已用 {used / 100:.2f} 元", kind="household_cap",
+            limit=reward.household_cap_fen, period=reward.household_cap_period,
+            left=max(reward.household_cap_fen - (used or 0), 0))
     return usage_id
 
 

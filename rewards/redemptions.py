@@ -100,7 +100,9 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
     if reward.per_member_limit is not None:
         taken = _taken_this_period(session, member=member, reward=reward, now=now)
         if taken + quantity > reward.per_member_limit:
-            raise LimitReached(f"{reward.name}: at most {reward.per_member_limit} per member per {reward.period}")
+            raise LimitReached(f"{reward.name}: at most {reward.per_member_limit} per member per {reward.period}",
+                               kind="member_period_limit", limit=reward.per_member_limit, period=reward.period,
+                               left=max(reward.per_member_limit - taken, 0))
     redemption = Redemption(
         voucher_code=new_voucher_code(), member_id=member.id, reward_id=reward.id, community_id=reward.community_id,
         partner_id=reward.partner_id, reward_name=reward.name, kind=reward.kind, quantity=quantity, points=points,
@@ -234,7 +236,8 @@ def _take_stock(session: Session, reward: Reward, quantity: int) -> None:
         .values(stock=Reward.stock - quantity).execution_options(synchronize_session=False)
     ).rowcount
     if taken != 1:
-        raise OutOfStock(f"{reward.name} is out of stock")
+        left = session.scalar(select(Reward.stock).where(Reward.id == reward.id)) or 0
+        raise OutOfStock(f"{reward.name}: {left} left, {quantity} asked for", left=left)
 
 
 def _taken_this_period(session: Session, *, member: Member, reward: Reward, now: datetime) -> int:

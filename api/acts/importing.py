@@ -24,10 +24,11 @@ from points.paper_book import check_awards, claim_rows, deed_time, paid_by, read
 from points.roster import check_roster, read_roster
 from points.workbooks import SheetRow
 
+from ..identity.access import community_for
 from ..identity.accounts import StaffAccount
 from ..identity.principal import Principal
 from . import events
-from .organising import award
+from .awards import award
 
 KEPT = timedelta(days=1)  # a preview not confirmed within a day is uploaded again
 
@@ -102,8 +103,9 @@ def import_awards(session: Session, principal: Principal, *, preview: ImportPrev
                 line.refuse("imported")
                 continue
             try:
-                done = award(session, principal, member=line.member, rule_code=line.rule.code, points=line.amount,
-                             memo=line.memo, at=deed_time(line.done_on, now=now), rule=line.rule)
+                done = award(session, principal, member_id=line.member.id, rule_code=line.rule.code,
+                             points=line.amount, memo=line.memo, at=deed_time(line.done_on, now=now), now=now,
+                             rule=line.rule)
             except (LimitReached, Conflict, NotFound) as refusal:
                 # Refusals earn makes before it writes (the day's cap, a rule retired meanwhile): only the
                 # claim goes. Any other error aborts the whole confirmation: nothing is half-applied.
@@ -157,3 +159,12 @@ def _pack(value) -> bytes:
 
 def _unpack(packed: bytes):
     return json.loads(zlib.decompress(packed))
+
+
+def own_preview(session: Session, principal: Principal, token: str, kind: str) -> ImportPreview:
+    """An upload waiting for confirmation, to the session that uploaded it only (any other: none)."""
+    preview = preview_by_token(session, token)
+    if preview is None or preview.kind != kind or preview.owner != principal.scope:
+        raise NotFound("import not found")
+    community_for(principal, preview.community_id)  # an organiser moved to another community: 403
+    return preview

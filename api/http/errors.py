@@ -8,13 +8,19 @@ from werkzeug.exceptions import HTTPException
 
 from points.activities import OutsideArea
 from points.codes import CodeExpired, InvalidCode
-from points.errors import DomainError, Forbidden, Invalid, NotFound
+from points.errors import DomainError, Forbidden, Invalid, LimitReached, NotFound
 
 log = logging.getLogger(__name__)
 
 
 class ServiceBusy(Exception):
     """The database stayed locked, kept aborting the transaction, or was lost while committing."""
+
+
+class IdempotencyConflict(DomainError):
+    """An `Idempotency-Key` (or a page's action key) used again for a different request."""
+
+    code = "idempotency_conflict"
 
 
 # Domain refusals by class: a subclass answers with its nearest listed ancestor's status, and
@@ -27,10 +33,10 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     InvalidCode: 422,
     OutsideArea: 422,
     CodeExpired: 410,
+    IdempotencyConflict: 422,
 }
 # Answers that are not domain refusals.
 STATUS_BY_CODE = {
-    "idempotency_conflict": 422,
     "conflict": 409,
     "rate_limited": 429,
     "internal_error": 500,
@@ -50,9 +56,9 @@ class ErrorSchema(Schema):
 
 
 def error_response(code: str, message: str, *, status: int | None = None, errors: dict | None = None,
-                   headers: dict | None = None):
+                   headers: dict | None = None, extra: dict | None = None):
     status = status or STATUS_BY_CODE[code]
-    body = {"code": code, "message": message, "status": status}
+    body = {"code": code, "message": message, "status": status, **(extra or {})}
     if errors:
         body["errors"] = errors
     response = jsonify(body)
@@ -68,7 +74,17 @@ def status_for(error_class: type[DomainError]) -> int:
 
 def response_for_domain_error(error: DomainError):
     errors = {error.field or "_schema": [error.message]} if isinstance(error, Invalid) else None
-    return error_response(error.code, error.message, status=status_for(type(error)), errors=errors)
+    return error_response(error.code, error.message, status=status_for(type(error)), errors=errors,
+                          extra=facts_of(error))
+
+
+def facts_of(error: DomainError) -> dict:
+    """A refusal's facts as the contract answers them: `limit: {kind, limit, period, left}` for
+    `limit_reached`, `left` for `out_of_stock`."""
+    facts = {name: value for name, value in error.facts.items() if value is not None}
+    if isinstance(error, LimitReached):
+        return {"limit": facts}
+    return {"left": facts["left"]} if "left" in facts else {}
 
 
 def response_for_http_exception(error: HTTPException):

@@ -14,7 +14,7 @@ from points.errors import DomainError
 from ..identity.authentication import current_principal
 from . import bodies, db
 from .clock import now
-from .errors import error_response, response_for_domain_error
+from .errors import IdempotencyConflict, response_for_domain_error
 
 HEADER = "Idempotency-Key"
 
@@ -52,15 +52,18 @@ def idempotent(view):
     return wrapper
 
 
-def run_once(key: str, fingerprint: str, produce) -> Response:
+def run_once(key: str, fingerprint: str, produce, *, keep_refusals: bool = True) -> Response:
     """The response of `produce()` for this caller's `key`, made once: a repeat gets it back,
-    a refusal included. Pages use it too, with a key minted when the form was rendered."""
+    a refusal included. Pages use it too, with a key minted when the form was rendered, and
+    `keep_refusals=False`: a refusal changed nothing, so it is raised for the page to say in
+    words, and the key is let go (a second tap is refused the same way, or succeeds if the
+    reason went away meanwhile, once)."""
     session = db.writer()
     scope = current_principal().scope
     record = _claim(session, scope=scope, key=key, fingerprint=fingerprint)
     if record is not None:
         if record.fingerprint != fingerprint:
-            return error_response("idempotency_conflict", f"{HEADER} {key!r} was used with a different request")
+            raise IdempotencyConflict(f"{HEADER} {key!r} was used with a different request")
         if 300 <= record.status < 400:
             return redirect(record.body, code=record.status)
         return Response(record.body, status=record.status, mimetype="application/json")
@@ -68,6 +71,10 @@ def run_once(key: str, fingerprint: str, produce) -> Response:
         with session.begin_nested():
             response = current_app.make_response(produce())
     except DomainError as error:
+        if not keep_refusals:
+            session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.scope == scope,
+                                                            IdempotencyRecord.key == key))
+            raise
         response = response_for_domain_error(error)
     stored = response.location if response.status_code in _REDIRECTS else response.get_data(as_text=True)
     session.execute(

@@ -64,7 +64,7 @@ def observe_event(kind: str, details: dict) -> None:
         AWARDS.labels("checkout").inc()
     elif kind == "award":
         AWARDS.labels("award").inc()
-    elif kind == "review" and details.get("decision") == "approved":
+    elif kind == "claim_reviewed" and details.get("decision") == "approved":
         AWARDS.labels("claim").inc()
     elif kind == "reversal":
         REVERSALS.inc()

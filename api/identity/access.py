@@ -24,7 +24,6 @@ from rewards.catalogue import Reward, get_reward
 from rewards.partners import Partner, communities_served, find_partners, get_partner, partner_serves, station_if_any
 from rewards.redemptions import Redemption, by_voucher, get_redemption
 
-from ..acts.importing import ImportPreview, preview_by_token
 from .accounts import StaffAccount, get_staff
 from .principal import Principal
 from .tokens import ApiToken, get_token
@@ -404,14 +403,3 @@ def disabling_staff(session: Session, principal: Principal, staff_id: int) -> St
 def _partners_served_only(session: Session, community_id: int) -> list[int]:
     return [partner.id for partner in find_partners(session, community_id=community_id)
             if communities_served(session, partner.id) == [community_id]]
-
-
-# Console: imports ---------------------------------------------------------------------------
-
-def own_preview(session: Session, principal: Principal, token: str, kind: str) -> ImportPreview:
-    """An upload waiting for confirmation, to the session that uploaded it only (any other: none)."""
-    preview = preview_by_token(session, token)
-    if preview is None or preview.kind != kind or preview.owner != principal.scope:
-        raise NotFound("import not found")
-    community_for(principal, preview.community_id)  # an organiser moved to another community: 403
-    return preview

@@ -14,6 +14,8 @@ class Principal:
     community_id: int | None = None
     partner_id: int | None = None
     member_id: int | None = None
+    staff_id: int | None = None
+    staff_name: str | None = None
 
     @property
     def scope(self) -> str:
@@ -23,4 +25,10 @@ class Principal:
 
     @property
     def actor(self) -> str:
+        """The principal in logs (role and token name): never shown to people."""
         return f"{self.role}:{self.name}"[:200]
+
+    @property
+    def shown_name(self) -> str:
+        """The name people see for this principal's acts: a staff account's name, else the token's."""
+        return self.staff_name or self.name

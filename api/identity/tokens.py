@@ -87,7 +87,8 @@ def principal_for(session: Session, plain: str, *, now: datetime, kinds: tuple[s
     row = execute(session.connection(), _PRINCIPAL, {"hash": hash_token(plain), "now": now}).first()
     if row is None or row.kind not in kinds:
         return None
-    return Principal(row.id, row.role, row.name, row.community_id, row.partner_id, row.member_id)
+    return Principal(row.id, row.role, row.name, row.community_id, row.partner_id, row.member_id, row.staff_id,
+                     row.staff_name)
 
 
 def get_token(session: Session, token_id: int) -> ApiToken:
@@ -124,7 +125,7 @@ _tokens = ApiToken.__table__
 _staff = StaffAccount.__table__
 _PRINCIPAL = (
     select(_tokens.c.id, _tokens.c.role, _tokens.c.name, _tokens.c.community_id, _tokens.c.partner_id,
-           _tokens.c.member_id, _tokens.c.kind)
+           _tokens.c.member_id, _tokens.c.kind, _tokens.c.staff_id, _staff.c.name.label("staff_name"))
     .select_from(_tokens.outerjoin(_staff, _staff.c.id == _tokens.c.staff_id))
     .where(_tokens.c.token_hash == bindparam("hash"), _tokens.c.revoked_at.is_(None),
            or_(_tokens.c.expires_at.is_(None), _tokens.c.expires_at > bindparam("now")),

@@ -1,5 +1,15 @@
-"""Every refusal the service can give, as one plain Chinese sentence a volunteer understands."""
+"""Every refusal the service can give, as one plain Chinese sentence a person understands: the
+one table every page says its refusals from.
+
+A refusal is looked up by its exception class first (nearest ancestor), then by its code; a
+sentence may use the refusal's facts (`%(limit)s`, `%(left)s`, `%(period)s`). Keys that are
+neither are the pages' own (a form left empty, a password too short...).
+"""
 from flask_babel import lazy_gettext as _l
+
+from points.errors import DomainError
+
+PERIODS = {"day": _l("天"), "week": _l("周"), "month": _l("月"), "quarter": _l("季度"), "year": _l("年")}
 
 SENTENCES = {
     "bad_request": _l("请求有误，请返回重试。"),
@@ -10,7 +20,12 @@ SENTENCES = {
     "conflict": _l("这件事刚刚已被别人改动，请刷新后再试。"),
     "insufficient_points": _l("您的可用积分不够。"),
     "out_of_stock": _l("这件奖品已经兑完了。"),
-    "limit_reached": _l("已达到次数上限（本活动名额已满，或本期兑换次数、今日积分已到上限）。"),
+    "out_of_stock:left": _l("这件奖品只剩 %(left)s 件了。"),
+    "limit_reached": _l("已达到次数上限。"),
+    "limit_reached:daily_cap": _l("今日积分已达上限 %(limit)s 分。"),
+    "limit_reached:member_period_limit": _l("每人每%(period)s限兑 %(limit)s 次，本%(period)s已兑完。"),
+    "limit_reached:capacity": _l("本活动名额已满（%(limit)s 人）。"),
+    "limit_reached:household_cap": _l("这一户本%(period)s的物业费抵扣已达上限。"),
     "already_checked_in": _l("您已经签到过本次活动。"),
     "activity_not_open": _l("现在不在活动的签到时间内。"),
     "already_reversed": _l("这笔积分已经撤销过了。"),
@@ -27,6 +42,9 @@ SENTENCES = {
     "rate_limited": _l("操作太频繁，请稍等一会儿再试。"),
     "internal_error": _l("系统出了点问题，请稍后再试。"),
     "unavailable": _l("系统正忙，请稍后再试。"),
+    # Refusals of particular acts (by exception class)
+    "PhoneTaken": _l("这个手机号已经登记过了（志愿者或工作人员），请核对。"),
+    "AlreadySpent": _l("这笔积分已被使用：志愿者的可用积分不足以扣回，不能撤销。"),
     # Refusals only pages give
     "login_failed": _l("手机号或密码错误"),
     "wrong_password": _l("当前密码不对。"),
@@ -36,8 +54,35 @@ SENTENCES = {
     "location_unavailable": _l("这个活动需要确认您在现场：请允许浏览器获取位置后重试。"),
     "session_expired": _l("登录已过期，请重新登录。"),
     "activity_ended": _l("活动已结束，签到已关闭。"),
+    "pick_community": _l("请先在左侧选择社区。"),
+    "member_fields": _l("请填写姓名和正确的手机号（5 到 20 位数字）；密码不少于 8 位，或留空由系统生成。"),
+    "staff_fields": _l("请填写姓名、正确的手机号和角色；店员要选合作商家；密码不少于 8 位，或留空由系统生成。"),
+    "reason": _l("请填写原因。"),
+    "points": _l("积分请填写正整数，或留空按规则发放。"),
+    "password": _l("新密码至少 8 位，或留空由系统生成。"),
 }
 
 
 def sentence(code: str) -> str:
+    """The sentence for a code (or a page's own key), without facts."""
     return str(SENTENCES.get(code, SENTENCES["internal_error"]))
+
+
+def sentence_for(refusal: DomainError) -> str:
+    """The one sentence for this refusal, with its facts filled in."""
+    facts = {name: value for name, value in refusal.facts.items() if value is not None}
+    if "period" in facts:
+        facts["period"] = str(PERIODS.get(facts["period"], facts["period"]))
+    for key in _keys(refusal, facts):
+        if key in SENTENCES:
+            return str(SENTENCES[key]) % facts if "%(" in str(SENTENCES[key]) else str(SENTENCES[key])
+    return sentence("internal_error")
+
+
+def _keys(refusal: DomainError, facts: dict):
+    yield from (cls.__name__ for cls in type(refusal).__mro__ if issubclass(cls, DomainError))
+    if "kind" in facts:
+        yield f"{refusal.code}:{facts['kind']}"
+    if facts.get("left"):
+        yield f"{refusal.code}:left"
+    yield refusal.code

@@ -4,6 +4,7 @@ from datetime import datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from points.audit import Party
 from points.masking import masked_name
 from rewards.vouchers import display
 
@@ -36,8 +37,11 @@ def short_when(moment: datetime | None) -> str:
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
-def actor(who: str | None) -> str:
-    """Who did something, as recorded (`organiser:罗塘派出所 民警`), in words: 组织者 罗塘派出所 民警."""
+def actor(who: Party | str | None) -> str:
+    """Who did something (an audit row's actor, or a ledger's `organiser:罗塘派出所 民警`), in words:
+    组织者 罗塘派出所 民警."""
+    if isinstance(who, Party):
+        return f"{ROLE_NAMES.get(who.kind, '')} {who.name or ''}".strip()
     role, _, name = (who or "").partition(":")
     return f"{ROLE_NAMES[role]} {name}".strip() if role in ROLE_NAMES else (who or "")
 

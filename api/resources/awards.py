@@ -1,12 +1,13 @@
 """Awards and corrections: organisers give points directly, and take back mistakes by reversal."""
 from marshmallow import Schema, fields, validate
 
-from ..acts.organising import award, reverse_transfer
+from ..acts.awards import award, reverse_earning
 from ..http import db
+from ..http.clock import now
 from ..http.fields import Id, Points, RuleCode
 from ..http.idempotency import idempotent
 from ..http.smorest import Blueprint, found
-from ..identity.access import visible_member, visible_transfer
+from ..identity.access import visible_transfer
 from ..identity.authentication import current_principal
 
 blp = Blueprint("awards", __name__, url_prefix="/api/v1", description="Awards and corrections")
@@ -44,11 +45,9 @@ class ReversalSchema(Schema):
 @blp.response(201, AwardSchema)
 def create_award(args):
     """Award a member points under a rule (organisers' direct award; no review)."""
-    principal = current_principal()
-    member = visible_member(db.session(), principal, args["member_id"])
-    done = award(db.writer(), principal, member=member, rule_code=args["rule_code"], points=args.get("points"),
-                 memo=args["memo"])
-    return {"transfer_id": done.record.id, "member_id": member.id, "rule_code": done.rule_code,
+    done = award(db.writer(), current_principal(), member_id=args["member_id"], rule_code=args["rule_code"],
+                 points=args.get("points"), memo=args["memo"], now=now())
+    return {"transfer_id": done.record.id, "member_id": done.member.id, "rule_code": done.rule_code,
             "points": done.record.amount, "rule_version": done.rule_version}
 
 
@@ -60,5 +59,6 @@ def create_award(args):
 @blp.response(201, ReversalSchema)
 def reverse_one(args, original):
     """Reverse an earning (at most once); refused if the member has already spent the points."""
-    record = reverse_transfer(db.writer(), current_principal(), original=original, reason=args["reason"])
+    record = reverse_earning(db.writer(), current_principal(), transfer_id=original.id, reason=args["reason"],
+                             now=now())
     return {"transfer_id": record.id, "reverses": record.reverses_id, "amount": record.amount}

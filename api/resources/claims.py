@@ -1,9 +1,9 @@
 """Claims (线索、调解): tips and mediations that earn points once an organiser approves them."""
 from marshmallow import Schema, fields, validate
 
-from points.claims import STATUSES, find_claims, submit_claim
+from points.claims import STATUSES, find_claims
 
-from ..acts.organising import approve, reject
+from ..acts.claims import approve, file_claim, reject
 from ..http import db
 from ..http.clock import now
 from ..http.fields import Id, LocalDateTime, Points, QueryId, RuleCode
@@ -56,8 +56,8 @@ class ClaimSchema(Schema):
 @blp.response(201, ClaimSchema)
 def create_claim(args):
     """File a tip or a mediation for review (volunteers for themselves, organisers for a member)."""
-    member = member_acted_for(db.session(), current_principal(), args.pop("member_id", None))
-    return submit_claim(db.writer(), member=member, now=now(), **args)
+    member_acted_for(db.session(), current_principal(), args.get("member_id"))  # 404 before the write lock
+    return file_claim(db.writer(), current_principal(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])
@@ -87,7 +87,7 @@ def claim(claim_id):
 @blp.response(200, ClaimSchema)
 def approve_one(args, claim):
     """Approve a pending claim: its points are awarded, once."""
-    return approve(db.writer(), current_principal(), claim=claim, points=args.get("points"))
+    return approve(db.writer(), current_principal(), claim_id=claim.id, points=args.get("points"), now=now())
 
 
 @blp.route("/<id:claim_id>/reject", methods=["POST"])
@@ -98,4 +98,4 @@ def approve_one(args, claim):
 @blp.response(200, ClaimSchema)
 def reject_one(args, claim):
     """Reject a pending claim with a reason; no points move."""
-    return reject(db.writer(), current_principal(), claim=claim, reason=args["reason"])
+    return reject(db.writer(), current_principal(), claim_id=claim.id, reason=args["reason"], now=now())

@@ -1,8 +1,9 @@
 """Public notice (公示): awards posted before they count, and their withdrawal on an upheld objection."""
 from marshmallow import Schema, fields, validate
 
-from points.notices import on_notice, withdraw
+from points.notices import on_notice
 
+from ..acts import awards
 from ..http import db
 from ..http.clock import now
 from ..http.fields import Id, LocalDateTime
@@ -59,5 +60,5 @@ def notices(args):
 @blp.response(200, WithdrawalSchema)
 def withdraw_notice(args, notice):
     """Withdraw an award during its notice (an objection upheld): its points go back, once."""
-    record = withdraw(db.writer(), notice=notice, reason=args["reason"], now=now(), actor=current_principal().actor)
+    record = awards.withdraw_notice(db.writer(), current_principal(), notice_id=notice.id, reason=args["reason"], now=now())
     return {"entry_id": notice.id, "status": "withdrawn", "transfer_id": record.id, "points": record.amount}

@@ -15,11 +15,14 @@ def test_awards_reversals_and_reviews_are_recorded_with_who_and_why(app, session
 
     trail = audit_trail(session, member_id=member["id"])
     assert [(row.action, row.why) for row in trail] == [
-        ("review", "已登记过"), ("reversal", "重复录入"), ("award", "补录 11月3日夜巡")]
+        ("claim_reviewed", "已登记过"), ("claim_filed", None), ("reversal", "重复录入"), ("award", "补录 11月3日夜巡")]
     assert {row.community_id for row in trail} == {member["community_id"]}
-    assert all(row.actor.startswith("organiser:") for row in trail)
-    assert trail[2].facts["transfer_id"] == award["transfer_id"] and trail[2].facts["points"] == 50
-    assert trail[1].facts["reverses"] == award["transfer_id"]
+    assert [row.actor.kind for row in trail] == ["organiser", "volunteer", "organiser", "organiser"]
+    assert {(row.subject.kind, row.subject.id, row.subject.name) for row in trail} == {
+        ("member", member["id"], member["name"])}
+    assert "3栋502" not in trail[1].details  # a tip's text is never in the audit
+    assert trail[3].facts["transfer_id"] == award["transfer_id"] and trail[3].facts["points"] == 50
+    assert trail[2].facts["reverses"] == award["transfer_id"]
 
 
 def test_a_refused_act_leaves_no_audit_row(session, organiser, volunteer, rules):
@@ -41,6 +44,6 @@ def test_rule_changes_are_recorded_in_the_communitys_trail(session, organiser, c
 
 
 def test_every_audited_act_has_a_name_on_the_pages():
-    from api.acts.events import AUDITED
+    from api.acts.events import ACTIONS
     from api.pages.console.trail import AUDIT_ACTIONS
-    assert set(AUDIT_ACTIONS) == AUDITED
+    assert set(AUDIT_ACTIONS) == ACTIONS

@@ -63,8 +63,9 @@ def test_a_claim_review_is_logged_without_the_tip_text(organiser, volunteer, rul
     claim = phone.post("/api/v1/claims", {"rule_code": "rental_tip", "description": "3 栋 502 住着未登记的张三"},
                        expect=201).json
     organiser.post(f"/api/v1/claims/{claim['id']}/reject", {"reason": "查无此人"}, expect=200)
-    (review,) = lines("events")
-    assert review["event"] == "review" and review["decision"] == "rejected" and review["why"] == "查无此人"
+    filed, review = lines("events")
+    assert filed["event"] == "claim_filed" and filed["claim_id"] == claim["id"]
+    assert review["event"] == "claim_reviewed" and review["decision"] == "rejected" and review["why"] == "查无此人"
     assert "张三" not in json.dumps(lines("events") + lines("requests"), ensure_ascii=False)
 
 

@@ -121,7 +121,7 @@ def test_approving_with_other_points_awards_them_once_and_is_audited(app, consol
     assert balance(organiser, member)["available"] == 80
     assert "获得 80 积分" in text(console_pages.get(first.location))
     assert [(action, facts["decision"], facts["points"]) for action, _, facts in
-            trail(app, member_id=member["id"])] == [("review", "approved", 80)]
+            trail(app, member_id=member["id"], action="claim_reviewed")] == [("claim_reviewed", "approved", 80)]
     late = console_pages.submit("/console/claims", approve)  # another organiser's older form
     assert late.status_code == 409 and "这条线索已经审核过了" in text(late)
     assert balance(organiser, member)["available"] == 80
@@ -143,7 +143,8 @@ def test_rejecting_needs_a_reason_moves_no_points_and_is_audited_with_it(app, co
     done = console_pages.submit("/console/claims", f"/console/claims/{claim['id']}/reject", reason="地址不存在")
     assert done.status_code == 303
     assert balance(organiser, member)["available"] == 0
-    assert [(action, why) for action, why, _ in trail(app, member_id=member["id"])] == [("review", "地址不存在")]
+    assert [(action, why) for action, why, _ in trail(app, member_id=member["id"], action="claim_reviewed")] == [
+        ("claim_reviewed", "地址不存在")]
     html = text(console_pages.get("/console/claims?status=rejected"))
     assert "地址不存在" in html and "这条线索已于" in html
 
@@ -436,7 +437,7 @@ def test_adding_an_organiser_and_a_clerk_is_audited_and_they_sign_in(app, pages,
     assert pages().sign_in("13711110000", "password9").get("/console").status_code == 200
     assert pages().sign_in("13711110001", password).get("/counter").status_code == 200
     assert [(facts["name"], facts["role"]) for _, _, facts in trail(app, community_id=community["id"],
-                                                                     action="account_added")] == [
+                                                                     action="staff_added")] == [
         ("理发店 小王", "partner"), ("网格员 小刘", "organiser")]
     duplicate = console_pages.submit("/console/staff", name="重复", phone="13711110000", role="organiser")
     assert duplicate.status_code == 409 and "这个手机号已经登记过了" in text(duplicate)
@@ -456,7 +457,7 @@ def test_an_organiser_cannot_add_an_admin_nor_staff_outside_their_community(app,
     refused = console_pages.submit("/console/staff", name="越权", phone="13799990000", role="organiser",
                                    form_community_id=str(b_side["community"]["id"]))  # a form altered to name B
     assert refused.status_code == 403
-    assert trail(app, action="account_added") == []
+    assert trail(app, action="staff_added") == []
     with app.extensions["benniu"].sessionmaker() as session:
         from api.identity.accounts import phone_taken
         assert not phone_taken(session, "13799990000")
@@ -513,7 +514,7 @@ def test_a_disabled_clerk_is_sent_to_login_at_once_and_their_token_stops(app, cl
     assert pages().submit("/login", phone=phone, password="password1").status_code == 401
     assert "已停用" in text(console_pages.get("/console/staff"))
     assert [facts["staff_id"] for _, _, facts in trail(app, community_id=community["id"],
-                                                       action="account_disabled")] == [staff_id]
+                                                       action="staff_disabled")] == [staff_id]
 
 
 def test_an_organiser_cannot_disable_their_own_account(console_pages, app):
@@ -563,7 +564,7 @@ def test_another_communitys_ids_get_403_or_404_and_none_of_its_data(app, console
     assert b_organiser.get(f"/api/v1/members/{member}").json["team"] == "B队"
     assert b_organiser.get(f"/api/v1/members/{member}/balance").json["available"] == 30
     assert [action for action, _, _ in trail(app, community_id=b_side["community"]["id"])
-            if not action.startswith("rule_")] == ["award"]  # B's own
+            if not action.startswith("rule_")] == ["claim_filed", "award"]  # B's own
     for phone in ("13611112222", "13622223333", "13622224444"):
         from .conftest import PageClient
         assert PageClient(app).submit("/login", phone=phone, password=(

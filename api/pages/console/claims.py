@@ -9,12 +9,12 @@ from points.ledger import history
 from points.members import get_member
 from points.rules import rules_of
 
-from ...acts import organising
+from ...acts.claims import approve, reject
 from ...http import db
+from ...http.clock import now
 from ...identity.access import visible_claim
 from ...identity.authentication import current_principal
-from ..guard import new_action_key, once_per_action, refusal_of
-from ..refusals import sentence
+from ..guard import act_once, new_action_key
 from . import blp, communities_to_pick, path_id, viewed_community_id
 from .entered import optional_points, required_text
 
@@ -70,12 +70,12 @@ def claims_approve(claim_id: int):
         return _queue(message=_("积分请填写正整数，或留空按规则发放。"), status=422)
 
     def approved():
-        done = organising.approve(db.writer(), current_principal(), claim=claim, points=points)
+        done = approve(db.writer(), current_principal(), claim_id=claim.id, points=points, now=now())
         flash(_("已通过：%(name)s 获得 %(points)s 积分。", name=get_member(db.session(), done.member_id).name,
                 points=done.points), "done")
         return redirect(url_for(".claims", **_filters()), code=303)
 
-    return _answer(once_per_action(approved))
+    return act_once(approved, _refused)
 
 
 @blp.post("/console/claims/<int:claim_id>/reject")
@@ -87,13 +87,12 @@ def claims_reject(claim_id: int):
         return _queue(message=_("驳回时请填写原因。"), status=422)
 
     def rejected():
-        organising.reject(db.writer(), current_principal(), claim=claim, reason=reason)
+        reject(db.writer(), current_principal(), claim_id=claim.id, reason=reason, now=now())
         flash(_("已驳回这条线索。"), "done")
         return redirect(url_for(".claims", **_filters()), code=303)
 
-    return _answer(once_per_action(rejected))
+    return act_once(rejected, _refused)
 
 
-def _answer(response):
-    code = refusal_of(response)
-    return response if code is None else _queue(message=sentence(code), status=response.status_code)
+def _refused(sentence: str, status: int):
+    return _queue(message=sentence, status=status)

@@ -19,11 +19,11 @@ from points.roster import HEADER as ROSTER_HEADER
 from points.rules import rules_of
 from points.workbooks import MAX_ROWS, UPLOAD_BYTES, SheetRefused, read_rows
 
-from ...acts.importing import ImportPreview, import_awards, import_roster, keep_preview, roster_checked
+from ...acts.importing import ImportPreview, import_awards, import_roster, keep_preview, own_preview, roster_checked
 from ...http import db
 from ...http.clock import now, zone
 from ...http.sheets import Column, Sheet, neutralise, sheet_response
-from ...identity.access import is_staff, own_preview
+from ...identity.access import is_staff
 from ...identity.authentication import current_principal, session_principal
 from ..errors import refusal_page
 from ..guard import new_action_key, once_per_action, refusal_of

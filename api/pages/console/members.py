@@ -17,7 +17,7 @@ from points.notices import notice_of, notices_for, state_of
 from points.rules import rule_names, rules_of
 from rewards.redemptions import find_redemptions
 
-from ...acts import events, organising
+from ...acts import awards, events
 from ...http import db
 from ...http.clock import now
 from ...identity.access import visible_member, visible_transfer
@@ -149,8 +149,8 @@ def members_award(member_id: int):
         return _member_page(member, message=said("points"), status=422)
 
     def awarded():
-        done = organising.award(db.writer(), current_principal(), member=member, rule_code=rule_code, points=points,
-                                memo=memo)
+        done = awards.award(db.writer(), current_principal(), member_id=member.id, rule_code=rule_code,
+                            points=points, memo=memo, now=now())
         flash(_("已奖励 %(name)s %(points)s 积分。", name=member.name, points=done.record.amount), "done")
         return redirect(url_for(".members_detail", member_id=member.id), code=303)
 
@@ -195,7 +195,7 @@ def members_reverse_post(member_id: int, transfer_id: int):
         return _reverse_page(member, record, message=said("reason"), status=422)
 
     def reversed_():
-        organising.reverse_transfer(db.writer(), current_principal(), original=record, reason=reason)
+        awards.reverse_earning(db.writer(), current_principal(), transfer_id=record.id, reason=reason, now=now())
         flash(_("已撤销 %(points)s 积分。", points=record.amount), "done")
         return redirect(url_for(".members_detail", member_id=member.id), code=303)
 

@@ -26,7 +26,7 @@ from .entered import new_password, phone_number, required_text
 from .trail import AUDIT_ACTIONS
 
 ROLES = {"organiser": _l("组织者"), "partner": _l("商家店员")}
-ACCOUNT_ACTS = ("account_added", "account_changed", "account_disabled", "password_reset")
+ACCOUNT_ACTS = ("staff_added", "staff_changed", "staff_disabled", "password_reset")
 SENTENCES = {
     "phone_taken": _l("这个手机号已经登记过了（志愿者或工作人员），请核对。"),
     "staff_fields": _l("请填写姓名、正确的手机号和角色；店员要选合作商家；密码不少于 8 位，或留空由系统生成。"),
@@ -85,7 +85,7 @@ def staff_add():
             raise Conflict(f"phone {phone} is already registered")
         account = create_staff(session, role=role, name=name, phone=phone, password=password, now=now(),
                                community_id=community_id, partner_id=partner_id)
-        _record("account_added", account, role=role)
+        _record("staff_added", account, role=role)
         flash(_("已添加账号 %(name)s，用手机号 %(phone)s 登录。", name=name, phone=phone), "done")
         if made_up:
             flash({"name": name, "password": password}, "password")
@@ -121,7 +121,7 @@ def staff_disable(staff_id: int):
     def disabled():
         if account.disabled_at is None:
             disable_staff(db.writer(), account, now=now())
-            _record("account_disabled", account)
+            _record("staff_disabled", account)
         flash(_("已停用 %(name)s 的账号。", name=account.name), "done")
         return redirect(url_for(".staff"), code=303)
 
