@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, UTCDateTime, keyset
+from .db import Base, UTCDateTime, keyset, within
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,7 @@ def audit_trail(session: Session, *, community_id: int | None = None, member_id:
         query = query.where(AuditEntry.member_id == member_id)
     if action is not None:
         query = query.where(AuditEntry.action == action)
-    if since is not None:
-        query = query.where(AuditEntry.at >= since)
-    if until is not None:
-        query = query.where(AuditEntry.at < until)
+    query = within(query, AuditEntry.at, start=since, end=until)
     return list(session.scalars(keyset(query, AuditEntry.id, cursor=cursor, limit=limit, newest_first=True)))
 
 

@@ -7,6 +7,7 @@ from ..http.smorest import SPEC_OPTIONS, BenniuApi
 def register_resources(app: Flask) -> None:
     from . import (
         activities,
+        audit,
         awards,
         checkins,
         claims,
@@ -27,5 +28,5 @@ def register_resources(app: Flask) -> None:
     app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
     api = BenniuApi(app)
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
-                   rewards, redemptions, vouchers, notices, reports, exports):
+                   rewards, redemptions, vouchers, notices, reports, exports, audit):
         api.register_blueprint(module.blp)
