@@ -8,12 +8,10 @@ from werkzeug.exceptions import HTTPException
 
 from points.errors import DomainError
 
-from ..http.errors import ServiceBusy, status_for
+from ..http.errors import CODE_BY_STATUS, ServiceBusy, status_for
 from .refusals import sentence
 
 log = logging.getLogger(__name__)
-CODE_BY_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                  405: "method_not_allowed", 413: "payload_too_large", 429: "rate_limited"}
 
 
 def refusal_page(code: str, status: int):

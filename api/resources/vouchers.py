@@ -29,8 +29,8 @@ class CounterVoucherSchema(Schema):
     member_name = fields.String(required=True, metadata={"description": "masked: 陈*龙"})
     member_phone = fields.String(required=True, metadata={"description": "masked: 138****0001"})
     can_fulfil = fields.Function(lambda seen: seen.refusal is None, required=True)
-    refusal = fields.Function(lambda seen: None if seen.refusal is None else
-                              {"code": seen.refusal.code, "message": seen.refusal.message}, allow_none=True)
+    refusal = fields.Nested(RefusalSchema, allow_none=True,
+                            metadata={"description": "why it cannot be fulfilled now (null when it can)"})
     receipt_no = fields.Integer(allow_none=True)
     fulfilled_at = LocalDateTime(attribute="redemption.fulfilled_at", allow_none=True)
 
