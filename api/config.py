@@ -9,7 +9,8 @@ DEFAULTS = {
     "TIMEZONE": "Asia/Shanghai",
     "PUBLIC_URL": None,                  # default: the request's host
     "RATELIMIT_ENABLED": True,
-    "LOGIN_RATE_LIMIT": "10 per minute",
+    "LOGIN_RATE_LIMIT": "10 per 15 minutes",         # failed sign-ins per phone
+    "LOGIN_ADDRESS_RATE_LIMIT": "200 per 15 minutes",  # failed sign-ins per client address
     "CHECKIN_RATE_LIMIT": "30 per minute",
     "VOUCHER_RATE_LIMIT": "30 per minute",
     "RATELIMIT_STORAGE_URI": None,       # default: a file in the instance folder, shared by its workers

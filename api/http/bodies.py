@@ -26,7 +26,12 @@ def parse(raw: bytes | str):
     if nesting_depth(text) > MAX_DEPTH:
         raise json.JSONDecodeError(f"nested deeper than {MAX_DEPTH} levels", text[:100], 0)
     try:
-        return json.loads(text)
+        value = json.loads(text)
+        if "\\u" in text:  # an escaped lone surrogate ("\ud800") decodes to a string no database can store
+            json.dumps(value, ensure_ascii=False).encode()
+        return value
+    except UnicodeEncodeError:
+        raise json.JSONDecodeError("not valid text: a lone surrogate", text[:100], 0) from None
     except RecursionError:  # not reached past the depth check; kept as the last line of defence
         raise json.JSONDecodeError("nested too deeply", text[:100], 0) from None
     except json.JSONDecodeError:

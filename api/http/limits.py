@@ -8,6 +8,8 @@ from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from points.phones import normalise_phone
+
 from . import limit_store  # noqa: F401  (registers the benniu-file:// storage)
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
@@ -20,17 +22,28 @@ def per_principal() -> str:
 
 
 def per_phone() -> str:
-    """The phone a login is for (JSON or the sign-in form), whatever address it comes from."""
+    """The phone a sign-in is for (JSON or the sign-in form), spelt as the look-up spells it, so
+    ' 13800000001', '138-0000-0001' and '+8613800000001' share one count."""
     body = request.get_json(silent=True)
     phone = body.get("phone") if isinstance(body, dict) else request.form.get("phone")  # the API, or /login
-    return f"phone:{str(phone)[:32]}" if phone else f"phone:none:{get_remote_address()}"
+    phone = normalise_phone(phone) if isinstance(phone, str) else ""
+    return f"phone:{phone[:32]}" if phone else f"phone:none:{get_remote_address()}"
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
 
 
 def login_limits(view):
-    """Login attempts: at most LOGIN_RATE_LIMIT per client address and as many per phone."""
-    rate = lambda: current_app.config["LOGIN_RATE_LIMIT"]  # noqa: E731
-    view = limiter.limit(rate, key_func=per_phone, scope="login-phone")(view)
-    return limiter.limit(rate, key_func=get_remote_address, scope="login-address")(view)
+    """Failed sign-ins only: LOGIN_RATE_LIMIT per phone, LOGIN_ADDRESS_RATE_LIMIT (far more: a
+    community hall shares one Wi-Fi) per client address. A successful sign-in counts against
+    neither, so a crowd signing in at once is never turned away; a phone or an address past its
+    failures is refused (429) until the window moves on, a right password included."""
+    per_phone_rate = lambda: current_app.config["LOGIN_RATE_LIMIT"]  # noqa: E731
+    per_address_rate = lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]  # noqa: E731
+    view = limiter.limit(per_phone_rate, key_func=per_phone, scope="login-phone", deduct_when=_failed)(view)
+    return limiter.limit(per_address_rate, key_func=get_remote_address, scope="login-address",
+                         deduct_when=_failed)(view)
 
 
 def voucher_limits(view):

@@ -10,6 +10,7 @@ from points.db import Base, UTCDateTime, fetch
 from points.errors import Conflict, Invalid
 from points.members import Member, authenticate
 from points.passwords import hash_password, password_matches
+from points.phones import normalise_phone
 from rewards.partners import get_partner
 
 STAFF_ROLES = ("admin", "organiser", "partner")
@@ -104,7 +105,11 @@ def find_staff(session: Session, *, community_id: int | None = None, partner_ids
 
 
 def sign_in(session: Session, *, phone: str, password: str) -> Person | None:
-    """The person with this phone and password (staff first, then volunteers), or None."""
+    """The person with this phone (however typed: `points.phones`) and password (staff first, then
+    volunteers), or None."""
+    phone = normalise_phone(phone)
+    if not phone:
+        return None
     staff = session.scalar(select(StaffAccount).where(StaffAccount.phone == phone))
     if staff is not None:
         if staff.disabled_at is None and password_matches(staff.password_hash, password):
