@@ -11,7 +11,7 @@ import rewards
 from api.http.errors import status_for
 from points.errors import DomainError
 
-# API.md, "Errors": the codes a domain refusal may carry, and their statuses.
+# The HTTP contract's error table: the codes a domain refusal may carry, and their statuses.
 CONTRACT = {
     "forbidden": 403, "not_found": 404, "conflict": 409, "insufficient_points": 409, "out_of_stock": 409,
     "limit_reached": 409, "already_checked_in": 409, "activity_not_open": 409, "already_reversed": 409,

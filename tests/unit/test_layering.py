@@ -35,7 +35,7 @@ def test_the_check_sees_a_forbidden_import(tmp_path):
     assert imported_packages(module) == {"flask", "api"}
 
 
-POLICY = ROOT / "api" / "identity" / "access.py"
+POLICY = ROOT / "api" / "identity" / "access"
 
 
 def role_comparisons(path: Path) -> list[int]:
@@ -49,9 +49,9 @@ def role_comparisons(path: Path) -> list[int]:
 def test_no_module_outside_the_access_policy_compares_a_principals_role():
     offenders = {str(path.relative_to(ROOT)): role_comparisons(path)
                  for package in ("api", "points", "rewards") for path in (ROOT / package).rglob("*.py")
-                 if path != POLICY}
+                 if POLICY not in path.parents}
     assert {path: lines for path, lines in offenders.items() if lines} == {}
-    assert role_comparisons(POLICY), "the policy itself decides by role"
+    assert any(role_comparisons(path) for path in POLICY.glob("*.py")), "the policy itself decides by role"
 
 
 def test_the_role_check_sees_every_spelling_of_a_comparison(tmp_path):
@@ -169,7 +169,7 @@ def test_apis_root_keeps_the_factory_config_and_the_cli_in_ten_modules_at_most()
 
 
 # Modules still over 300 lines: the list may only shrink.
-LONG_MODULES = {"api/identity/access.py", "rewards/redemptions.py"}
+LONG_MODULES = {"rewards/redemptions.py"}
 
 
 def test_no_module_is_over_300_lines():
