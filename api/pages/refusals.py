@@ -26,7 +26,8 @@ SENTENCES = {
     "outside_area": _l("您不在活动地点范围内，请到现场后再签到。"),
     "rate_limited": _l("操作太频繁，请稍等一会儿再试。"),
     "internal_error": _l("系统出了点问题，请稍后再试。"),
-    "unavailable": _l("系统正忙，请稍后再试。"),
+    "service_unavailable": _l("系统正在恢复，请稍后再试。"),
+    "insufficient_storage": _l("系统存储空间已满，暂时无法保存，请联系管理员。"),
     # Refusals only pages give
     "login_failed": _l("手机号或密码错误"),
     "wrong_password": _l("当前密码不对。"),
