@@ -96,11 +96,11 @@ def transactional(view):
                 kind = faults.kind_of(error)
                 if kind == "lost" and committing:
                     raise faults.unavailable(error, "commit_unknown") from error
-                if not (is_retryable(error) or kind in faults.TRANSIENT):
+                if not (is_retryable(error) or kind in faults.ATTEMPTS):
                     if kind is None:
                         raise
                     raise faults.unavailable(error, kind) from error
-                if attempt == ATTEMPTS or _spent_time_limit(started):
+                if attempt >= faults.ATTEMPTS.get(kind, ATTEMPTS) or _spent_time_limit(started):
                     raise faults.unavailable(error, kind or "busy") from error
                 observe_retry()
                 time.sleep(random.uniform(0, 0.01 * 2 ** attempt))

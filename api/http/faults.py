@@ -37,8 +37,11 @@ KINDS = {
     "commit_unknown": (503, "the database connection was lost while saving; repeat the request with the same "
                             "Idempotency-Key to be sure it counts once", 1),
 }
-# Faults a request is run again for (before its COMMIT was sent: then nothing of it was saved).
-TRANSIENT = frozenset({"unreachable", "lost", "too_many_clients"})
+# Faults a request is run again for (before its COMMIT was sent: then nothing of it was saved), and
+# how many times it is tried in all. A dead pooled connection is replaced by a live one at once (the
+# server restarted); a server that refuses connections is tried once more, briefly: a request that
+# waits for it holds its worker's turn (api.http.server.Turns), and the client has Retry-After.
+ATTEMPTS = {"lost": 5, "unreachable": 2, "too_many_clients": 2}
 
 _BY_SQLSTATE = {"53300": "too_many_clients", "57014": "statement_timeout", "55P03": "statement_timeout",
                 "25006": "read_only", "53100": "full", "57P01": "unreachable", "57P02": "unreachable",
