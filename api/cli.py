@@ -45,7 +45,25 @@ def _in_batches(app, job, batch: int = 500) -> int:
             return total
 
 
-@click.group()
+class _Commands(click.Group):
+    """Every command fails on a database fault with one sentence and exit 1, never a traceback."""
+
+    def invoke(self, ctx):
+        from .http.errors import ServiceBusy
+        from .http.faults import as_unavailable, detail
+
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            # a write transaction (`_write`) has sorted its fault already
+            fault = error if isinstance(error, ServiceBusy) else as_unavailable(error)
+            if fault is None:
+                raise
+            cause = detail(error.__cause__ or error)
+            raise click.ClickException(f"the database could not do it: {fault} ({cause})") from None
+
+
+@click.group(cls=_Commands)
 def main():
     """Benniu (犇牛): volunteer points and rewards."""
 

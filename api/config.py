@@ -21,6 +21,8 @@ DEFAULTS = {
     "IDEMPOTENCY_HOURS": 24,
     "DB_POOL_SIZE": 5,
     "DB_PREPARE_THRESHOLD": 5,           # psycopg prepares a statement on its 5th run on a connection; none: never
+    "DB_STATEMENT_TIMEOUT_MS": 15000,    # PostgreSQL statement_timeout, SQLite busy timeout; over it: 503
+    "DB_LONG_STATEMENT_TIMEOUT_MS": 300000,  # PostgreSQL's for exports and imports (api.http.db.LONG_VIEWS)
     "SQLITE_SYNCHRONOUS": "NORMAL",      # or FULL: see points.engines.SQLITE_SYNCHRONOUS
     "LOGIN_TOKEN_HOURS": 720,            # tokens from POST /auth/login expire after this long
     "SESSION_HOURS": 720,                # a browser session ends this long after sign-in at the latest

@@ -21,21 +21,47 @@ SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
 AUTOCHECKPOINT_PAGES = 10000
 
 
-def make_engine(url: str, *, sqlite_synchronous: str = "NORMAL", **kwargs) -> Engine:
-    """An engine set up for Benniu's locking: WAL and `BEGIN IMMEDIATE` writes on SQLite."""
+# How long a new PostgreSQL connection may take: a server that does not answer at all (a host
+# gone in a failover) fails the request in seconds, not after TCP's own minutes.
+CONNECT_SECONDS = 5
+
+# SQLite's busy timeout when no statement time limit is given.
+SQLITE_BUSY_MS = 30000
+
+
+def make_engine(url: str, *, sqlite_synchronous: str = "NORMAL", statement_timeout_ms: int | None = None,
+                **kwargs) -> Engine:
+    """An engine set up for Benniu's locking: WAL and `BEGIN IMMEDIATE` writes on SQLite.
+
+    `statement_timeout_ms` limits how long a statement may run (PostgreSQL's statement_timeout)
+    or wait for SQLite's write lock (its busy timeout).
+    """
     if url.startswith("sqlite"):
         synchronous = str(sqlite_synchronous).upper()
         if synchronous not in SQLITE_SYNCHRONOUS:
             raise ValueError(f"SQLite synchronous must be one of {', '.join(SQLITE_SYNCHRONOUS)}, "
                              f"not {sqlite_synchronous!r}")
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
-        _configure_sqlite(engine, synchronous)
+        busy_ms = int(statement_timeout_ms or SQLITE_BUSY_MS)
+        engine = create_engine(url, connect_args={"timeout": busy_ms / 1000}, **kwargs)
+        _configure_sqlite(engine, synchronous, busy_ms)
     else:
-        engine = create_engine(url, **kwargs)
+        connect_args = {"connect_timeout": CONNECT_SECONDS, **kwargs.pop("connect_args", {})}
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
+        if statement_timeout_ms:
+            _limit_statements(engine, int(statement_timeout_ms))
     return engine
 
 
-def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+def _limit_statements(engine: Engine, milliseconds: int) -> None:
+    # Set on each new connection rather than in the URL's `options`, which PgBouncer refuses.
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {milliseconds}")
+        dbapi_connection.commit()
+
+
+def _configure_sqlite(engine: Engine, synchronous: str, busy_ms: int) -> None:
     writers = _WriterQueue(engine.url.database)
     checkpoints = _Checkpoints()
 
@@ -47,7 +73,7 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
         cursor.close()
 

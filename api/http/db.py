@@ -1,25 +1,42 @@
 """One database session per request: it reads until the view starts writing, and commits in one place."""
 import random
+import re
 import time
 from functools import wraps
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from points.db import begin_write, is_retryable, serializes_writers
 
-from .errors import ServiceBusy
+from . import faults
 from .metrics import observe_retry
 
 ATTEMPTS = 5
+
+# Views that read or write a whole community at once (exports, imports, batch awards, the
+# console's spreadsheets): their statements get BENNIU_DB_LONG_STATEMENT_TIMEOUT_MS.
+LONG_VIEWS = re.compile(r"^exports\.|import_members|batch_awards|_xlsx$")
 
 
 def session() -> Session:
     """This request's session, for reading (authentication, look-ups, GET views)."""
     if "db_session" not in g:
         g.db_session = current_app.extensions["benniu"].sessionmaker()
+        if has_request_context() and LONG_VIEWS.search(request.endpoint or ""):
+            g.db_session.info["statement_timeout_ms"] = int(current_app.config["DB_LONG_STATEMENT_TIMEOUT_MS"])
     return g.db_session
+
+
+@event.listens_for(Session, "after_begin")
+def _longer_time_limit(session, _transaction, connection):
+    """On PostgreSQL, this session's transactions get the longer time limit it was given."""
+    limit = session.info.get("statement_timeout_ms")
+    if limit and connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(limit)}")
 
 
 def writer() -> Session:
@@ -58,9 +75,13 @@ def transactional(view):
     on a new one, if it died before COMMIT was sent: the server has then rolled the
     transaction back. This is why pooled connections are not pinged before each use.
     If it dies during COMMIT, whether the work was saved is unknown: 503, no retry.
+    A database that cannot be reached or refuses new clients is tried again the same way;
+    one still failing, or failing otherwise (api.http.faults), answers 503 (507 when full).
+    Retries stop once the request has spent its statement time limit.
     """
     @wraps(view)
     def run(*args, **kwargs):
+        started = time.monotonic()
         for attempt in range(1, ATTEMPTS + 1):
             committing = False
             try:
@@ -68,19 +89,26 @@ def transactional(view):
                 if "db_session" in g:
                     committing = True
                     g.db_session.commit()
+                faults.summary.answered()
                 return response
-            except DBAPIError as error:
+            except (DBAPIError, PoolTimeout) as error:
                 close_session()
-                if error.connection_invalidated and committing:
-                    raise ServiceBusy("the database connection was lost while saving; repeat the request "
-                                      "with the same Idempotency-Key to be sure it counts once") from error
-                if not (is_retryable(error) or error.connection_invalidated):
-                    raise
-                if attempt == ATTEMPTS:
-                    raise ServiceBusy("the database is busy; try again") from error
+                kind = faults.kind_of(error)
+                if kind == "lost" and committing:
+                    raise faults.unavailable(error, "commit_unknown") from error
+                if not (is_retryable(error) or kind in faults.ATTEMPTS):
+                    if kind is None:
+                        raise
+                    raise faults.unavailable(error, kind) from error
+                if attempt >= faults.ATTEMPTS.get(kind, ATTEMPTS) or _spent_time_limit(started):
+                    raise faults.unavailable(error, kind or "busy") from error
                 observe_retry()
                 time.sleep(random.uniform(0, 0.01 * 2 ** attempt))
             except BaseException:
                 close_session()
                 raise
     return run
+
+
+def _spent_time_limit(started: float) -> bool:
+    return (time.monotonic() - started) * 1000 >= int(current_app.config["DB_STATEMENT_TIMEOUT_MS"])

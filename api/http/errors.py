@@ -14,7 +14,17 @@ log = logging.getLogger(__name__)
 
 
 class ServiceBusy(Exception):
-    """The database stayed locked, kept aborting the transaction, or was lost while committing."""
+    """The database cannot do the request now (api.http.faults says which `kind` of fault): 503,
+    or 507 when it is full, with `Retry-After`. Nothing of the request was saved, unless the
+    connection was lost while committing (`commit_unknown`): then a replay with its key tells."""
+
+    def __init__(self, message: str, *, kind: str = "busy", status: int = 503, retry_after: int = 1):
+        super().__init__(message)
+        self.kind, self.status, self.retry_after = kind, status, retry_after
+
+    @property
+    def code(self) -> str:
+        return "insufficient_storage" if self.status == 507 else "service_unavailable"
 
 
 class IdempotencyConflict(DomainError):
@@ -40,7 +50,8 @@ STATUS_BY_CODE = {
     "conflict": 409,
     "rate_limited": 429,
     "internal_error": 500,
-    "unavailable": 503,
+    "service_unavailable": 503,
+    "insufficient_storage": 507,
 }
 CODE_BY_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                   405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
@@ -121,13 +132,18 @@ def _as_list(problems) -> list[str]:
     return [str(problems)]
 
 
+def response_for_busy(error: ServiceBusy):
+    return error_response(error.code, str(error), status=error.status,
+                          headers={"Retry-After": str(error.retry_after)})
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, response_for_domain_error)
     app.register_error_handler(HTTPException, response_for_http_exception)
 
     @app.errorhandler(ServiceBusy)
     def busy(error):
-        return error_response("unavailable", str(error), headers={"Retry-After": "1"})
+        return response_for_busy(error)
 
     @app.errorhandler(IntegrityError)
     def lost_race(error):
@@ -138,5 +154,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error):
+        from .faults import as_unavailable  # faults logs and counts: they import this module
+
+        fault = as_unavailable(error)  # a database fault met outside a view's transaction
+        if fault is not None:
+            return response_for_busy(fault)
         log.exception("unhandled error")
         return error_response("internal_error", "internal error")

@@ -1,8 +1,8 @@
 """`GET /metrics` for Prometheus, and the counters behind it.
 
 Requests are timed in api.http.logs; domain events are counted as they are committed
-(api.acts.events); database retries where they happen (api.http.db). Under `benniu serve` every
-gunicorn worker writes to one store (prometheus-client's multiprocess mode, in
+(api.acts.events); database retries and faults where they happen (api.http.db, api.http.faults).
+Under `benniu serve` every gunicorn worker writes to one store (prometheus-client's multiprocess mode, in
 `PROMETHEUS_MULTIPROC_DIR`), so a scrape of any worker sees them all.
 """
 import hmac
@@ -29,6 +29,8 @@ FULFILMENTS = Counter("benniu_fulfilments_total", "Vouchers fulfilled")
 REFUSALS = Counter("benniu_refusals_total", "Requests refused, by error code", ["code"])
 RATE_LIMITED = Counter("benniu_rate_limited_total", "Requests refused for their rate", ["route"])
 DB_RETRIES = Counter("benniu_db_retries_total", "Transactions run again after a lock, deadlock or lost connection")
+DB_FAULTS = Counter("benniu_db_faults_total", "Requests the database could not do (answered 503 or 507), by kind "
+                    "(api.http.faults)", ["kind"])
 
 
 def prepare_multiprocess_store() -> None:
@@ -76,6 +78,10 @@ def observe_event(kind: str, details: dict) -> None:
 
 def observe_retry() -> None:
     DB_RETRIES.inc()
+
+
+def observe_fault(kind: str) -> None:
+    DB_FAULTS.labels(kind).inc()
 
 
 def exposition():

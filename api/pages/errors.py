@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from points.errors import DomainError
 
 from ..http.errors import CODE_BY_STATUS, ServiceBusy, status_for
+from ..http.faults import as_unavailable
 from .refusals import sentence
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,17 @@ def register(blp: Blueprint) -> None:
 
     @blp.errorhandler(ServiceBusy)
     def busy(error):
-        return refusal_page("unavailable", 503)
+        return unavailable_page(error)
 
     @blp.errorhandler(Exception)
     def broken(error):
+        fault = as_unavailable(error)  # a database fault met outside the view's transaction (its sign-in check)
+        if fault is not None:
+            return unavailable_page(fault)
         log.exception("page failed")
         return refusal_page("internal_error", 500)
+
+
+def unavailable_page(error: ServiceBusy):
+    page, status = refusal_page(error.code, error.status)
+    return page, status, {"Retry-After": str(error.retry_after)}

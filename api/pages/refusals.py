@@ -41,7 +41,8 @@ SENTENCES = {
     "outside_area": _l("您不在活动地点范围内，请到现场后再签到。"),
     "rate_limited": _l("操作太频繁，请稍等一会儿再试。"),
     "internal_error": _l("系统出了点问题，请稍后再试。"),
-    "unavailable": _l("系统正忙，请稍后再试。"),
+    "service_unavailable": _l("系统正在恢复，请稍后再试。"),
+    "insufficient_storage": _l("系统存储空间已满，暂时无法保存，请联系管理员。"),
     # Refusals of particular acts (by exception class)
     "PhoneTaken": _l("这个手机号已经登记过了（志愿者或工作人员），请核对。"),
     "AlreadySpent": _l("这笔积分已被使用：志愿者的可用积分不足以扣回，不能撤销。"),

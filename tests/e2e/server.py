@@ -27,7 +27,8 @@ class Server:
         self.url = f"http://127.0.0.1:{port}"
         self.process = None
 
-    def start(self, timeout: float = 30) -> "Server":
+    def start(self, timeout: float = 30, *, healthy: bool = True) -> "Server":
+        """Start it and wait until /healthz answers 200 (or, not `healthy`, answers at all)."""
         output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # its JSON request lines, if kept
         self.process = subprocess.Popen(
             [str(BENNIU), "serve", "--port", str(self.port), "--workers", str(self.workers),
@@ -41,6 +42,10 @@ class Server:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
                     if response.status == 200:
                         return self
+            except urllib.error.HTTPError:
+                if not healthy:
+                    return self
+                time.sleep(0.1)
             except OSError:
                 time.sleep(0.1)
         self.kill()

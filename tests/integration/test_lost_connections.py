@@ -50,7 +50,7 @@ def test_a_connection_lost_while_committing_is_503_and_not_run_again(app, organi
 
     event.listen(engine, "commit", die_before_commit, once=True)
     response = organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "patrol"}, key="k1")
-    assert (response.status_code, response.json["code"]) == (503, "unavailable")
+    assert (response.status_code, response.json["code"]) == (503, "service_unavailable")
     assert earnings(session) == 0
     retried = organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "patrol"}, key="k1")
     assert retried.status_code == 201 and earnings(session) == 1
