@@ -16,7 +16,7 @@ from .acts import events
 from .http import bodies, logs
 from .http.clock import SystemClock
 from .http.db import close_session, transactional
-from .http.errors import register_error_handlers
+from .http.handlers import register_error_handlers
 from .http.limits import limiter
 
 

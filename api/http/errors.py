@@ -1,16 +1,11 @@
 """The one table from errors to HTTP answers, and the JSON error body everywhere."""
-import logging
-
-from flask import Flask, jsonify
+from flask import jsonify
 from marshmallow import Schema, fields
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from points.activities import OutsideArea
 from points.codes import CodeExpired, InvalidCode
 from points.errors import DomainError, Forbidden, Invalid, LimitReached, NotFound
-
-log = logging.getLogger(__name__)
 
 
 class ServiceBusy(Exception):
@@ -135,29 +130,3 @@ def _as_list(problems) -> list[str]:
 def response_for_busy(error: ServiceBusy):
     return error_response(error.code, str(error), status=error.status,
                           headers={"Retry-After": str(error.retry_after)})
-
-
-def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(DomainError, response_for_domain_error)
-    app.register_error_handler(HTTPException, response_for_http_exception)
-
-    @app.errorhandler(ServiceBusy)
-    def busy(error):
-        return response_for_busy(error)
-
-    @app.errorhandler(IntegrityError)
-    def lost_race(error):
-        # A database constraint caught what the service's checks let through (a concurrent
-        # insert of the same unique value): the request changed nothing.
-        log.warning("integrity error answered as conflict: %s", error.orig)
-        return error_response("conflict", "a concurrent request changed the same thing; nothing was done")
-
-    @app.errorhandler(Exception)
-    def unexpected(error):
-        from .faults import as_unavailable  # faults logs and counts: they import this module
-
-        fault = as_unavailable(error)  # a database fault met outside a view's transaction
-        if fault is not None:
-            return response_for_busy(fault)
-        log.exception("unhandled error")
-        return error_response("internal_error", "internal error")
