@@ -81,7 +81,5 @@ def _engine_options(config: dict) -> dict:
     # connection once it has run there this many times, and from then on sends only its name and
     # parameters (no parse, no plan). PgBouncer in transaction mode before 1.21 cannot follow
     # prepared statements from one client connection to the next: there, set it to none.
-    threshold = config["DB_PREPARE_THRESHOLD"]
-    prepare = None if threshold in (None, False) or str(threshold).lower() == "none" else int(threshold)
     return {"pool_size": config["DB_POOL_SIZE"], "max_overflow": config["DB_POOL_SIZE"],
-            "connect_args": {"prepare_threshold": prepare}}
+            "connect_args": {"prepare_threshold": config["DB_PREPARE_THRESHOLD"]}}
