@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-run lock system-packages run test test-postgres bench bench-reports translations clean
+.PHONY: install install-run lock test-lowest system-packages run test test-postgres bench bench-reports translations clean
 
 # Debian packages: a CJK font for the Chinese captions under printed QR codes (running needs
 # only this one); Chromium for the browser tests, wrk for the benchmarks, nginx and openssl for
@@ -65,6 +65,10 @@ run: install-run
 
 test: install
 	$(BIN)/pytest
+
+# The unit and API tests on the lowest versions pyproject.toml allows, in a virtualenv of their own (CI runs it).
+test-lowest: install
+	.ci/lowest
 
 # The same suite on a throwaway PostgreSQL cluster on loopback.
 test-postgres: install
