@@ -1,16 +1,71 @@
 """The `benniu` command: init, token, serve, verify and the cron jobs."""
 import os
 import sys
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 from sqlalchemy.orm import Session
 
+from points.errors import DomainError
+
 from . import create_app
+from .config import SettingError
 from .http import db
+from .operations.backup import BackupError
 from .operations.private import PRIVATE, make_private, private_files
 from .operations.schema import upgrade
+
+# What a command may run into that is the operator's to put right, not a bug: told in one sentence
+# with exit status 1, never a traceback. The most specific class listed answers.
+TOLD: dict[type[Exception], Callable[[Exception], str]] = {
+    SettingError: str,
+    BackupError: str,
+    DomainError: lambda refusal: refusal.message,
+    OSError: lambda error: f"{error.strerror or error}: {error.filename}" if error.filename else str(error),
+}
+
+
+class Commands(click.Group):
+    """`benniu`'s commands, whose expected failures (`TOLD`) end in one sentence."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except tuple(TOLD) as failure:
+            tell = next(TOLD[kind] for kind in type(failure).__mro__ if kind in TOLD)
+            raise click.ClickException(tell(failure)) from None
+
+
+def _bar(label: str, **options):
+    """A progress bar on stderr when a person watches it (a terminal); None in a pipe or cron's mail."""
+    return click.progressbar(label=label, file=sys.stderr, **options) if sys.stderr.isatty() else None
+
+
+@contextmanager
+def progress(items: Iterable, label: str):
+    """`items`, with a bar that moves as they are taken."""
+    bar = _bar(label, iterable=items)
+    if bar is None:
+        yield items
+        return
+    with bar:
+        yield bar
+
+
+@contextmanager
+def stages(names: tuple[str, ...], label: str):
+    """A bar through a job's stages: yields the `step(name)` the job calls as each stage begins."""
+    bar = _bar(label, length=len(names), item_show_func=lambda name: name)
+    if bar is None:
+        yield lambda name: None
+        return
+    with bar:
+        yield lambda name: bar.update(names.index(name) - bar.pos, name)
+        bar.update(len(names) - bar.pos)
 
 
 def _app():
@@ -45,7 +100,8 @@ def _in_batches(app, job, batch: int = 500) -> int:
             return total
 
 
-@click.group()
+@click.group(cls=Commands)
+@click.version_option(package_name="benniu", message="benniu %(version)s")
 def main():
     """Benniu (犇牛): volunteer points and rewards."""
 
@@ -87,17 +143,12 @@ def token():
 @click.option("--member", "member_id", type=int)
 def token_create(role, name, community_id, partner_id, member_id):
     """Issue a token; the token is printed as the last line."""
-    from points.errors import DomainError
-
     from .identity.tokens import issue_token
 
     app = _app()
-    try:
-        plain, record = _write(app, lambda session: issue_token(
-            session, role=role, name=name, community_id=community_id, partner_id=partner_id,
-            member_id=member_id, now=_now(app)))
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
+    plain, record = _write(app, lambda session: issue_token(
+        session, role=role, name=name, community_id=community_id, partner_id=partner_id,
+        member_id=member_id, now=_now(app)))
     click.echo(f"{role} token {record.id} for {name}:")
     click.echo(plain)
 
@@ -117,17 +168,15 @@ def user():
               help="asked for when not given")
 def user_create(role, name, phone, community_id, partner_id, password):
     """Create a staff account that signs in at /login with its phone and password."""
-    from points.errors import DomainError
-
     from .identity.accounts import create_staff
 
+    if click.get_current_context().get_parameter_source("password") is ParameterSource.COMMANDLINE:
+        click.echo("warning: a password given with --password stays in the shell's history and shows in the "
+                   "process list; leave --password out to be asked for it", err=True)
     app = _app()
-    try:
-        account = _write(app, lambda session: create_staff(
-            session, role=role, name=name, phone=phone, password=password, community_id=community_id,
-            partner_id=partner_id, now=_now(app)))
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
+    account = _write(app, lambda session: create_staff(
+        session, role=role, name=name, phone=phone, password=password, community_id=community_id,
+        partner_id=partner_id, now=_now(app)))
     click.echo(f"{role} {name} (account {account.id}) signs in with phone {phone}")
 
 
@@ -209,11 +258,14 @@ def expire_points_command():
 @main.command()
 def verify():
     """Check the ledger's invariants and the tallies kept from it; print ok, or what is wrong and exit 1."""
-    from points.verify import ledger_problems
+    from points.verify import ledger_checks
 
     app = _app()
-    with _session(app) as session:
-        problems = ledger_problems(session, zone=app.extensions["benniu"].clock.zone)
+    problems = []
+    checks = ledger_checks(zone=app.extensions["benniu"].clock.zone)
+    with _session(app) as session, progress(checks, "checking the ledger") as checks:
+        for check in checks:
+            problems += check(session)
     if problems:
         for problem in problems:
             click.echo(problem)
@@ -225,13 +277,10 @@ def verify():
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup(path):
     """Copy the SQLite database to PATH (mode 0600) while the service runs, consistently."""
-    from .operations.backup import BackupError, copy_database, database_path
+    from .operations.backup import BACKUP_STEPS, copy_database, database_path
 
-    try:
-        with private_files():
-            pages = copy_database(database_path(_app().config["DATABASE_URL"]), path.resolve())
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
+    with private_files(), stages(BACKUP_STEPS, "backing up") as step:
+        pages = copy_database(database_path(_app().config["DATABASE_URL"]), path.resolve(), step=step)
     click.echo(f"backed up {pages} pages to {path}")
 
 
@@ -240,14 +289,11 @@ def backup(path):
 @click.confirmation_option(prompt="Replace the database with this backup? Stop the service first.")
 def restore(path):
     """Replace the SQLite database with the backup at PATH (stop the service first)."""
-    from .operations.backup import BackupError, database_path, restore_database
+    from .operations.backup import RESTORE_STEPS, database_path, restore_database
 
-    try:
-        with private_files():
-            app = _app()
-            pages = restore_database(path.resolve(), database_path(app.config["DATABASE_URL"]))
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
+    with private_files(), stages(RESTORE_STEPS, "restoring") as step:
+        app = _app()
+        pages = restore_database(path.resolve(), database_path(app.config["DATABASE_URL"]), step=step)
     make_private(app.config["DATABASE_URL"])
     click.echo(f"restored {pages} pages from {path}; now run benniu init (it upgrades a backup from an "
                "older release) and benniu verify, then start the service")
