@@ -209,8 +209,10 @@ def user_disable(phone):
 @click.option("--threads", default=8, show_default=True, type=int, help="connections each worker reads at once (the app runs one request at a time)")
 def serve(host, port, workers, threads):
     """Run the production server (gunicorn, threaded workers; see api/http/server.py)."""
+    from .config import from_environment
     from .http.metrics import prepare_multiprocess_store
 
+    from_environment()  # a bad BENNIU_* value is told here in one line, not by each worker as it boots
     os.umask(PRIVATE)  # for good: gunicorn replaces this process
     prepare_multiprocess_store()
     os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:api.http.server",

@@ -150,6 +150,8 @@ def test_version_names_the_installed_release(cli):
     (("user", "disable", "--phone", "100"), None, "no staff account with phone 100"),
     (("verify",), ("BENNIU_DB_POOL_SIZE", "five"), "BENNIU_DB_POOL_SIZE must be a whole number (0 or more), "
                                                   "not 'five'"),
+    (("serve",), ("BENNIU_TRUSTED_PROXIES", "yes"), "BENNIU_TRUSTED_PROXIES must be a whole number (0 or more), "
+                                                    "not 'yes'"),  # before gunicorn starts
 ])
 def test_an_expected_failure_is_one_sentence_and_no_traceback(cli, monkeypatch, args, setting, sqlite_says):
     cli("init")
