@@ -1,8 +1,6 @@
 """The `benniu` command: init, token, serve, verify and the cron jobs."""
 import os
 import sys
-from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -10,62 +8,12 @@ import click
 from click.core import ParameterSource
 from sqlalchemy.orm import Session
 
-from points.errors import DomainError
-
 from . import create_app
-from .config import SettingError
+from .config import from_environment
 from .http import db
-from .operations.backup import BackupError
+from .operations.commands import Commands, progress, stages
 from .operations.private import PRIVATE, make_private, private_files
 from .operations.schema import upgrade
-
-# What a command may run into that is the operator's to put right, not a bug: told in one sentence
-# with exit status 1, never a traceback. The most specific class listed answers.
-TOLD: dict[type[Exception], Callable[[Exception], str]] = {
-    SettingError: str,
-    BackupError: str,
-    DomainError: lambda refusal: refusal.message,
-    OSError: lambda error: f"{error.strerror or error}: {error.filename}" if error.filename else str(error),
-}
-
-
-class Commands(click.Group):
-    """`benniu`'s commands, whose expected failures (`TOLD`) end in one sentence."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except tuple(TOLD) as failure:
-            tell = next(TOLD[kind] for kind in type(failure).__mro__ if kind in TOLD)
-            raise click.ClickException(tell(failure)) from None
-
-
-def _bar(label: str, **options):
-    """A progress bar on stderr when a person watches it (a terminal); None in a pipe or cron's mail."""
-    return click.progressbar(label=label, file=sys.stderr, **options) if sys.stderr.isatty() else None
-
-
-@contextmanager
-def progress(items: Iterable, label: str):
-    """`items`, with a bar that moves as they are taken."""
-    bar = _bar(label, iterable=items)
-    if bar is None:
-        yield items
-        return
-    with bar:
-        yield bar
-
-
-@contextmanager
-def stages(names: tuple[str, ...], label: str):
-    """A bar through a job's stages: yields the `step(name)` the job calls as each stage begins."""
-    bar = _bar(label, length=len(names), item_show_func=lambda name: name)
-    if bar is None:
-        yield lambda name: None
-        return
-    with bar:
-        yield lambda name: bar.update(names.index(name) - bar.pos, name)
-        bar.update(len(names) - bar.pos)
 
 
 def _app():
@@ -209,7 +157,6 @@ def user_disable(phone):
 @click.option("--threads", default=8, show_default=True, type=int, help="connections each worker reads at once (the app runs one request at a time)")
 def serve(host, port, workers, threads):
     """Run the production server (gunicorn, threaded workers; see api/http/server.py)."""
-    from .config import from_environment
     from .http.metrics import prepare_multiprocess_store
 
     from_environment()  # a bad BENNIU_* value is told here in one line, not by each worker as it boots
