@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-run system-packages run test test-postgres bench bench-reports translations clean
+.PHONY: install install-run lock test-lowest system-packages run test test-postgres bench bench-reports translations clean
 
 # Debian packages: a CJK font for the Chinese captions under printed QR codes (running needs
 # only this one); Chromium for the browser tests, wrk for the benchmarks, nginx and openssl for
@@ -30,15 +30,20 @@ system-packages:
 	  else echo "note: install $$missing (Debian packages) for Chinese QR captions and the browser tests"; fi; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+# Both install the versions pinned in requirements.lock (made from pyproject.toml by `make lock`).
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -c requirements.lock -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
+
+# After changing a dependency in pyproject.toml: pin the newest versions it allows, for Python 3.11.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --no-header --quiet -o requirements.lock
 
 run: install-run
 	$(BIN)/benniu init --demo
@@ -60,6 +65,10 @@ run: install-run
 
 test: install
 	$(BIN)/pytest
+
+# The unit and API tests on the lowest versions pyproject.toml allows, in a virtualenv of their own (CI runs it).
+test-lowest: install
+	.ci/lowest
 
 # The same suite on a throwaway PostgreSQL cluster on loopback.
 test-postgres: install

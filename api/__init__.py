@@ -76,14 +76,12 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
 
 def _engine_options(config: dict) -> dict:
     timeout = config.get("DB_STATEMENT_TIMEOUT_MS")
-    limit = {"statement_timeout_ms": int(timeout)} if timeout else {}
+    limit = {"statement_timeout_ms": timeout} if timeout else {}
     if config["DATABASE_URL"].startswith("sqlite"):
         return {"sqlite_synchronous": config["SQLITE_SYNCHRONOUS"], **limit}
     # The write path runs the same few statements on every request: psycopg prepares each on a
     # connection once it has run there this many times, and from then on sends only its name and
     # parameters (no parse, no plan). PgBouncer in transaction mode before 1.21 cannot follow
     # prepared statements from one client connection to the next: there, set it to none.
-    threshold = config["DB_PREPARE_THRESHOLD"]
-    prepare = None if threshold in (None, False) or str(threshold).lower() == "none" else int(threshold)
     return {"pool_size": config["DB_POOL_SIZE"], "max_overflow": config["DB_POOL_SIZE"],
-            "connect_args": {"prepare_threshold": prepare}, **limit}
+            "connect_args": {"prepare_threshold": config["DB_PREPARE_THRESHOLD"]}, **limit}

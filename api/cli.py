@@ -5,10 +5,13 @@ from functools import partial
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 from sqlalchemy.orm import Session
 
 from . import create_app
+from .config import from_environment
 from .http import db
+from .operations.commands import Commands, progress, stages
 from .operations.private import PRIVATE, make_private, private_files
 from .operations.schema import upgrade
 
@@ -45,25 +48,8 @@ def _in_batches(app, job, batch: int = 500) -> int:
             return total
 
 
-class _Commands(click.Group):
-    """Every command fails on a database fault with one sentence and exit 1, never a traceback."""
-
-    def invoke(self, ctx):
-        from .http.errors import ServiceBusy
-        from .http.faults import as_unavailable, detail
-
-        try:
-            return super().invoke(ctx)
-        except Exception as error:
-            # a write transaction (`_write`) has sorted its fault already
-            fault = error if isinstance(error, ServiceBusy) else as_unavailable(error)
-            if fault is None:
-                raise
-            cause = detail(error.__cause__ or error)
-            raise click.ClickException(f"the database could not do it: {fault} ({cause})") from None
-
-
-@click.group(cls=_Commands)
+@click.group(cls=Commands)
+@click.version_option(package_name="benniu", message="benniu %(version)s")
 def main():
     """Benniu (犇牛): volunteer points and rewards."""
 
@@ -105,17 +91,12 @@ def token():
 @click.option("--member", "member_id", type=int)
 def token_create(role, name, community_id, partner_id, member_id):
     """Issue a token; the token is printed as the last line."""
-    from points.errors import DomainError
-
     from .identity.tokens import issue_token
 
     app = _app()
-    try:
-        plain, record = _write(app, lambda session: issue_token(
-            session, role=role, name=name, community_id=community_id, partner_id=partner_id,
-            member_id=member_id, now=_now(app)))
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
+    plain, record = _write(app, lambda session: issue_token(
+        session, role=role, name=name, community_id=community_id, partner_id=partner_id,
+        member_id=member_id, now=_now(app)))
     click.echo(f"{role} token {record.id} for {name}:")
     click.echo(plain)
 
@@ -135,17 +116,15 @@ def user():
               help="asked for when not given")
 def user_create(role, name, phone, community_id, partner_id, password):
     """Create a staff account that signs in at /login with its phone and password."""
-    from points.errors import DomainError
-
     from .identity.accounts import create_staff
 
+    if click.get_current_context().get_parameter_source("password") is ParameterSource.COMMANDLINE:
+        click.echo("warning: a password given with --password stays in the shell's history and shows in the "
+                   "process list; leave --password out to be asked for it", err=True)
     app = _app()
-    try:
-        account = _write(app, lambda session: create_staff(
-            session, role=role, name=name, phone=phone, password=password, community_id=community_id,
-            partner_id=partner_id, now=_now(app)))
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
+    account = _write(app, lambda session: create_staff(
+        session, role=role, name=name, phone=phone, password=password, community_id=community_id,
+        partner_id=partner_id, now=_now(app)))
     click.echo(f"{role} {name} (account {account.id}) signs in with phone {phone}")
 
 
@@ -180,6 +159,7 @@ def serve(host, port, workers, threads):
     """Run the production server (gunicorn, threaded workers; see api/http/server.py)."""
     from .http.metrics import prepare_multiprocess_store
 
+    from_environment()  # a bad BENNIU_* value is told here in one line, not by each worker as it boots
     os.umask(PRIVATE)  # for good: gunicorn replaces this process
     prepare_multiprocess_store()
     os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:api.http.server",
@@ -227,11 +207,14 @@ def expire_points_command():
 @main.command()
 def verify():
     """Check the ledger's invariants and the tallies kept from it; print ok, or what is wrong and exit 1."""
-    from points.verify import ledger_problems
+    from points.verify import ledger_checks
 
     app = _app()
-    with _session(app) as session:
-        problems = ledger_problems(session, zone=app.extensions["benniu"].clock.zone)
+    problems = []
+    checks = ledger_checks(zone=app.extensions["benniu"].clock.zone)
+    with _session(app) as session, progress(checks, "checking the ledger") as checks:
+        for check in checks:
+            problems += check(session)
     if problems:
         for problem in problems:
             click.echo(problem)
@@ -243,13 +226,10 @@ def verify():
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup(path):
     """Copy the SQLite database to PATH (mode 0600) while the service runs, consistently."""
-    from .operations.backup import BackupError, copy_database, database_path
+    from .operations.backup import BACKUP_STEPS, copy_database, database_path
 
-    try:
-        with private_files():
-            pages = copy_database(database_path(_app().config["DATABASE_URL"]), path.resolve())
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
+    with private_files(), stages(BACKUP_STEPS, "backing up") as step:
+        pages = copy_database(database_path(_app().config["DATABASE_URL"]), path.resolve(), step=step)
     click.echo(f"backed up {pages} pages to {path}")
 
 
@@ -258,14 +238,11 @@ def backup(path):
 @click.confirmation_option(prompt="Replace the database with this backup? Stop the service first.")
 def restore(path):
     """Replace the SQLite database with the backup at PATH (stop the service first)."""
-    from .operations.backup import BackupError, database_path, restore_database
+    from .operations.backup import RESTORE_STEPS, database_path, restore_database
 
-    try:
-        with private_files():
-            app = _app()
-            pages = restore_database(path.resolve(), database_path(app.config["DATABASE_URL"]))
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
+    with private_files(), stages(RESTORE_STEPS, "restoring") as step:
+        app = _app()
+        pages = restore_database(path.resolve(), database_path(app.config["DATABASE_URL"]), step=step)
     make_private(app.config["DATABASE_URL"])
     click.echo(f"restored {pages} pages from {path}; now run benniu init (it upgrades a backup from an "
                "older release) and benniu verify, then start the service")

@@ -1,43 +1,160 @@
-"""Configuration: defaults, overridden by `BENNIU_*` environment variables, then by the caller."""
+"""Settings: each declared once (name, type, default, meaning), read from `BENNIU_<NAME>` by its type.
+
+The README's configuration table is `readme_table()`: tests/unit/test_config.py checks that it is there
+as made from `SETTINGS`, and shows the table to paste when it is not.
+"""
 import os
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from limits import parse as parse_rate
 
 from .http.limit_store import file_storage_uri
 
-DEFAULTS = {
-    "TIMEZONE": "Asia/Shanghai",
-    "PUBLIC_URL": None,                  # default: the request's host
-    "RATELIMIT_ENABLED": True,
-    "LOGIN_RATE_LIMIT": "10 per 15 minutes",         # failed sign-ins per phone
-    "LOGIN_ADDRESS_RATE_LIMIT": "200 per 15 minutes",  # failed sign-ins per client address
-    "CHECKIN_RATE_LIMIT": "30 per minute",
-    "VOUCHER_RATE_LIMIT": "30 per minute",
-    "RATELIMIT_STORAGE_URI": None,       # default: a file in the instance folder, shared by its workers
-    "MAX_CONTENT_LENGTH": 64 * 1024,     # bytes; larger bodies get 413 payload_too_large
-    "CHECKIN_GRACE_MINUTES": 15,         # printed codes work this long before and after the window
-    "LIVE_CODE_SECONDS": 30,
-    "VOUCHER_DAYS": 30,
-    "IDEMPOTENCY_HOURS": 24,
-    "DB_POOL_SIZE": 5,
-    "DB_PREPARE_THRESHOLD": 5,           # psycopg prepares a statement on its 5th run on a connection; none: never
-    "DB_STATEMENT_TIMEOUT_MS": 15000,    # PostgreSQL statement_timeout, SQLite busy timeout; over it: 503
-    "DB_LONG_STATEMENT_TIMEOUT_MS": 300000,  # PostgreSQL's for exports and imports (api.http.db.LONG_VIEWS)
-    "SQLITE_SYNCHRONOUS": "NORMAL",      # or FULL: see points.engines.SQLITE_SYNCHRONOUS
-    "LOGIN_TOKEN_HOURS": 720,            # tokens from POST /auth/login expire after this long
-    "SESSION_HOURS": 720,                # a browser session ends this long after sign-in at the latest
-    "SESSION_IDLE_MINUTES": 720,         # ...and sooner when the browser is not used this long
-    "TRUSTED_PROXIES": 0,                # proxies in front whose X-Forwarded-For/-Proto count (nginx: 1)
-    "METRICS_TOKEN": None,               # GET /metrics answers only to this bearer token; off when unset
-}
+PREFIX = "BENNIU_"
+
+
+class SettingError(ValueError):
+    """A `BENNIU_*` variable whose value its setting's type does not read."""
+
+
+def text(value: str) -> str:
+    return value
+
+
+def flag(value: str) -> bool:
+    spelled = value.strip().lower()
+    if spelled in ("true", "yes", "on", "1"):
+        return True
+    if spelled in ("false", "no", "off", "0"):
+        return False
+    raise ValueError("must be true or false")
+
+
+def count(value: str) -> int:
+    if not value.strip().isdigit():
+        raise ValueError("must be a whole number (0 or more)")
+    return int(value)
+
+
+def count_or_none(value: str) -> int | None:
+    return None if value.strip().lower() == "none" else count(value)
+
+
+def seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not number > 0:  # nan too
+        raise ValueError("must be a number of seconds above 0")
+    return number
+
+
+def rate(value: str) -> str:
+    try:
+        parse_rate(value)
+    except ValueError:
+        raise ValueError('must be a rate such as "10 per minute"') from None
+    return value
+
+
+def one_of(*choices: str) -> Callable[[str], str]:
+    def choice(value: str) -> str:
+        if value.strip().upper() not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return value.strip().upper()
+    return choice
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str                       # read from BENNIU_<name>; app.config[name]
+    read: Callable[[str], Any]      # the variable's text to its value; ValueError says what it must be
+    default: Any
+    meaning: str
+    default_told: str | None = None  # how the README tells a default that is worked out at start
+
+    @property
+    def variable(self) -> str:
+        return PREFIX + self.name
+
+
+S = Setting
+SETTINGS = (
+    S("DATABASE_URL", text, None, "`postgresql+psycopg://user:pass@host/db` for PostgreSQL",
+      "SQLite file `benniu.db` in the instance folder"),
+    S("SECRET_KEY", text, None, "signs QR codes and vouchers; every app server must share it",
+      "generated once, kept in `instance/secret_key`"),
+    S("INSTANCE_PATH", text, "instance", "where the default SQLite file and the generated secret live", "`./instance`"),
+    S("TIMEZONE", text, "Asia/Shanghai", 'decides what "today", "this month" are (daily caps, reports)'),
+    S("PUBLIC_URL", text, None, "base of printed links (`checkin_url`)", "the request's host"),
+    S("CHECKIN_GRACE_MINUTES", count, 15, "printed codes work this long before and after an activity's window"),
+    S("LIVE_CODE_SECONDS", count, 30, "lifetime of a screen code (at most 30)"),
+    S("FONT_PATH", text, None, "font for the Chinese captions under PNG codes (read by `points.qr`)",
+      "a Debian CJK font"),
+    S("RATELIMIT_ENABLED", flag, True, "benchmarks and load tests turn it off"),
+    S("LOGIN_RATE_LIMIT", rate, "10 per 15 minutes", "failed sign-ins per phone, however typed (then 429 "
+      "`rate_limited` for that phone); a successful sign-in never counts"),
+    S("LOGIN_ADDRESS_RATE_LIMIT", rate, "200 per 15 minutes", "failed sign-ins per client address: far more, since a "
+      "whole community signs in on one Wi-Fi"),
+    S("VOUCHER_RATE_LIMIT", rate, "30 per minute", "voucher look-ups and fulfilments per clerk, and as many per address"),
+    S("CHECKIN_RATE_LIMIT", rate, "30 per minute", "check-ins per signed-in volunteer (all their phones together)"),
+    S("RATELIMIT_STORAGE_URI", text, None, "where limits are counted: the default `benniu-file://` store is shared "
+      "by all workers of one machine; with several servers use `redis://...`", "a file in the instance folder"),
+    S("MAX_CONTENT_LENGTH", count, 64 * 1024, "request bodies above this many bytes get 413"),
+    S("IDEMPOTENCY_HOURS", count, 24, "how long an `Idempotency-Key` is remembered"),
+    S("LOGIN_TOKEN_HOURS", count, 720, "tokens issued by `POST /api/v1/auth/login` expire after this long"),
+    S("SESSION_HOURS", count, 720, "a browser session ends this long after sign-in at the latest"),
+    S("SESSION_IDLE_MINUTES", count, 720, "...and sooner when the browser is not used for this long"),
+    S("VOUCHER_DAYS", count, 30, "how long an unfulfilled voucher stays valid"),
+    S("DB_POOL_SIZE", count, 5, "connections per worker (PostgreSQL), plus as many overflow"),
+    S("DB_STATEMENT_TIMEOUT_MS", count, 15000, "PostgreSQL's `statement_timeout` and SQLite's busy timeout; a "
+      "request over it answers 503"),
+    S("DB_LONG_STATEMENT_TIMEOUT_MS", count, 300000, "PostgreSQL's statement time limit for exports and imports "
+      "(`api.http.db.LONG_VIEWS`)"),
+    S("DB_PREPARE_THRESHOLD", count_or_none, 5, "PostgreSQL: psycopg prepares a statement on its 5th run on a "
+      "connection; `none` never prepares (PgBouncer in transaction mode before 1.21; see scaling out)"),
+    S("TRUSTED_PROXIES", count, 0, "how many proxies in front of the service set `X-Forwarded-For` and "
+      "`X-Forwarded-Proto` (nginx on the same machine: `1`). At `0` those headers are ignored, so nobody can "
+      "claim another address or https by sending them"),
+    S("METRICS_TOKEN", text, None, "`GET /metrics` answers only with `Authorization: Bearer <this>`; unset, it "
+      "answers 404", "unset"),
+    S("CLIENT_TIMEOUT_SECONDS", seconds, 10, "`benniu serve` gives up on a client that stops sending its request "
+      "(headers or body) for this long; a stalled body gets 400"),
+    S("METRICS_DIR", text, None, "where `benniu serve`'s workers keep their shared metrics (gunicorn gets it as "
+      "`PROMETHEUS_MULTIPROC_DIR`); emptied at each start", "a new temporary folder"),
+    S("SQLITE_SYNCHRONOUS", one_of("NORMAL", "FULL"), "NORMAL", "SQLite only. `NORMAL`: a crash of the service "
+      "loses nothing, but a power cut or OS crash may lose the most recent commits (the file is never corrupted). "
+      "`FULL`: nothing is lost even then, at 10–25 % fewer check-ins a second. Without a UPS, choose `FULL` "
+      "(or PostgreSQL)"),
+)
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def setting(name: str) -> Any:
+    """The setting's value from its `BENNIU_` variable, read by its type; its default when unset or empty."""
+    declared = BY_NAME[name]
+    value = os.environ.get(declared.variable, "")
+    if not value.strip():
+        return declared.default
+    try:
+        return declared.read(value)
+    except ValueError as error:
+        raise SettingError(f"{declared.variable} {error}, not {value!r}") from None
+
+
+def from_environment() -> dict:
+    """Every setting from the environment; SettingError names the first variable that is wrong."""
+    return {name: setting(name) for name in BY_NAME}
 
 
 def load(instance_path: Path, overrides: dict | None = None) -> dict:
     """The effective configuration: defaults < environment (`BENNIU_X`) < `overrides`."""
-    config = dict(DEFAULTS)
-    for key, value in os.environ.items():
-        if key.startswith("BENNIU_") and key != "BENNIU_INSTANCE_PATH":
-            config[key.removeprefix("BENNIU_")] = _parse(value)
+    config = from_environment()
     config.update(overrides or {})
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'benniu.db'}"
@@ -50,16 +167,16 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
 
 
 def instance_path() -> Path:
-    return Path(os.environ.get("BENNIU_INSTANCE_PATH", "instance")).resolve()
+    return Path(setting("INSTANCE_PATH")).resolve()
 
 
-def _parse(value: str):
-    lowered = value.strip().lower()
-    if lowered in ("true", "yes", "on", "1"):
-        return True
-    if lowered in ("false", "no", "off", "0"):
-        return False
-    return int(value) if value.strip().isdigit() else value
+def readme_table() -> str:
+    """The README's configuration table, one row per setting."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for each in SETTINGS:
+        told = each.default_told or f"`{str(each.default).lower() if each.default is True else each.default}`"
+        rows.append(f"| `{each.variable}` | {told} | {each.meaning} |")
+    return "\n".join(rows) + "\n"
 
 
 def _kept_secret(instance: Path) -> str:

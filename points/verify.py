@@ -1,5 +1,7 @@
 """The ledger's invariants, checked from the entries themselves."""
+from collections.abc import Callable
 from datetime import tzinfo
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,35 +23,47 @@ def ledger_problems(session: Session, *, zone: tzinfo | None = None) -> list[str
     sum to zero, and that no account but issuance is below zero. Given the service's
     `zone` (which decides the periods), also that every tally matches the ledger.
     """
-    problems = []
+    return [problem for check in ledger_checks(zone=zone) for problem in check(session)]
+
+
+def ledger_checks(*, zone: tzinfo | None = None) -> list[Callable[[Session], list[str]]]:
+    """The checks `ledger_problems` runs, each taking the session and returning its problems
+    (one at a time, so that a long run can show how far it has come)."""
+    checks = [_balance_problems, _transfer_problems, _total_problems, _negative_problems, _policy_problems]
+    return checks + [partial(tally_problems, zone=zone)] if zone is not None else checks
+
+
+def _balance_problems(session: Session) -> list[str]:
     sums = select(Entry.account_id, func.sum(Entry.amount).label("total")).group_by(Entry.account_id).subquery()
     mismatched = session.execute(
         select(Account.id, Account.kind, Account.balance, func.coalesce(sums.c.total, 0))
         .outerjoin(sums, sums.c.account_id == Account.id)
         .where(Account.balance != func.coalesce(sums.c.total, 0))
     ).all()
-    for account_id, kind, cached, total in mismatched:
-        problems.append(f"account {account_id} ({kind}): cached balance {cached} but entries sum to {total}")
+    return [f"account {account_id} ({kind}): cached balance {cached} but entries sum to {total}"
+            for account_id, kind, cached, total in mismatched]
+
+
+def _transfer_problems(session: Session) -> list[str]:
     unbalanced = session.execute(
         select(Entry.transfer_id, func.count(), func.sum(Entry.amount)).group_by(Entry.transfer_id)
         .having((func.count() != 2) | (func.sum(Entry.amount) != 0))
     ).all()
-    for transfer_id, count, total in unbalanced:
-        problems.append(f"transfer {transfer_id}: {count} entries summing to {total}")
+    problems = [f"transfer {transfer_id}: {count} entries summing to {total}"
+                for transfer_id, count, total in unbalanced]
     orphans = session.scalar(select(func.count()).select_from(Transfer)
                              .where(~Transfer.id.in_(select(Entry.transfer_id))))
-    if orphans:
-        problems.append(f"{orphans} transfers have no entries")
+    return problems + ([f"{orphans} transfers have no entries"] if orphans else [])
+
+
+def _total_problems(session: Session) -> list[str]:
     total = session.scalar(select(func.coalesce(func.sum(Account.balance), 0)))
-    if total != 0:
-        problems.append(f"all accounts sum to {total}, not 0")
-    for account_id, kind, balance in session.execute(
-            select(Account.id, Account.kind, Account.balance).where(Account.kind != "issuance", Account.balance < 0)):
-        problems.append(f"account {account_id} ({kind}) is below zero: {balance}")
-    problems += _policy_problems(session)
-    if zone is not None:
-        problems.extend(tally_problems(session, zone=zone))
-    return problems
+    return [f"all accounts sum to {total}, not 0"] if total != 0 else []
+
+
+def _negative_problems(session: Session) -> list[str]:
+    return [f"account {account_id} ({kind}) is below zero: {balance}" for account_id, kind, balance in session.execute(
+        select(Account.id, Account.kind, Account.balance).where(Account.kind != "issuance", Account.balance < 0))]
 
 
 def _policy_problems(session: Session) -> list[str]:

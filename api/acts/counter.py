@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from points.errors import Forbidden, NotFound
 from rewards.counter import VoucherAtCounter, counter_view
 
+from ..http.logs import json_line
 from ..identity.access import fulfillable_voucher
 from ..identity.principal import Principal
 
@@ -19,7 +20,7 @@ def look_up(session: Session, principal: Principal, code: str, *, now) -> Vouche
     try:
         redemption = fulfillable_voucher(session, principal, code)
     except (NotFound, Forbidden) as refusal:
-        log.warning("voucher look-up refused: %s by %s from %s (%s)", code[:40], principal.actor,
-                    request.remote_addr, refusal.code)
+        json_line(log, logging.WARNING, message="voucher look-up refused", code=code[:40], who=principal.actor,
+                  client=request.remote_addr, refusal=refusal.code)
         raise
     return counter_view(session, redemption, now=now)

@@ -1,12 +1,15 @@
-"""One JSON line per request, and the request id (`X-Request-Id`) that ties a request to its events.
+"""One JSON line per log record, and the request id (`X-Request-Id`) that ties a request to its events.
 
-A line holds the time, request id, method, route (the URL rule, never the path: paths
-carry check-in and voucher codes), status, duration, the calling token's id and role, and
-the client's address; never a token, a password, a query string or a body.
+Every logger writes through `JsonFormatter` (`benniu serve`'s gunicorn too, api/http/server.py): what
+a record carries, user input included, is a JSON field value, escaped, so no input can start a line
+of its own. A request's line holds the time, request id, method, route (the URL rule, never the
+path: paths carry check-in and voucher codes), status, duration, the calling token's id and role,
+and the client's address; never a token, a password, a query string or a body.
 """
 import json
 import logging
 import re
+import sys
 import time
 import uuid
 from datetime import datetime, timezone
@@ -20,13 +23,42 @@ HEADER = "X-Request-Id"
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
-def json_line(logger: logging.Logger, **fields) -> None:
-    """Log `fields` as one JSON line, with the time and, in a request, its id."""
-    line = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds")}
+class JsonFormatter(logging.Formatter):
+    """A record as one line of JSON: time, level, logger, then its fields (`json_line`) or its
+    message, and a traceback as one more field."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+                "level": record.levelname.lower(), "logger": record.name}
+        fields = getattr(record, "fields", None)
+        if fields is None:
+            if has_request_context() and "request_id" in g:
+                line["request_id"] = g.request_id
+            line["message"] = record.getMessage()
+        else:
+            line.update(fields)
+        if record.exc_info:
+            line["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def json_line(logger: logging.Logger, level: int = logging.INFO, **fields) -> None:
+    """Log `fields` as one JSON line, with, in a request, its id."""
     if has_request_context() and "request_id" in g:
-        line["request_id"] = g.request_id
-    line.update(fields)
-    logger.info(json.dumps(line, ensure_ascii=False, default=str))
+        fields = {"request_id": g.request_id, **fields}
+    logger.log(level, "%s", fields.get("event") or fields.get("message") or logger.name, extra={"fields": fields})
+
+
+def write_to_stderr() -> None:
+    """Send every logger's records, and Python's warnings, to stderr as JSON (the journal keeps them):
+    Benniu's own from INFO up, the libraries' from WARNING up. Once: a second call changes nothing."""
+    root = logging.getLogger()
+    if not any(isinstance(handler.formatter, JsonFormatter) for handler in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        root.addHandler(handler)
+    logging.getLogger("benniu").setLevel(logging.INFO)
+    logging.captureWarnings(True)
 
 
 def _request_id() -> str:

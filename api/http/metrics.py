@@ -14,6 +14,7 @@ from flask import Response, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from ..config import setting
 from .errors import error_response
 
 STORE = "PROMETHEUS_MULTIPROC_DIR"
@@ -37,7 +38,7 @@ def prepare_multiprocess_store() -> None:
     """Give the workers `benniu serve` starts one empty metrics store: `BENNIU_METRICS_DIR`,
     or a new private folder. Only the server's environment gets `PROMETHEUS_MULTIPROC_DIR`:
     in any other process (the cron commands) it would make every metric a file there."""
-    folder = os.environ.get("BENNIU_METRICS_DIR") or os.environ.get(STORE)
+    folder = setting("METRICS_DIR") or os.environ.get(STORE)
     if folder:
         Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
         for stale in Path(folder).glob("*.db"):  # counts from a previous run would add up

@@ -3,7 +3,6 @@ never wait for a client for ever and run the app for one request at a time, one 
 for all workers, and no trust in proxy headers of its own."""
 import errno
 import io
-import os
 import socket
 import threading
 import time
@@ -12,10 +11,12 @@ from multiprocessing.sharedctypes import RawArray
 from gunicorn.workers.gthread import ThreadWorker
 from prometheus_client import multiprocess
 
+from ..config import setting
+
 # A client that stops sending, in its headers or its body, for this long is given up (a
 # stalled body gets 400) and its thread is free again. Behind nginx this never fires: nginx
 # reads whole requests before it passes them on.
-CLIENT_SECONDS = float(os.environ.get("BENNIU_CLIENT_TIMEOUT_SECONDS", 10))
+CLIENT_SECONDS = setting("CLIENT_TIMEOUT_SECONDS")
 
 # How long a request waits for its turn in the app before it goes in beside the one there
 # (`Turns`): far longer than a request takes (a few ms), far shorter than a large import.
@@ -192,8 +193,17 @@ class Worker(ThreadWorker):
 # on answering, and only until CLIENT_SECONDS of silence.
 worker_class = "api.http.server.Worker"
 
-# The app writes one JSON line per request itself (api.http.logs), so gunicorn's access log is off.
+# The app writes one JSON line per request itself (api.http.logs), so gunicorn's access log is off;
+# gunicorn's own records (workers booting, exiting, timing out) are JSON lines like every other.
 accesslog = None
+logconfig_dict = {
+    "version": 1, "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "api.http.logs.JsonFormatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+                "benniu": {"level": "INFO"}},
+}
 
 # Which proxy may say the request came over https or from whom is decided in one place,
 # BENNIU_TRUSTED_PROXIES (ProxyFix in api.create_app): gunicorn must not believe

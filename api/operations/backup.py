@@ -6,6 +6,7 @@ tools for this: pg_dump, or base backups with WAL archiving (README, Operations)
 """
 import os
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -15,8 +16,16 @@ POSTGRES_ADVICE = ("benniu backup and restore are for SQLite; back PostgreSQL up
                    "(or base backups with WAL archiving) and restore with pg_restore: see the README, Operations")
 
 
+# The stages of a backup or restore, in order (`step` is told each as it begins).
+BACKUP_STEPS, RESTORE_STEPS = ("copying", "checking the copy"), ("checking the backup", "copying")
+
+
 class BackupError(Exception):
     """What went wrong, in words for the operator."""
+
+
+def _quietly(stage: str) -> None:
+    """No one is watching the stages."""
 
 
 def database_path(url: str) -> Path:
@@ -27,19 +36,23 @@ def database_path(url: str) -> Path:
     return files[0]
 
 
-def copy_database(source: Path, target: Path) -> int:
+def copy_database(source: Path, target: Path, *, step: Callable[[str], None] = _quietly) -> int:
     """Copy `source` into a new file at `target` (mode 0600), consistently; the number of pages.
 
     The copy is taken in one step, in one read transaction: it is the database as of one
     commit, and writers are not held up. It is written beside `target` and renamed into
-    place, so `target` is never half a database.
+    place, so `target` is never half a database. `step` is told each stage as it begins.
     """
+    if not target.parent.is_dir():
+        raise BackupError(f"no folder {target.parent} to write the backup into")
     draft = target.with_name(f".{target.name}.{os.getpid()}.partial")
     os.close(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     try:
         with _open(source, readonly=True) as origin, _open(draft) as copy:
+            step("copying")
             origin.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            step("checking the copy")
             problems = _integrity_problems(copy)
             pages = copy.execute("PRAGMA page_count").fetchone()[0]
         if problems:
@@ -50,15 +63,17 @@ def copy_database(source: Path, target: Path) -> int:
     return pages
 
 
-def restore_database(backup: Path, target: Path) -> int:
+def restore_database(backup: Path, target: Path, *, step: Callable[[str], None] = _quietly) -> int:
     """Write `backup` over the database at `target` (made if missing); the number of pages.
 
     Runs through SQLite's backup API into `target`, so its WAL is handled: stop the
     service first, or its open requests see the database change beneath them.
+    `step` is told each stage as it begins.
     """
     if not backup.is_file():
         raise BackupError(f"no backup at {backup}")
     with _open(backup, readonly=True) as origin:
+        step("checking the backup")
         problems = _integrity_problems(origin)
         if problems:
             raise BackupError(f"{backup} is not a sound SQLite database: {problems}")
@@ -66,6 +81,7 @@ def restore_database(backup: Path, target: Path) -> int:
         if not target.exists():
             os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))
         with _open(target) as destination:
+            step("copying")
             origin.backup(destination)
             return destination.execute("PRAGMA page_count").fetchone()[0]
 

@@ -174,4 +174,4 @@ def test_guessing_voucher_codes_is_limited_per_clerk_and_logged(database_url, cl
     assert_error(client.get("/api/v1/vouchers/AAAA-AAAD", headers=clerk), 429, "rate_limited")
     fulfil = client.post("/api/v1/redemptions/fulfil", json={"voucher_code": "AAAA-AAAE"}, headers=clerk)
     assert_error(fulfil, 429, "rate_limited")  # fulfilling counts against the same allowance
-    assert len([r for r in caplog.records if "AAAA-AAA" in r.getMessage()]) == 3
+    assert len([r for r in caplog.records if r.fields["code"].startswith("AAAA-AAA")]) == 3

@@ -7,6 +7,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from api import create_app
+from api.http.logs import JsonFormatter
 
 from ..helpers import Client
 
@@ -17,7 +18,8 @@ def lines(caplog):
     caplog.set_level(logging.INFO, logger="benniu")
 
     def lines(name: str) -> list[dict]:
-        return [json.loads(record.getMessage()) for record in caplog.records if record.name == f"benniu.{name}"]
+        return [json.loads(JsonFormatter().format(record)) for record in caplog.records
+                if record.name == f"benniu.{name}"]
     return lines
 
 

@@ -1,4 +1,11 @@
-"""The `benniu` command line: init (with demo), token create, verify."""
+"""The `benniu` command line: init (with demo), token create, verify, its version, its failures and progress."""
+import os
+import pty
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
@@ -16,8 +23,8 @@ def cli(tmp_path, database_url, monkeypatch):
     monkeypatch.setenv("BENNIU_INSTANCE_PATH", str(tmp_path / "instance"))
     runner = CliRunner()
 
-    def run(*args):
-        return runner.invoke(main, list(args), catch_exceptions=False)
+    def run(*args, input=None):
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
     run.url = url
     return run
 
@@ -130,3 +137,68 @@ def test_user_disable_refuses_the_accounts_tokens_at_once(cli):
     unknown = CliRunner().invoke(main, ["user", "disable", "--phone", "100"])
     app.extensions["benniu"].engine.dispose()
     assert answer.status_code == 401 and unknown.exit_code != 0
+
+
+def test_version_names_the_installed_release(cli):
+    assert cli("--version").output == f"benniu {version('benniu')}\n"
+
+
+@pytest.mark.parametrize(("args", "setting", "sqlite_says"), [
+    (("backup", "/no/such/dir/x.db"), None, "no folder /no/such/dir to write the backup into"),
+    (("restore", "--yes", "/no/such/backup.db"), None, "no backup at /no/such/backup.db"),
+    (("token", "create", "--role", "organiser", "--name", "x"), None, "an organiser token needs community_id"),
+    (("user", "disable", "--phone", "100"), None, "no staff account with phone 100"),
+    (("verify",), ("BENNIU_DB_POOL_SIZE", "five"), "BENNIU_DB_POOL_SIZE must be a whole number (0 or more), "
+                                                  "not 'five'"),
+    (("serve",), ("BENNIU_TRUSTED_PROXIES", "yes"), "BENNIU_TRUSTED_PROXIES must be a whole number (0 or more), "
+                                                    "not 'yes'"),  # before gunicorn starts
+])
+def test_an_expected_failure_is_one_sentence_and_no_traceback(cli, monkeypatch, args, setting, sqlite_says):
+    cli("init")
+    if setting:
+        monkeypatch.setenv(*setting)
+    result = cli(*args)  # an exception that got through would be raised here (catch_exceptions=False)
+    assert result.exit_code == 1 and result.output.startswith("Error: ") and len(result.output.splitlines()) == 1
+    if cli.url.startswith("sqlite") or args[0] not in ("backup", "restore"):  # PostgreSQL: back up with pg_dump
+        assert result.output == f"Error: {sqlite_says}\n"
+
+
+def test_a_password_on_the_command_line_is_warned_about_and_a_prompted_one_is_not(cli):
+    cli("init")
+    typed = cli("user", "create", "--role", "admin", "--name", "a", "--phone", "13500000002",
+                "--password", "long-enough")
+    asked = cli("user", "create", "--role", "admin", "--name", "b", "--phone", "13500000003",
+                input="long-enough\nlong-enough\n")
+    assert typed.exit_code == asked.exit_code == 0
+    assert "warning: a password given with --password stays in the shell's history" in typed.output
+    assert "warning" not in asked.output
+
+
+def test_verify_and_backup_show_progress_on_a_terminal_and_only_their_answer_in_a_pipe(cli, tmp_path):
+    cli("init", "--demo")
+    benniu = Path(sys.executable).with_name("benniu")
+    commands = [("verify",)] + ([("backup", str(tmp_path / "copy.db"))] if cli.url.startswith("sqlite") else [])
+    for args in commands:
+        terminal, screen = pty.openpty()
+        done = subprocess.run([str(benniu), *args], stdout=subprocess.PIPE, stderr=screen, env=os.environ,
+                              timeout=120)
+        os.close(screen)
+        shown = read_all(terminal)
+        piped = subprocess.run([str(benniu), *args], capture_output=True, env=os.environ, timeout=120)
+        assert done.returncode == piped.returncode == 0 and done.stdout == piped.stdout
+        assert "100%" in shown and ("checking the ledger" if args[0] == "verify" else "backing up") in shown, shown
+        assert piped.stderr == b""
+
+
+def read_all(terminal: int) -> str:
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:  # the other end closed: all read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(terminal)
+    return b"".join(chunks).decode()

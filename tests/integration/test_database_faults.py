@@ -16,6 +16,7 @@ from sqlalchemy import event, func, select, text
 from api import create_app
 from api.cli import main
 from api.http import faults
+from api.http.logs import JsonFormatter
 from points.engines import make_engine
 from points.ledger import Transfer
 
@@ -50,7 +51,7 @@ def fault_lines(caplog):
     """The JSON lines api.http.faults writes while the test runs."""
     caplog.set_level(logging.INFO, logger="benniu.faults")
     faults.summary = faults.Summary()  # a fresh count: no fault of an earlier test is summarised here
-    return lambda: [json.loads(record.getMessage()) for record in caplog.records if record.name == "benniu.faults"]
+    return lambda: [json.loads(JsonFormatter().format(record)) for record in caplog.records if record.name == "benniu.faults"]
 
 
 def kinds(lines: list[dict]) -> list[str]:
@@ -103,7 +104,7 @@ def test_repeated_faults_are_one_line_a_second_with_their_count():
 
     class Collect(logging.Handler):
         def emit(self, record):
-            written.append(json.loads(record.getMessage()))
+            written.append(json.loads(JsonFormatter().format(record)))
 
     logger = logging.getLogger("test.faults.summary")
     logger.addHandler(Collect())
