@@ -2,4 +2,6 @@
 import points  # noqa: F401
 import rewards  # noqa: F401
 
+from .acts import importing  # noqa: F401
+from .http import idempotency  # noqa: F401
 from .identity import accounts, tokens  # noqa: F401

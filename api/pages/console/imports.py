@@ -189,7 +189,7 @@ def _upload(kind: Kind):
 def _template(kind: Kind):
     """The sheet to fill: the header row only (no example row that could be imported by mistake)."""
     columns = [Column(header, width=14 if header != "备注" else 30) for header in kind.header]
-    return sheet_response(Sheet(name=str(kind.template), columns=columns, rows=[]), format="xlsx", zone=zone())
+    return sheet_response(Sheet(name=str(kind.template), columns=columns, rows=[], titled=False), format="xlsx", zone=zone())
 
 
 def _preview(kind: Kind, token: str):
