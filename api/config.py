@@ -22,6 +22,7 @@ DEFAULTS = {
     "DB_PREPARE_THRESHOLD": 5,           # psycopg prepares a statement on its 5th run on a connection; none: never
     "SQLITE_SYNCHRONOUS": "NORMAL",      # or FULL: see points.engines.SQLITE_SYNCHRONOUS
     "LOGIN_TOKEN_HOURS": 720,            # tokens from POST /auth/login expire after this long
+    "API_TOKEN_DAYS": 365,               # tokens from POST /tokens expire after this long unless expires_in says
     "SESSION_HOURS": 720,                # a browser session ends this long after sign-in at the latest
     "SESSION_IDLE_MINUTES": 720,         # ...and sooner when the browser is not used this long
     "TRUSTED_PROXIES": 0,                # proxies in front whose X-Forwarded-For/-Proto count (nginx: 1)

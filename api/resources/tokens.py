@@ -34,12 +34,17 @@ class LoginSchema(Schema):
     expires_at = LocalDateTime(required=True)
 
 
+MAX_LIFETIME = 10 * 366 * 24 * 3600  # seconds: ten years
+
+
 class TokenArgsSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     name = Name(200, required=True)
     community_id = Id()
     partner_id = Id()
     member_id = Id()
+    expires_in = fields.Integer(validate=validate.Range(min=1, max=MAX_LIFETIME), metadata={
+        "description": "seconds until the token stops working; default BENNIU_API_TOKEN_DAYS (365 days)"})
 
 
 class TokenSchema(Schema):
@@ -92,9 +97,11 @@ def logout(args):
 @blp.arguments(TokenArgsSchema())
 @blp.response(201, NewTokenSchema)
 def create_token(args):
-    """Issue a token (admins: any role; organisers: partner and volunteer tokens in their community)."""
+    """Issue a token (admins: any role; organisers: partner and volunteer tokens in their community);
+    it expires after `expires_in` seconds, by default after a year."""
+    lifetime = timedelta(seconds=args.pop("expires_in", None) or current_app.config["API_TOKEN_DAYS"] * 86400)
     args = token_grant(db.session(), current_principal(), args)
-    token, record = issue_token(db.writer(), now=now(), **args)
+    token, record = issue_token(db.writer(), now=now(), expires_at=now() + lifetime, **args)
     record.token = token  # shown in this answer only
     return record
 
