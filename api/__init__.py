@@ -18,6 +18,7 @@ from .http.clock import SystemClock
 from .http.db import close_session, transactional
 from .http.handlers import register_error_handlers
 from .http.limits import limiter
+from .http.smorest import API_TITLE
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -45,7 +46,7 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
     app.json = JSONProvider(app)
     app.config.update(configuration.load(instance, test_config))
     app.config.update(
-        API_TITLE="Benniu 犇牛 volunteer points API", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        API_TITLE=API_TITLE, API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
         # Served from the package (swagger-ui-dist from npm, vendored): /docs works with no internet.

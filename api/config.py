@@ -108,6 +108,8 @@ SETTINGS = (
     S("MAX_CONTENT_LENGTH", count, 64 * 1024, "request bodies above this many bytes get 413"),
     S("IDEMPOTENCY_HOURS", count, 24, "how long an `Idempotency-Key` is remembered"),
     S("LOGIN_TOKEN_HOURS", count, 720, "tokens issued by `POST /api/v1/auth/login` expire after this long"),
+    S("API_TOKEN_DAYS", count, 365, "tokens issued by `POST /api/v1/tokens` expire after this long unless "
+      "`expires_in` says otherwise"),
     S("SESSION_HOURS", count, 720, "a browser session ends this long after sign-in at the latest"),
     S("SESSION_IDLE_MINUTES", count, 720, "...and sooner when the browser is not used for this long"),
     S("VOUCHER_DAYS", count, 30, "how long an unfulfilled voucher stays valid"),

@@ -1,11 +1,15 @@
 """Reading an uploaded .xlsx safely: checked as a zip of the right parts and sizes before openpyxl
-opens it (a zip bomb or a huge shared-strings table is refused unread), formulas read as their
-text and never run, rows counted as they stream so that an oversized sheet stops early.
+opens it (a zip bomb or a huge shared-strings table is refused unread), its cells counted before
+openpyxl parses any (a few rows of very many cells cost as much as very many rows), formulas read
+as their text and never run, rows counted as they stream so that an oversized sheet stops early,
+and the whole reading cut off after READ_SECONDS.
 
 Rows come back as text (a date as YYYY-MM-DD, a whole number without its .0), so a preview and
 its confirmation read the same values however Excel stored them.
 """
 import io
+import re
+import time
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +31,13 @@ MAX_PARTS = 2000
 # SQLite write lock for seconds (bench/RESULTS.md); more would stall every other writer.
 MAX_ROWS = 5_000
 BLANK_ROWS = 1_000                   # blank lines allowed between entries, beyond MAX_ROWS
+# Cells in all worksheets, empty styled ones included: openpyxl parses every cell of a row however
+# few columns are read, so 20 rows of 16,384 columns cost what 65,000 rows of five do. 5,000 rows
+# of 60 columns fit.
+MAX_CELLS = 300_000
+READ_SECONDS = 20                    # counting and reading together, then the upload is refused
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,9}:)?(c|row)[\s/>]")  # <c ...>, <row ...> (or <x:c ...>), not <col>
+_CHUNK = 1024 * 1024
 WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 WORKBOOKS = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -49,17 +60,19 @@ class SheetRow:
     formula: bool = False             # a cell held a formula (its text is in `cells`, never its result)
 
 
-def read_rows(data: bytes, *, header: tuple[str, ...], max_rows: int = MAX_ROWS) -> list[SheetRow]:
+def read_rows(data: bytes, *, header: tuple[str, ...], max_rows: int = MAX_ROWS,
+              max_cells: int = MAX_CELLS) -> list[SheetRow]:
     """The first worksheet's non-empty rows under `header`, or SheetRefused saying why not."""
+    deadline = time.monotonic() + READ_SECONDS
     if len(data) > UPLOAD_BYTES:
         raise SheetRefused("too_large", f"the file is over {UPLOAD_BYTES} bytes", limit=UPLOAD_BYTES)
-    _check_package(data)
+    _count_cells(data, _check_package(data), max_cells=max_cells, max_rows=max_rows, deadline=deadline)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as error:  # whatever openpyxl makes of a damaged file, it is not a sheet we read
         raise SheetRefused("not_xlsx", f"openpyxl cannot open it: {type(error).__name__}") from None
     try:
-        return _rows(book, header=header, max_rows=max_rows)
+        return _rows(book, header=header, max_rows=max_rows, deadline=deadline)
     except SheetRefused:
         raise
     except Exception as error:
@@ -68,8 +81,9 @@ def read_rows(data: bytes, *, header: tuple[str, ...], max_rows: int = MAX_ROWS)
         book.close()
 
 
-def _check_package(data: bytes) -> None:
-    """Refuse what is not an xlsx package, or would inflate past the limits, before parsing any of it.
+def _check_package(data: bytes) -> list[str]:
+    """Refuse what is not an xlsx package, or would inflate past the limits, before parsing any of it;
+    else the names of its worksheet parts.
 
     The declared sizes are what is checked: Python's zipfile stops inflating a part at its
     declared size (and then fails its CRC), so a part cannot inflate past what it declares.
@@ -112,9 +126,39 @@ def _check_package(data: bytes) -> None:
             raise SheetRefused("strings", f"shared strings inflate to {size} bytes", limit=STRINGS_BYTES)
         if kind != WORKSHEET and size > PART_BYTES:  # worksheets stream; every other part is held whole
             raise SheetRefused("bomb", f"{name} inflates to {size} bytes", limit=PART_BYTES)
+    return [name for name, kind in types.items() if kind == WORKSHEET and name in sizes]
 
 
-def _rows(book, *, header: tuple[str, ...], max_rows: int) -> list[SheetRow]:
+def _count_cells(data: bytes, worksheets: list[str], *, max_cells: int, max_rows: int, deadline: float) -> None:
+    """Refuse more than `max_cells` cells in the worksheets, counted in their inflated XML as it
+    streams: it stops at the limit, so a sheet of millions of cells costs no more than the limit.
+    Past it, a sheet that is long rather than wide is told it has too many rows."""
+    tags = {b"c": 0, b"row": 0}
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for name in worksheets:
+            with package.open(name) as part:
+                tail = b""
+                while chunk := part.read(_CHUNK):
+                    # A tag cut between two chunks is matched whole in the second; one wholly in the
+                    # tail was counted with the first.
+                    window = tail + chunk
+                    for match in _TAG.finditer(window):
+                        if match.end() > len(tail):
+                            tags[match.group(1)] += 1
+                    if tags[b"c"] > max_cells:
+                        if tags[b"row"] > max_rows + BLANK_ROWS:
+                            raise SheetRefused("too_many_rows", f"more than {max_rows} rows", limit=max_rows)
+                        raise SheetRefused("too_many_cells", f"more than {max_cells} cells", limit=max_cells)
+                    _in_time(deadline)
+                    tail = window[-16:]
+
+
+def _in_time(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise SheetRefused("too_slow", f"not read within {READ_SECONDS} seconds", limit=READ_SECONDS)
+
+
+def _rows(book, *, header: tuple[str, ...], max_rows: int, deadline: float) -> list[SheetRow]:
     if not book.worksheets:
         raise SheetRefused("header", "no worksheet")
     sheet = book.worksheets[0]
@@ -128,6 +172,7 @@ def _rows(book, *, header: tuple[str, ...], max_rows: int) -> list[SheetRow]:
     for seen, cells in enumerate(rows, start=1):
         if seen > max_rows + BLANK_ROWS:  # blank rows count too: a million of them is no sheet of entries
             raise SheetRefused("too_many_rows", f"more than {max_rows} rows", limit=max_rows)
+        _in_time(deadline)
         values = tuple(text_of(cell.value) for cell in cells)
         if not any(values):
             continue  # a blank line between entries is no entry

@@ -49,7 +49,13 @@ def idempotent(view):
         if not 1 <= len(key) <= 255:
             abort(422, f"{HEADER} must be 1 to 255 characters")
         return run_once(key, request_fingerprint(), lambda: view(*args, **kwargs))
+    wrapper.honours_idempotency_key = True  # kept by the decorators above it (functools.wraps), read by the docs
     return wrapper
+
+
+def honours_idempotency_key(view) -> bool:
+    """Whether `view` (or one it wraps) is `idempotent`."""
+    return getattr(view, "honours_idempotency_key", False)
 
 
 def run_once(key: str, fingerprint: str, produce, *, keep_refusals: bool = True) -> Response:

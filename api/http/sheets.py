@@ -1,7 +1,11 @@
 """Spreadsheets for people: XLSX and CSV (UTF-8 with BOM) with Chinese headers and no live formulas.
 
-Every CSV and XLSX the service hands out is written here, and every text cell goes through
-`neutralise`: a household typed as `=cmd|' /C calc'!A0` stays text in Excel and WPS.
+Every CSV and XLSX the service hands out is written here. Text that a spreadsheet would run as a
+formula (a household typed as `=cmd|' /C calc'!A0`) stays text in Excel and WPS: in XLSX as a text
+cell with the quotePrefix style (shown as typed, no apostrophe in it), in CSV behind an apostrophe
+(`neutralise`: CSV has no styles). An XLSX export opens finished: a title row saying what, whose,
+which period and when it was made, a filter on the header row, and landscape pages fitted to the
+paper's width with the header repeated on each.
 """
 import csv
 import io
@@ -16,10 +20,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .clock import now
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "csv": "text/csv; charset=utf-8"}
+           "csv": "text/csv"}  # Flask adds the one `charset=utf-8` to text types
 NUMBER_FORMATS = {"yuan": "0.00", "hours": "0.0", "time": "yyyy-mm-dd hh:mm:ss", "number": "0"}
 
 
@@ -57,6 +65,7 @@ class Sheet:
     name: str  # the file's name, and the worksheet's title (its first 31 characters)
     columns: list[Column]
     rows: Iterable[tuple]
+    titled: bool = True  # an XLSX opens with a title row (a template to fill in has none: row 1 is its header)
 
     def __post_init__(self):
         # Whoever names a sheet (a community's name may hold a /), the file and the title can take it.
@@ -64,11 +73,11 @@ class Sheet:
 
 
 def cell_value(column: Column, value, zone: tzinfo):
-    """What a cell holds: numbers as numbers, times as local times, text neutralised."""
+    """What a cell holds: numbers as numbers, times as local times, text as text (guarded by the writer)."""
     if value is None:
         return None
     if isinstance(value, str):  # text, whatever the column (a totals row's 合计)
-        return neutralise(value)
+        return value
     if column.kind == "yuan":
         return value / 100
     if column.kind == "hours":
@@ -77,34 +86,55 @@ def cell_value(column: Column, value, zone: tzinfo):
         return value.astimezone(zone).replace(tzinfo=None, microsecond=0)
     if column.kind == "number":
         return value
-    return neutralise(str(value))
+    return str(value)
 
 
-def write_xlsx(sheet: Sheet, file, *, zone: tzinfo) -> None:
+def write_xlsx(sheet: Sheet, file, *, zone: tzinfo, made: datetime) -> None:
     """The sheet as XLSX, row by row (openpyxl's write-only mode: memory stays flat)."""
     book = Workbook(write_only=True)
     worksheet = book.create_sheet(sheet.name[:31])  # Excel's limit
-    worksheet.freeze_panes = "A2"
+    header_row = 2 if sheet.titled else 1
+    worksheet.freeze_panes = f"A{header_row + 1}"
     for index, column in enumerate(sheet.columns, start=1):
         worksheet.column_dimensions[get_column_letter(index)].width = column.width
-    bold = Font(bold=True)
-    header = []
-    for column in sheet.columns:
-        cell = WriteOnlyCell(worksheet, column.header)
-        cell.font = bold
-        header.append(cell)
-    worksheet.append(header)
-    styled = [(index, NUMBER_FORMATS[column.kind]) for index, column in enumerate(sheet.columns)
-              if column.kind in NUMBER_FORMATS]
+    _print_setup(worksheet, header_row)
+    if sheet.titled:
+        title = WriteOnlyCell(worksheet, f"{sheet.name}（制表 {made.astimezone(zone):%Y-%m-%d %H:%M}）")
+        title.font = Font(bold=True, size=14)
+        worksheet.append([title])
+    worksheet.append([_styled(worksheet, column.header, font=Font(bold=True)) for column in sheet.columns])
+    formats = [NUMBER_FORMATS.get(column.kind) for column in sheet.columns]
+    last = header_row
     for row in sheet.rows:
-        values = [cell_value(column, value, zone) for column, value in zip(sheet.columns, row)]
-        for index, number_format in styled:
-            if values[index] is not None:
-                cell = WriteOnlyCell(worksheet, values[index])
-                cell.number_format = number_format
-                values[index] = cell
-        worksheet.append(values)
+        worksheet.append([_styled(worksheet, cell_value(column, value, zone), number_format=number_format)
+                          for column, value, number_format in zip(sheet.columns, row, formats)])
+        last += 1
+    worksheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(sheet.columns))}{last}"
     book.save(file)
+
+
+def _styled(worksheet, value, *, font: Font | None = None, number_format: str | None = None):
+    """A cell: text that would start a formula stays text, shown as typed (the quotePrefix style)."""
+    if value is None:
+        return None
+    cell = WriteOnlyCell(worksheet, value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would take "=..." for a formula
+        cell.quotePrefix = value.startswith(FORMULA_STARTS)
+    elif number_format:
+        cell.number_format = number_format
+    if font:
+        cell.font = font
+    return cell
+
+
+def _print_setup(worksheet, header_row: int) -> None:
+    """Landscape, as wide as the paper (as many pages long as it takes), the header on every page."""
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    worksheet.page_setup.fitToWidth, worksheet.page_setup.fitToHeight = 1, 0
+    worksheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    worksheet.print_title_rows = f"{header_row}:{header_row}"
 
 
 def write_csv(sheet: Sheet, file, *, zone: tzinfo) -> None:
@@ -121,6 +151,8 @@ def write_csv(sheet: Sheet, file, *, zone: tzinfo) -> None:
 def _csv_text(column: Column, value) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return neutralise(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if column.kind == "yuan":
@@ -131,6 +163,9 @@ def _csv_text(column: Column, value) -> str:
 def sheet_response(sheet: Sheet, *, format: str, zone: tzinfo) -> Response:
     """The sheet as a download, written to a temporary file first (deleted when sent)."""
     file = tempfile.TemporaryFile()
-    (write_xlsx if format == "xlsx" else write_csv)(sheet, file, zone=zone)
+    if format == "xlsx":
+        write_xlsx(sheet, file, zone=zone, made=now())
+    else:
+        write_csv(sheet, file, zone=zone)
     file.seek(0)
     return send_file(file, mimetype=FORMATS[format], as_attachment=True, download_name=f"{sheet.name}.{format}")

@@ -1,8 +1,11 @@
-"""flask-smorest set up once for Benniu: the body parser, the id and rule-code converters, and a
-Blueprint whose `allow` decorator enforces and documents who may call an operation."""
+"""flask-smorest set up once for Benniu: the body parser, the id and rule-code converters, a
+Blueprint whose `allow` decorator enforces and documents who may call an operation, and the
+document's last touches for client generators (an operationId each, `Idempotency-Key` where honoured)."""
+import re
 from functools import wraps
 
-from flask import abort
+from apispec import BasePlugin
+from flask import Flask, abort
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs import core
@@ -15,11 +18,13 @@ from ..identity.authentication import authenticate_request, current_principal
 from ..identity.principal import ROLES
 from . import bodies, db
 from .errors import ErrorSchema, response_for_http_exception
+from .idempotency import HEADER, honours_idempotency_key
 
 MAX_ID = 2**53 - 1  # what every client's JSON number holds exactly; ids beyond it do not exist
 RULE_CODE = r"[a-z][a-z0-9_]{0,63}"
 ROLES_KEY = "x-benniu-roles"  # the roles an operation allows, in the OpenAPI document
 BEARER = [{"bearerAuth": []}]
+BINARY = {"schema": {"type": "string", "format": "binary"}}  # a file: generated clients read it as bytes
 
 
 class JSONOnlyParser(FlaskParser):
@@ -124,11 +129,44 @@ class RuleCodeConverter(BaseConverter):
     regex = RULE_CODE
 
 
+def operation_id(endpoint: str) -> str:
+    """An operation's id, from its Flask endpoint (`members.card_png` -> `members_card_png`):
+    snake_case, unique as endpoints are, and stable while the view keeps its name."""
+    return re.sub(r"[^a-z0-9]+", "_", endpoint.lower()).strip("_")
+
+
+IDEMPOTENCY_PARAMETER = {
+    "in": "header", "name": HEADER, "required": False, "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": "Send the same key again (same body, within 24 h) to get the first answer back with no second "
+                   "effect; the same key with another body is 422 idempotency_conflict.",
+}
+
+
+class OperationsPlugin(BasePlugin):
+    """Gives every operation its `operationId`, and documents `Idempotency-Key` on the views that honour it."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        rule = kwargs.get("rule")
+        if rule is None:
+            return
+        view = self.app.view_functions.get(rule.endpoint)
+        for method, operation in operations.items():
+            operation.setdefault("operationId", operation_id(rule.endpoint))
+            if view is not None and honours_idempotency_key(view):
+                operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_PARAMETER))
+
+
 class BenniuApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
         return response_for_http_exception(error)
+
+    def _init_spec(self, *, extra_plugins=None, **options):
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), OperationsPlugin(self._app)], **options)
 
     def init_app(self, app, *args, **kwargs):
         app.url_map.converters["id"] = IdConverter
@@ -138,10 +176,13 @@ class BenniuApi(Api):
         self.register_converter(RuleCodeConverter, lambda _: {"type": "string", "pattern": f"^{RULE_CODE}$"})
 
 
+# The title names the package a client generator makes (benniu-api-client): ASCII. The Chinese is here.
+API_TITLE = "Benniu API"
 SPEC_OPTIONS = {
-    "info": {"description": "The volunteer points ledger and points supermarket (积分超市) behind "
+    "info": {"description": "犇牛志愿者积分 API: the volunteer points ledger and points supermarket (积分超市) behind "
                             "community policing schemes. Authenticate with `Authorization: Bearer <token>`; "
-                            f"each operation lists the roles it allows in `{ROLES_KEY}`."},
+                            f"each operation lists the roles it allows in `{ROLES_KEY}`. Operations that move "
+                            f"points or stock take an `{HEADER}` header."},
     "security": BEARER,
     "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
 }

@@ -20,8 +20,15 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
 }
-# Swagger UI's page carries its own inline script: it is the only page without the policy.
+# Swagger UI's page carries its own inline script: it gets a policy that only forbids framing it.
 UNGUARDED = ("/docs",)
+DOCS_HEADERS = {"Content-Security-Policy": "frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
+                "Referrer-Policy": "same-origin", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"}
+# Everything else (JSON, downloads, QR images): never sniffed into HTML, and an SVG or a sheet opened
+# on its own runs nothing and cannot be framed.
+FILE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
+                                           "sandbox",
+                "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"}
 
 
 def register_pages(app: Flask) -> None:
@@ -61,17 +68,28 @@ def _not_found(error):
 
 
 def _locale() -> str:
-    """Chinese unless the person chose English (?lang=en, remembered in the session)."""
+    """The language the person chose (?lang=en, remembered in the session), else the first the
+    browser asks for that we have (Accept-Language), else Chinese."""
     chosen = request.args.get("lang")
     if chosen in LOCALES:
         session["lang"] = chosen
-    return session.get("lang", "zh_CN")
+    if session.get("lang") in LOCALES:
+        return session["lang"]
+    return request.accept_languages.best_match(LOCALES, default=LOCALES[0])
 
 
 def _security_headers(response):
-    if response.mimetype == "text/html" and not request.path.startswith(UNGUARDED):
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+    if request.path.startswith(UNGUARDED):
+        headers = DOCS_HEADERS
+    elif response.mimetype == "text/html":
+        headers = SECURITY_HEADERS
+        response.vary.add("Accept-Language")
+    elif request.endpoint == "static":  # scripts and styles the pages load: their own policy governs them
+        headers = {"X-Content-Type-Options": "nosniff"}
+    else:
+        headers = FILE_HEADERS
+    for name, value in headers.items():
+        response.headers.setdefault(name, value)
     if request.blueprint in ("site", "volunteer", "venue", "counter", "console"):
         response.headers.setdefault("Cache-Control", "no-store")  # pages show one person's data
     return response

@@ -23,7 +23,7 @@ from ..acts.counter import look_up
 from ..http import db
 from ..http.clock import month_start, now, zone
 from ..http.limits import voucher_limits
-from ..http.sheets import sheet_response
+from ..http.sheets import sheet_name, sheet_response
 from ..identity.access import counter_of, visible_redemption
 from ..identity.authentication import current_principal
 from ..resources.partners import settlement_sheet
@@ -110,7 +110,8 @@ def settlement():
 def settlement_download(kind: str):
     """The month's statement as CSV or Excel, with a totals row."""
     partner, month, result = _month_statement()
-    return sheet_response(settlement_sheet(result, name=f"settlement-{partner.id}-{month}"), format=kind, zone=zone())
+    return sheet_response(settlement_sheet(result, name=sheet_name("结算单", partner.name, month)), format=kind,
+                          zone=zone())
 
 
 def _counter_page(typed: str | None):

@@ -13,7 +13,7 @@ from ..http import db
 from ..http.clock import now, zone
 from ..http.fields import Id, LocalDateTime, Name, QueryId, RuleCode
 from ..http.idempotency import idempotent
-from ..http.images import IMAGE_DOC, qr_image, requested_format
+from ..http.images import image_doc, image_routes, qr_image
 from ..http.pagination import PageArgsSchema, keyset_page, page_schema
 from ..http.smorest import Blueprint, found
 from ..identity.access import community_for, sees_checkin_codes, visible_activity
@@ -96,7 +96,10 @@ def open_activity(activity_id: int) -> Activity:
 
 @blp.route("", methods=["POST"])
 @blp.allow("admin", "organiser")
-@blp.arguments(ActivityArgsSchema())
+@blp.arguments(ActivityArgsSchema(), example={
+    "rule_code": "patrol", "title": "周六晚间治安巡逻", "community_id": 1, "starts_at": "2026-11-28T19:00:00+08:00",
+    "ends_at": "2026-11-28T21:00:00+08:00", "location": {"lat": 22.5431, "lng": 114.0579, "radius_m": 300},
+    "capacity": 20})
 @blp.response(201, ActivitySchema)
 def create_activity(args):
     """Schedule an activity; its `checkin_url` is what the printed QR code carries."""
@@ -132,14 +135,11 @@ def activity(activity_id):
     return visible_activity(db.session(), current_principal(), activity_id)
 
 
-@blp.route("/<id:activity_id>/qr.png", methods=["GET"], endpoint="qr")
-@blp.route("/<id:activity_id>/qr.svg", methods=["GET"], endpoint="qr")
-@blp.allow("admin", "organiser")
-@blp.doc(**IMAGE_DOC)
-def printed_qr(activity_id):
+@image_routes(blp, "/<id:activity_id>/qr", "admin", "organiser")
+def printed_qr(fmt, activity_id):
     """The activity's printable QR code, with its title and time in Chinese beneath."""
     activity = visible_activity(db.session(), current_principal(), activity_id)
-    return qr_image(codes.checkin_url(codes.printed_code(activity)), _caption(activity), requested_format(),
+    return qr_image(codes.checkin_url(codes.printed_code(activity)), _caption(activity), fmt,
                     f"activity-{activity.id}")
 
 
@@ -154,7 +154,7 @@ def live(activity_id):
 
 @blp.route("/<id:activity_id>/live.svg", methods=["GET"])
 @blp.allow("admin", "organiser")
-@blp.response(200, content_type="image/svg+xml")
+@blp.doc(**image_doc("svg"))
 def live_svg(activity_id):
     """The rotating code as an SVG image, for the venue screen page."""
     activity = open_activity(activity_id)

@@ -41,7 +41,7 @@ class ReversalSchema(Schema):
 @blp.route("/awards", methods=["POST"])
 @blp.allow("admin", "organiser")
 @idempotent
-@blp.arguments(AwardArgsSchema())
+@blp.arguments(AwardArgsSchema(), example={"member_id": 1, "rule_code": "patrol", "memo": "夜巡"})
 @blp.response(201, AwardSchema)
 def create_award(args):
     """Award a member points under a rule (organisers' direct award; no review)."""

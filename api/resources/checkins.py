@@ -1,7 +1,8 @@
 """Check-ins (签到): a volunteer scans an activity's code; per-hour activities also check out."""
 from marshmallow import Schema, fields, validate
 
-from points.checkins import Checkin, check_in, check_out, parties
+from points.activities import CHECKIN_METHODS
+from points.checkins import STATUSES, Checkin, check_in, check_out, parties
 
 from .. import codes
 from ..acts import events
@@ -28,12 +29,13 @@ class CheckinSchema(Schema):
     id = fields.Integer(required=True)
     activity_id = fields.Integer(required=True)
     member_id = fields.Integer(required=True)
-    status = fields.String(required=True, metadata={"description": "awarded, open (per_hour) or pending_review"})
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES),
+                           metadata={"description": "awarded, open (per_hour) or pending_review"})
     points = fields.Integer(required=True)
     transfer_id = fields.Integer(allow_none=True)
     claim_id = fields.Integer(allow_none=True)
     minutes = fields.Integer(allow_none=True)
-    method = fields.String()
+    method = fields.String(validate=validate.OneOf(CHECKIN_METHODS))
     checked_in_at = LocalDateTime()
     checked_out_at = LocalDateTime(allow_none=True)
 
@@ -46,7 +48,8 @@ class CheckoutArgsSchema(Schema):
 @blp.allow("volunteer")
 @checkin_limit()
 @idempotent
-@blp.arguments(CheckinArgsSchema())
+@blp.arguments(CheckinArgsSchema(), example=(
+    {"code": "https://benniu.example/c/Ab3dEf", "lat": 22.5431, "lng": 114.0579}))
 @blp.response(201, CheckinSchema)
 def create_checkin(args):
     """Check in with a scanned code (printed or live); per-event points are awarded at once."""

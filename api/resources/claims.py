@@ -38,7 +38,7 @@ class RejectArgsSchema(Schema):
 
 class ClaimSchema(Schema):
     id = fields.Integer(required=True)
-    status = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     member_id = fields.Integer()
     community_id = fields.Integer()
     rule_code = fields.String()
@@ -52,7 +52,7 @@ class ClaimSchema(Schema):
 
 @blp.route("", methods=["POST"])
 @blp.allow("admin", "organiser", "volunteer")
-@blp.arguments(ClaimArgsSchema())
+@blp.arguments(ClaimArgsSchema(), example={"rule_code": "rental_tip", "description": "5栋302出租屋新住户未登记"})
 @blp.response(201, ClaimSchema)
 def create_claim(args):
     """File a tip or a mediation for review (volunteers for themselves, organisers for a member)."""

@@ -55,7 +55,7 @@ class CommunitySchema(Schema):
 
 @blp.route("", methods=["POST"])
 @blp.allow("admin")
-@blp.arguments(CommunityArgsSchema())
+@blp.arguments(CommunityArgsSchema(), example={"name": "振宇社区", "code": "zhenyu"})
 @blp.response(201, CommunitySchema)
 def create_community(args):
     """Found a community with its points issuance and workstation accounts."""

@@ -3,7 +3,6 @@ from datetime import timedelta
 
 from marshmallow import fields, validate
 
-from points.errors import NotFound
 from points.ledger import community_history
 from points.lots import expiring_members
 from points.members import community_balances
@@ -14,8 +13,8 @@ from rewards.settlement import KIND_NAMES
 from ..http import db
 from ..http.clock import now, zone
 from ..http.fields import LocalDateTime
-from ..http.sheets import Column, Sheet, sheet_name, sheet_response
-from ..http.smorest import Blueprint
+from ..http.sheets import FORMATS, Column, Sheet, sheet_name, sheet_response
+from ..http.smorest import BINARY, Blueprint
 from .reports import LeaderboardArgsSchema, annual_of, leaderboard_of, reported_community
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Reports and exports")
@@ -24,10 +23,9 @@ ENTRY_KINDS = {"earn": "获得", "reversal": "撤销", "hold": "兑换冻结", "
                "finalise": "公示期满", "expire": "过期", "unexpire": "撤销前退回过期"}
 STATUSES = {"reserved": "待兑付", "fulfilled": "已兑付", "cancelled": "已取消", "expired": "已过期"}
 EXPORTS = ("entries", "members", "redemptions", "leaderboard", "annual", "notices", "expiring")
-FILE_DOC = {"responses": {"200": {"description": "the file, with a header row in Chinese", "content": {
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string",
-                                                                                     "format": "binary"}},
-    "text/csv": {"schema": {"type": "string", "description": "UTF-8 with BOM"}}}}}}
+FILE_DOC = {"responses": {"200": {"description": "the file: XLSX (a title row, then a header row in Chinese) or "
+                                                 "CSV (UTF-8 with BOM, the header row first)",
+                                  "content": {FORMATS["xlsx"]: BINARY, "text/csv": BINARY}}}}
 
 
 class ExportArgsSchema(LeaderboardArgsSchema):
@@ -39,7 +37,7 @@ class ExportArgsSchema(LeaderboardArgsSchema):
                           metadata={"description": "expiring: points expiring within this many days"})
 
 
-@blp.route("/<what>", methods=["GET"])
+@blp.route(f"/<any({', '.join(EXPORTS)}):what>", methods=["GET"])  # another name matches no route: 404
 @blp.allow("admin", "organiser")
 @blp.arguments(ExportArgsSchema(), location="query")
 @blp.doc(**FILE_DOC)
@@ -52,8 +50,6 @@ def export(args, what):
     post on the community's board) or `expiring` (whom to remind, with `days`, default 30); text
     that would start a formula is neutralised.
     """
-    if what not in EXPORTS:
-        raise NotFound(f"no export named {what!r}; there are {', '.join(EXPORTS)}")
     sheet = SHEETS[what](args)
     return sheet_response(sheet, format=args["format"], zone=zone())
 

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from points.balance_now import balance_now
+from points.ledger import KINDS as TRANSFER_KINDS
 from points.ledger import history
 from points.members import enrol_member, find_members
 
@@ -9,7 +10,7 @@ from .. import codes
 from ..http import db
 from ..http.clock import now, zone
 from ..http.fields import Id, LocalDateTime, Name, QueryId
-from ..http.images import IMAGE_DOC, qr_image, requested_format
+from ..http.images import image_routes, qr_image
 from ..http.pagination import PageArgsSchema, keyset_page, page_schema
 from ..http.smorest import Blueprint
 from ..identity.access import community_for, visible_member
@@ -67,7 +68,7 @@ class EntrySchema(Schema):
     at = LocalDateTime(required=True)
     amount = fields.Integer(required=True, metadata={"description": "signed: + earned, - spent or held"})
     balance_after = fields.Integer(required=True)
-    kind = fields.String(required=True, metadata={"description": "earn, reversal, hold, release or spend"})
+    kind = fields.String(required=True, validate=validate.OneOf(TRANSFER_KINDS))
     rule_code = fields.String(allow_none=True)
     activity_id = fields.Integer(allow_none=True)
     redemption_id = fields.Integer(allow_none=True)
@@ -77,7 +78,8 @@ class EntrySchema(Schema):
 
 @blp.route("", methods=["POST"])
 @blp.allow("admin", "organiser")
-@blp.arguments(MemberArgsSchema())
+@blp.arguments(MemberArgsSchema(),
+               example={"name": "陈元龙", "phone": "13800000001", "community_id": 1, "team": "一队"})
 @blp.response(201, MemberSchema)
 def create_member(args):
     """Register a volunteer (phone numbers are unique)."""
@@ -124,15 +126,12 @@ def entries(args, member_id):
     return {**listed, "items": [_entry(entry, transfer) for entry, transfer in listed["items"]]}
 
 
-@blp.route("/<id:member_id>/card.png", methods=["GET"], endpoint="card")
-@blp.route("/<id:member_id>/card.svg", methods=["GET"], endpoint="card")
-@blp.allow("admin", "organiser", "volunteer")
-@blp.doc(**IMAGE_DOC)
-def card(member_id):
+@image_routes(blp, "/<id:member_id>/card", "admin", "organiser", "volunteer")
+def card(fmt, member_id):
     """The member's personal QR card, for an organiser to scan at check-in."""
     subject = visible_member(db.session(), current_principal(), member_id)
     caption = [f"{subject.name} · 犇牛志愿者", f"编号 {subject.id}" + (f" · {subject.team}" if subject.team else "")]
-    return qr_image(codes.member_code(subject.id), caption, requested_format(), f"member-{subject.id}")
+    return qr_image(codes.member_code(subject.id), caption, fmt, f"member-{subject.id}")
 
 
 def _entry(entry, transfer) -> dict:

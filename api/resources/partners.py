@@ -26,7 +26,7 @@ class PartnerArgsSchema(Schema):
 class PartnerSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
-    kind = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     community_ids = fields.Function(lambda partner: [community.id for community in partner.communities],
                                     required=True)
     created_at = LocalDateTime()
@@ -72,7 +72,7 @@ class SettlementSchema(Schema):
 
 @blp.route("", methods=["POST"])
 @blp.allow("admin", "organiser")
-@blp.arguments(PartnerArgsSchema())
+@blp.arguments(PartnerArgsSchema(), example={"name": "老街理发店", "kind": "shop", "community_ids": [1]})
 @blp.response(201, PartnerSchema)
 def create_partner(args):
     """Sign up a partner (shop, clinic, school, property company, workstation) for one or more communities."""
@@ -94,7 +94,8 @@ def partners():
 @blp.response(200, SettlementSchema)
 @blp.doc(responses={"200": {"description": "the settlement, as JSON or CSV", "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/Settlement"}},
-    "text/csv": {"schema": {"type": "string", "description": "?format=csv: the same for Excel (UTF-8 with BOM)"}},
+    "text/csv": {"schema": {"type": "string", "format": "binary",
+                            "description": "?format=csv: the same for Excel (UTF-8 with BOM)"}},
     FORMATS["xlsx"]: {"schema": {"type": "string", "format": "binary", "description": "?format=xlsx"}},
 }}})
 def settlement(args, partner_id):

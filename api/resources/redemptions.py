@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask import current_app
 from marshmallow import Schema, fields, validate
 
+from rewards.catalogue import KINDS as REWARD_KINDS
 from rewards.redemptions import STATUSES, Order, Redemption, cancel, find_redemptions, fulfil, redeem
 from rewards.vouchers import display
 
@@ -14,7 +15,7 @@ from ..http import db
 from ..http.clock import now
 from ..http.fields import Id, LocalDateTime, Points, QueryId
 from ..http.idempotency import idempotent
-from ..http.images import IMAGE_DOC, qr_image, requested_format
+from ..http.images import image_routes, qr_image
 from ..http.limits import voucher_limits
 from ..http.pagination import PageArgsSchema, keyset_page, page_schema
 from ..http.smorest import Blueprint, found
@@ -50,7 +51,7 @@ class RedemptionQueryArgsSchema(PageArgsSchema):
 
 class RedemptionSchema(Schema):
     id = fields.Integer(required=True)
-    status = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     voucher_code = fields.String(required=True)
     voucher_display = fields.Function(lambda r: display(r.voucher_code))
     points = fields.Integer(required=True)
@@ -58,7 +59,7 @@ class RedemptionSchema(Schema):
     member_id = fields.Integer()
     reward_id = fields.Integer()
     reward_name = fields.String()
-    kind = fields.String()
+    kind = fields.String(validate=validate.OneOf(REWARD_KINDS))
     partner_id = fields.Integer(allow_none=True)
     quantity = fields.Integer()
     amount_fen = fields.Integer(allow_none=True)
@@ -73,7 +74,7 @@ class RedemptionSchema(Schema):
 @blp.route("", methods=["POST"])
 @blp.allow("volunteer", "organiser", "admin")
 @idempotent
-@blp.arguments(RedemptionArgsSchema())
+@blp.arguments(RedemptionArgsSchema(), example={"reward_id": 1, "quantity": 1})
 @blp.response(201, RedemptionSchema)
 def create_redemption(args):
     """Redeem points for a reward: the points are held, the stock taken, and a voucher issued."""
@@ -110,15 +111,12 @@ def redemption(redemption_id):
     return visible_redemption(db.session(), current_principal(), redemption_id)
 
 
-@blp.route("/<id:redemption_id>/voucher.png", methods=["GET"], endpoint="voucher")
-@blp.route("/<id:redemption_id>/voucher.svg", methods=["GET"], endpoint="voucher")
-@blp.allow("volunteer", "organiser", "admin", "partner")
-@blp.doc(**IMAGE_DOC)
-def voucher(redemption_id):
+@image_routes(blp, "/<id:redemption_id>/voucher", "volunteer", "organiser", "admin", "partner")
+def voucher(fmt, redemption_id):
     """The voucher's QR, for the clerk to scan from the volunteer's phone; its code is printed beneath."""
     subject = visible_redemption(db.session(), current_principal(), redemption_id)
     caption = [subject.reward_name, f"券码 {display(subject.voucher_code)}"]
-    return qr_image(codes.public_url(f"/v/{subject.voucher_code}"), caption, requested_format(),
+    return qr_image(codes.public_url(f"/v/{subject.voucher_code}"), caption, fmt,
                     f"voucher-{display(subject.voucher_code)}")
 
 
@@ -126,7 +124,7 @@ def voucher(redemption_id):
 @blp.allow("partner", "organiser", "admin")
 @voucher_limits
 @idempotent
-@blp.arguments(FulfilArgsSchema())
+@blp.arguments(FulfilArgsSchema(), example={"voucher_code": "2MEW-FHQ2"})
 @blp.response(200, RedemptionSchema)
 def fulfil_voucher(args):
     """Fulfil a voucher at the counter (scanned or typed): the held points are spent, once."""

@@ -19,6 +19,7 @@ from ..http.smorest import Blueprint
 from ..identity.access import named_community, sees_full_names
 from ..identity.authentication import current_principal
 
+PERIODS = ("week", "month", "year", "all")  # a leaderboard's spans
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports and exports")
 
 MAX_MONTHS = 240
@@ -31,7 +32,7 @@ class BoardArgsSchema(Schema):
 
 
 class LeaderboardArgsSchema(BoardArgsSchema):
-    period = fields.String(load_default="month", validate=validate.OneOf(("week", "month", "year", "all")))
+    period = fields.String(load_default="month", validate=validate.OneOf(PERIODS))
     at = LocalDateTime(metadata={"description": "a moment in the period to show (default now): last month, last year"})
     rank_by = fields.String(load_default="points", validate=validate.OneOf(tuple(RANKED_BY)))
 
@@ -63,8 +64,8 @@ class AnnualStandingSchema(StandingSchema):
 class LeaderboardSchema(Schema):
     items = fields.List(fields.Nested(StandingSchema), required=True)
     next_cursor = fields.String(allow_none=True, required=True, metadata={"description": "always null: a top list"})
-    period = fields.String(required=True)
-    rank_by = fields.String(required=True)
+    period = fields.String(required=True, validate=validate.OneOf(PERIODS))
+    rank_by = fields.String(required=True, validate=validate.OneOf(tuple(RANKED_BY)))
     from_ = LocalDateTime(data_key="from", attribute="start", allow_none=True, required=True)
     to = LocalDateTime(attribute="end", allow_none=True, required=True)
 

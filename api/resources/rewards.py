@@ -52,13 +52,13 @@ class RewardQueryArgsSchema(PageArgsSchema):
 class RewardSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
-    kind = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     cost = fields.Integer(required=True)
     community_id = fields.Integer(required=True)
     partner_id = fields.Integer(allow_none=True)
     stock = fields.Integer(allow_none=True)
     per_member_limit = fields.Integer(allow_none=True)
-    period = fields.String()
+    period = fields.String(validate=validate.OneOf(PERIODS))
     fen_per_point = fields.Integer(allow_none=True)
     household_cap_fen = fields.Integer(allow_none=True)
     household_cap_period = fields.String(allow_none=True)
@@ -68,7 +68,9 @@ class RewardSchema(Schema):
 
 @blp.route("", methods=["POST"])
 @blp.allow("admin", "organiser")
-@blp.arguments(RewardArgsSchema())
+@blp.arguments(RewardArgsSchema(), example={
+    "name": "理发一次", "kind": "service", "cost": 200, "community_id": 1, "partner_id": 1, "per_member_limit": 1,
+    "period": "month"})
 @blp.response(201, RewardSchema)
 def create_reward(args):
     """Put a reward on the shelf: goods (with stock), a property-fee deduction, or a partner's service."""

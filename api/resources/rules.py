@@ -54,7 +54,7 @@ class RuleSchema(Schema):
     version = fields.Integer(required=True)
     name = fields.String(required=True)
     points = fields.Integer(required=True)
-    basis = fields.String(required=True)
+    basis = fields.String(required=True, validate=validate.OneOf(BASES))
     community_id = fields.Integer(required=True)
     daily_cap = fields.Integer(allow_none=True)
     requires_review = fields.Boolean(required=True)
@@ -80,7 +80,8 @@ def rules(args):
 
 @blp.route("", methods=["POST"])
 @blp.allow("admin", "organiser")
-@blp.arguments(RuleArgsSchema())
+@blp.arguments(RuleArgsSchema(), example=(
+    {"code": "patrol", "name": "参与治安巡逻", "points": 50, "basis": "per_event", "requires_review": False}))
 @blp.response(201, RuleSchema)
 def create_rule(args):
     """Define a rule (version 1)."""

@@ -14,7 +14,7 @@ from ..identity.access import token_grant, token_scope, visible_token
 from ..identity.accounts import sign_in
 from ..identity.authentication import current_principal
 from ..identity.principal import ROLES
-from ..identity.tokens import find_tokens, issue_for, issue_token, revoke
+from ..identity.tokens import KINDS, find_tokens, issue_for, issue_token, revoke
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and tokens")
 
@@ -26,12 +26,15 @@ class LoginArgsSchema(Schema):
 
 class LoginSchema(Schema):
     token = fields.String(required=True)
-    role = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
     name = fields.String()
     member_id = fields.Integer(allow_none=True)
     community_id = fields.Integer(allow_none=True)
     partner_id = fields.Integer(allow_none=True)
     expires_at = LocalDateTime(required=True)
+
+
+MAX_LIFETIME = 10 * 366 * 24 * 3600  # seconds: ten years
 
 
 class TokenArgsSchema(Schema):
@@ -40,12 +43,15 @@ class TokenArgsSchema(Schema):
     community_id = Id()
     partner_id = Id()
     member_id = Id()
+    expires_in = fields.Integer(validate=validate.Range(min=1, max=MAX_LIFETIME), metadata={
+        "description": "seconds until the token stops working; default BENNIU_API_TOKEN_DAYS (365 days)"})
 
 
 class TokenSchema(Schema):
     id = fields.Integer()
-    kind = fields.String(metadata={"description": "api (issued), login (POST /auth/login) or session (a browser)"})
-    role = fields.String()
+    kind = fields.String(validate=validate.OneOf(KINDS),
+                         metadata={"description": "api (issued), login (POST /auth/login) or session (a browser)"})
+    role = fields.String(validate=validate.OneOf(ROLES))
     name = fields.String()
     community_id = fields.Integer(allow_none=True)
     partner_id = fields.Integer(allow_none=True)
@@ -65,7 +71,7 @@ class LogoutArgsSchema(Schema):
 @blp.route("/auth/login", methods=["POST"])
 @login_limits
 @blp.public
-@blp.arguments(LoginArgsSchema())
+@blp.arguments(LoginArgsSchema(), example={"phone": "13800000001", "password": "secret123"})
 @blp.response(200, LoginSchema)
 def login(args):
     """Sign in with phone and password (volunteers and staff alike); the token expires."""
@@ -89,12 +95,15 @@ def logout(args):
 
 @blp.route("/tokens", methods=["POST"])
 @blp.allow("admin", "organiser")
-@blp.arguments(TokenArgsSchema())
+@blp.arguments(TokenArgsSchema(), example=(
+    {"role": "partner", "name": "老街理发店 收银机", "partner_id": 1, "expires_in": 31536000}))
 @blp.response(201, NewTokenSchema)
 def create_token(args):
-    """Issue a token (admins: any role; organisers: partner and volunteer tokens in their community)."""
+    """Issue a token (admins: any role; organisers: partner and volunteer tokens in their community);
+    it expires after `expires_in` seconds, by default after a year."""
+    lifetime = timedelta(seconds=args.pop("expires_in", None) or current_app.config["API_TOKEN_DAYS"] * 86400)
     args = token_grant(db.session(), current_principal(), args)
-    token, record = issue_token(db.writer(), now=now(), **args)
+    token, record = issue_token(db.writer(), now=now(), expires_at=now() + lifetime, **args)
     record.token = token  # shown in this answer only
     return record
 

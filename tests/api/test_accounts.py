@@ -118,3 +118,33 @@ def test_a_staff_phone_cannot_also_be_a_volunteers(app, clock, volunteer, commun
     member, _ = volunteer
     with pytest.raises(Conflict):
         make_staff(app, clock, role="organiser", name="x", phone=member["phone"], community_id=community["id"])
+
+
+def test_an_issued_token_lives_a_year_by_default_shows_when_it_ends_and_then_gets_401(app, admin, volunteer, clock):
+    member, _ = volunteer
+    made = admin.post("/api/v1/tokens", {"role": "volunteer", "name": "小程序", "member_id": member["id"]},
+                      expect=201).json
+    assert made["expires_at"].startswith("2027-11-23T20:00")  # 365 days after the test clock's now
+    listed = next(item for item in admin.get("/api/v1/tokens").json["items"] if item["id"] == made["id"])
+    assert listed["expires_at"] == made["expires_at"]
+    program = Client(app, made["token"])
+    clock.advance(days=365, seconds=-1)
+    assert program.get(f"/api/v1/members/{member['id']}/balance").status_code == 200
+    clock.advance(seconds=2)
+    assert program.get(f"/api/v1/members/{member['id']}/balance").status_code == 401
+    assert made["id"] not in {item["id"] for item in admin.get("/api/v1/tokens").json["items"]}
+
+
+def test_a_token_takes_its_lifetime_in_seconds_and_the_default_is_a_setting(app, admin, shop, clock):
+    partner = {"role": "partner", "name": "收银机", "partner_id": shop["barber"]["id"]}
+    hour = admin.post("/api/v1/tokens", {**partner, "expires_in": 3600}, expect=201).json
+    assert hour["expires_at"].startswith("2026-11-23T21:00")
+    app.config["API_TOKEN_DAYS"] = 30
+    month = admin.post("/api/v1/tokens", partner, expect=201).json
+    assert month["expires_at"].startswith("2026-12-23T20:00")
+    clock.advance(seconds=3601)
+    assert Client(app, hour["token"]).get(f"/api/v1/partners/{shop['barber']['id']}/settlement").status_code == 401
+    assert Client(app, month["token"]).get(f"/api/v1/partners/{shop['barber']['id']}/settlement").status_code == 200
+    for wrong in (0, -5, "soon", 10 * 366 * 24 * 3600 + 1):
+        answer = admin.post("/api/v1/tokens", {**partner, "expires_in": wrong})
+        assert answer.status_code == 422 and "expires_in" in answer.json["errors"], (wrong, answer.json)

@@ -29,16 +29,18 @@ def ledger(organiser, volunteer, rules, shop, clock):
 
 
 def workbook(response):
+    """The export's worksheet: a title row above the header, the header frozen and filtered."""
     assert response.status_code == 200, response.get_data()[:300]
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
     return sheet
 
 
 def values(sheet):
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+    """The header and data rows (the title row above them left out)."""
+    return [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
 
 
 def test_the_entries_export_is_the_ledger_cell_by_cell(organiser, ledger):
@@ -53,8 +55,8 @@ def test_the_entries_export_is_the_ledger_cell_by_cell(organiser, ledger):
     assert rows[2][1:10] == [datetime(2026, 11, 23, 20, 0), member["id"], "陈元龙", "服管委员会", "兑换冻结", None,
                              -100, 20, "兑换 减免物业费"]
     assert len(rows) == 3 and fee["points"] == 100
-    assert isinstance(rows[1][7], int) and sheet["H2"].data_type == "n" and sheet["B2"].is_date
-    assert sheet.column_dimensions["B"].width == 20 and sheet["A1"].font.b
+    assert isinstance(rows[1][7], int) and sheet["H3"].data_type == "n" and sheet["B3"].is_date
+    assert sheet.column_dimensions["B"].width == 20 and sheet["A2"].font.b
 
 
 def test_the_members_export_has_balances_and_lifetime_figures(organiser, ledger):
@@ -71,13 +73,14 @@ def test_a_household_typed_as_a_formula_stays_text_in_every_export(organiser, le
     rows = values(sheet)
     assert rows[0][:10] == ["兑换单号", "券码", "志愿者", "奖品", "类别", "数量", "积分", "金额(元)", "房号", "状态"]
     assert rows[1][:10] == [ledger["fee"]["id"], ledger["fee"]["voucher_code"], "陈元龙", "减免物业费", "物业费减免",
-                            1, 100, 100.0, "'" + TYPED_FORMULA, "已兑付"]
-    assert sheet["I2"].data_type == "s" and sheet["H2"].number_format == "0.00"
+                            1, 100, 100.0, TYPED_FORMULA, "已兑付"]
+    assert sheet["I3"].data_type == "s" and sheet["I3"].quotePrefix and sheet["H3"].number_format == "0.00"
+    assert not sheet["D3"].quotePrefix
     assert rows[1][10:] == [datetime(2026, 11, 23, 20, 0), datetime(2026, 11, 23, 20, 30), "partner:振宇物业服务中心"]
     settlement = f"/api/v1/partners/{shop['estate']['id']}/settlement"
     xlsx = workbook(shop["estate_clerk"].get(settlement, format="xlsx"))
-    assert xlsx["J2"].value == "'" + TYPED_FORMULA and xlsx["J2"].data_type == "s"
-    assert [cell.value for cell in xlsx[3]][:9] == ["合计", None, None, None, None, None, 1, 100, 100.0]
+    assert xlsx["J3"].value == TYPED_FORMULA and xlsx["J3"].data_type == "s" and xlsx["J3"].quotePrefix
+    assert [cell.value for cell in xlsx[4]][:9] == ["合计", None, None, None, None, None, 1, 100, 100.0]
     text = shop["estate_clerk"].get(settlement, format="csv").data.decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(text)))[1]
     assert row[9] == "'" + TYPED_FORMULA and row[8] == "100.00" and row[10] == "2026-11-23 20:30:00"
@@ -97,6 +100,7 @@ def test_the_leaderboard_and_annual_exports_match_their_json(organiser, ledger, 
 def test_the_csv_export_has_a_bom_chinese_headers_and_local_times(organiser, ledger):
     response = organiser.get("/api/v1/exports/entries", format="csv")
     assert response.mimetype == "text/csv" and response.data.startswith(b"\xef\xbb\xbf")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, not two
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][:4] == ["流水号", "时间", "志愿者编号", "志愿者"]
     assert rows[1][1] == "2026-11-23 20:00:00" and rows[2][7] == "-100"
@@ -140,11 +144,11 @@ def test_the_public_notice_and_whom_to_remind_of_expiring_points_export_to_excel
     organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "deed"}, expect=201)
     organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "bonus"}, expect=201)
     notice = load_workbook(io.BytesIO(organiser.get("/api/v1/exports/notices").data)).active
-    assert [cell.value for cell in notice[1]] == ["姓名", "队伍", "事项", "积分", "登记时间", "公示截止"]
-    assert [cell.value for cell in notice[2]][:4] == ["陈*龙", "服管委员会", "见义勇为", 100]
+    assert [cell.value for cell in notice[2]] == ["姓名", "队伍", "事项", "积分", "登记时间", "公示截止"]
+    assert [cell.value for cell in notice[3]][:4] == ["陈*龙", "服管委员会", "见义勇为", 100]
     expiring = load_workbook(io.BytesIO(organiser.get("/api/v1/exports/expiring", days=31).data)).active
-    assert [cell.value for cell in expiring[2]][1:5] == ["陈元龙", member["phone"], "服管委员会", 30]
-    assert expiring.max_row == 2
+    assert [cell.value for cell in expiring[3]][1:5] == ["陈元龙", member["phone"], "服管委员会", 30]
+    assert expiring.max_row == 3
 
 
 def download_name(response) -> str:
@@ -175,3 +179,32 @@ def test_a_name_excel_or_a_file_system_would_refuse_is_mended(admin, organiser):
     response = admin.get("/api/v1/exports/members", community_id=community["id"])
     assert download_name(response) == "志愿者 罗塘-振宇-联合-一- 2026-11-23.xlsx"
     assert load_workbook(io.BytesIO(response.data)).sheetnames == ["志愿者 罗塘-振宇-联合-一- 2026-11-23"]
+
+
+def test_an_export_opens_with_a_title_naming_what_whose_which_period_and_when_made(organiser, ledger):
+    sheet = workbook(organiser.get("/api/v1/exports/leaderboard", period="month"))
+    assert sheet["A1"].value == "排行榜 振宇社区 2026年11月（制表 2026-11-23 20:30）" and sheet["A1"].font.b
+    entries = workbook(organiser.get("/api/v1/exports/entries", **{"from": "2026-11-01T00:00:00+08:00"}))
+    assert entries["A1"].value == "积分流水 振宇社区 2026-11-01起（制表 2026-11-23 20:30）"
+
+
+def test_an_export_filters_its_header_and_prints_landscape_one_page_wide_with_the_header_on_every_page(
+        organiser, ledger):
+    sheet = workbook(organiser.get("/api/v1/exports/entries"))
+    assert sheet.auto_filter.ref == "A2:L4"  # the header and both entries, every column
+    assert sheet.page_setup.orientation == "landscape"
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$2:$2"
+
+
+def test_a_template_to_fill_in_keeps_its_header_on_the_first_row():
+    from datetime import timezone
+
+    from api.http.sheets import Column, Sheet, write_xlsx
+
+    file = io.BytesIO()
+    write_xlsx(Sheet("模板", [Column("姓名"), Column("手机")], [], titled=False), file, zone=timezone.utc,
+               made=datetime(2026, 11, 23, tzinfo=timezone.utc))
+    sheet = load_workbook(io.BytesIO(file.getvalue())).active
+    assert [cell.value for cell in sheet[1]] == ["姓名", "手机"] and sheet.freeze_panes == "A2"

@@ -188,7 +188,7 @@ def test_signing_out_closes_the_pages(live_server, phone, volunteer, shot):
 def test_the_venue_screen_shows_a_live_code_a_phone_can_read(live_server, browser, staff, organiser, community,
                                                              rules, clock, volunteer, shot):
     patrol = patrol_for(organiser, community, clock)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")  # Chinese pages
     screen = context.new_page()
     sign_in(screen, live_server, staff("organiser"), "password1", f"/activities/{patrol['id']}/screen")
     wait_until_shown(screen, "#live-code")

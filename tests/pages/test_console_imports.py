@@ -344,3 +344,17 @@ def test_the_upload_page_lists_the_rules_a_row_may_name(console_pages, rules):
     html = console_pages.get(AWARDS).get_data(as_text=True)
     listed = html[html.index('data-testid="rules-to-use"'):]
     assert "参与治安巡逻" in listed and "<code>patrol</code>" in listed
+
+
+def test_a_sheet_of_few_rows_and_very_many_cells_is_refused_with_a_sentence_saying_so(console_pages, organiser, rules,
+                                                                                       members, session):
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(AWARD_HEADER)
+    for _ in range(20):  # 20 rows of 16,384 cells: the columns past the header's are padding
+        sheet.append((members[0]["phone"], "patrol_hours", "2026-11-03", 1, "夜巡") + (0,) * (16_384 - 5))
+    out = io.BytesIO()
+    book.save(out)
+    answer = upload(console_pages, AWARDS, out.getvalue())
+    assert answer.status_code == 422 and "单元格太多（最多 300000 个" in answer.get_data(as_text=True)
+    assert earned(organiser, members[0]) == 0 and imported_count(session) == 0

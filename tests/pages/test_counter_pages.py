@@ -122,8 +122,9 @@ def test_the_months_settlement_totals_and_its_downloads_agree(pages, staff, volu
     assert csv.mimetype == "text/csv" and "合计,,,,,,3,300,300.00" in text(csv)
     sheet = clerk.get(f"/counter/settlement.xlsx?month={month}")
     rows = list(openpyxl.load_workbook(BytesIO(sheet.data)).active.values)
-    assert rows[0][0] == "兑换单号" and len(rows) == 5 and rows[-1][6:9] == (3, 300, 300)
-    assert [row[8] for row in rows[1:4]] == [100, 100, 100]
+    assert rows[0][0].startswith(f"结算单 {shop['estate']['name']} {month}（制表 ")
+    assert rows[1][0] == "兑换单号" and len(rows) == 6 and rows[-1][6:9] == (3, 300, 300)
+    assert [row[8] for row in rows[2:5]] == [100, 100, 100]
     previous = (clock.now().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     assert 'data-testid="count">0<' in text(clerk.get(f"/counter/settlement?month={previous}"))
     assert clerk.get("/counter/settlement?month=2026-13").status_code == 404

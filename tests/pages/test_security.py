@@ -249,3 +249,23 @@ def test_a_password_sent_in_a_form_is_not_recoverable_from_the_idempotency_recor
     sent = sorted((name, value) for name, value in {**form, "password": "Summer2026!"}.items() if name != "csrf_token")
     raw = action + "\n" + "\n".join(f"{name}={value}" for name, value in sent)
     assert stored and hashlib.sha256(raw.encode()).hexdigest() not in stored  # a guessable hash of the password
+
+
+def test_the_docs_page_cannot_be_framed_or_sniffed(app):
+    docs = app.test_client().get("/docs")
+    assert docs.status_code == 200 and docs.mimetype == "text/html"
+    assert docs.headers["X-Frame-Options"] == "DENY" and docs.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in docs.headers["Content-Security-Policy"]
+
+
+def test_downloads_and_images_are_never_sniffed_framed_or_run(organiser, volunteer, app):
+    member, _ = volunteer
+    for path, query in (("/api/v1/exports/members", {}), ("/api/v1/exports/members", {"format": "csv"}),
+                        (f"/api/v1/members/{member['id']}/card.png", {}),
+                        (f"/api/v1/members/{member['id']}/card.svg", {}), ("/openapi.json", {})):
+        answer = organiser.get(path, **query)
+        assert answer.status_code == 200, path
+        assert answer.headers["X-Content-Type-Options"] == "nosniff", path
+        assert answer.headers["X-Frame-Options"] == "DENY", path
+        policy = answer.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy and "sandbox" in policy, path

@@ -2,6 +2,8 @@
 import re
 from datetime import timedelta
 
+import pytest
+
 from api.http.errors import CODE_BY_STATUS, STATUS_BY_CODE
 from api.pages.refusals import SENTENCES
 
@@ -239,6 +241,21 @@ def test_pages_speak_english_when_asked_and_chinese_otherwise(app):
     assert "手机号" in client.get("/login").get_data(as_text=True)
     assert "Phone number" in client.get("/login?lang=en").get_data(as_text=True)
     assert "Phone number" in client.get("/login").get_data(as_text=True)  # the choice is remembered
+
+
+@pytest.mark.parametrize("asked, said", [
+    ("en-US,en;q=0.9", "Phone number"), ("de, en-GB;q=0.3", "Phone number"),
+    ("zh-CN,zh;q=0.9,en;q=0.8", "手机号"), ("zh-TW", "手机号"), ("en;q=0.5, zh-CN;q=0.9", "手机号"),
+    ("fr", "手机号"), ("*", "手机号"), ("", "手机号")])
+def test_the_browsers_accept_language_chooses_the_pages_language_chinese_by_default(app, asked, said):
+    page = app.test_client().get("/login", headers={"Accept-Language": asked})
+    assert said in page.get_data(as_text=True) and "Accept-Language" in page.headers["Vary"]
+
+
+def test_a_language_chosen_on_the_page_outweighs_the_browsers(app):
+    client = app.test_client()
+    client.get("/login?lang=zh_CN")
+    assert "手机号" in client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
 def test_an_unknown_address_is_a_chinese_page_for_people_and_json_for_programs(app):

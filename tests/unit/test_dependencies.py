@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 RUNTIME = [Requirement(line) for line in PROJECT["dependencies"]]
 TEST = [Requirement(line) for line in PROJECT["optional-dependencies"]["test"]]
-OWN = {"points", "rewards", "api", "tests", "bench"}
+OWN = {"points", "rewards", "api", "tests", "bench",
+       "benniu_api_client"}  # generated from /openapi.json by tests/e2e/test_generated_client.py
 
 
 def undeclared(folders: tuple[str, ...], requirements: list[Requirement]) -> dict[str, list[str]]:

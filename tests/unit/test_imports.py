@@ -186,3 +186,43 @@ def test_a_part_declared_twice_or_outside_the_limits_is_refused_unread():
     assert refusal(repacked(data, **{"[Content_Types].xml": twice})) == "not_xlsx"
     styles = b"<styleSheet>" + base64.b64encode(os.urandom(7 * 1024 * 1024)) + b"</styleSheet>"  # 9 MB, no ratio
     assert refusal(repacked(data, **{"xl/styles.xml": styles})) == "bomb"
+
+
+def wide(data: bytes, rows: int, columns: int) -> bytes:
+    """The package with `rows` more rows of `columns` numeric cells each under its header (few rows, many cells)."""
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(n) for n in range(1, columns + 1)]
+    body = b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>1</v></c>' % (letter.encode(), r)
+                                                  for letter in letters) + b"</row>"
+                    for r in range(2, rows + 2))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        sheet = package.read("xl/worksheets/sheet1.xml")
+    return repacked(data, **{"xl__worksheets__sheet1.xml": sheet.replace(b"</row></sheetData>", b"</row>" + body +
+                                                                         b"</sheetData>")})
+
+
+def test_a_sheet_of_few_rows_and_very_many_cells_is_refused_before_openpyxl_parses_it(monkeypatch):
+    import points.workbooks as workbooks
+
+    parsed = []
+    monkeypatch.setattr(workbooks, "load_workbook", lambda *args, **kwargs: parsed.append(args))
+    assert refusal(wide(book([]), rows=20, columns=16_384)) == "too_many_cells"  # 327,680 cells, 20 rows
+    assert parsed == []
+
+
+def test_cells_are_counted_exactly_also_across_the_chunks_the_xml_is_inflated_in(monkeypatch):
+    import points.workbooks as workbooks
+
+    data = book([("13900000001", "patrol", "2026-11-03", 50, "夜巡")] * 3)  # 4 rows of 5 cells
+    for chunk in (7, 16, 1024 * 1024):
+        monkeypatch.setattr(workbooks, "_CHUNK", chunk)
+        assert len(read_rows(data, header=HEADER, max_cells=20)) == 3
+        assert refusal(data, max_cells=19) == "too_many_cells"
+
+
+def test_reading_a_sheet_stops_at_its_time_limit(monkeypatch):
+    import points.workbooks as workbooks
+
+    monkeypatch.setattr(workbooks, "READ_SECONDS", -1)  # already past: the first check refuses
+    assert refusal(book([("13900000001", "patrol", "2026-11-03", None, None)])) == "too_slow"

@@ -17,7 +17,7 @@ from points.paper_book import HEADER as AWARD_HEADER
 from points.paper_book import MAX_POINTS, check_against_ledger, check_awards, read_awards
 from points.roster import HEADER as ROSTER_HEADER
 from points.rules import rules_of
-from points.workbooks import MAX_ROWS, UPLOAD_BYTES, SheetRefused, read_rows
+from points.workbooks import MAX_CELLS, MAX_ROWS, READ_SECONDS, UPLOAD_BYTES, SheetRefused, read_rows
 
 from ...acts.importing import ImportPreview, import_awards, import_roster, keep_preview, own_preview, roster_checked
 from ...http import db
@@ -56,6 +56,10 @@ SHEET_REFUSALS = {
     "bomb": _l("这个文件解压后过大，可能已损坏或不安全，未读取。未导入任何内容。"),
     "strings": _l("这个文件里的文字表过大，未读取。未导入任何内容。"),
     "too_many_rows": _l("行数太多：一次最多 %(rows)s 行，请分成几个文件上传。未导入任何内容。", rows=MAX_ROWS),
+    "too_many_cells": _l("这个文件的单元格太多（最多 %(cells)s 个，空白但设了格式的也算）。请只保留模板的几列，"
+                         "删除多余的行列或另存为新文件后再上传。未导入任何内容。", cells=MAX_CELLS),
+    "too_slow": _l("这个文件 %(seconds)s 秒内没能读完，请删除多余的行列或分成几个文件上传。未导入任何内容。",
+                   seconds=READ_SECONDS),
 }
 
 
@@ -189,7 +193,7 @@ def _upload(kind: Kind):
 def _template(kind: Kind):
     """The sheet to fill: the header row only (no example row that could be imported by mistake)."""
     columns = [Column(header, width=14 if header != "备注" else 30) for header in kind.header]
-    return sheet_response(Sheet(name=str(kind.template), columns=columns, rows=[]), format="xlsx", zone=zone())
+    return sheet_response(Sheet(name=str(kind.template), columns=columns, rows=[], titled=False), format="xlsx", zone=zone())
 
 
 def _preview(kind: Kind, token: str):
