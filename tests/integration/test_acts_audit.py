@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from api.cli import main
 from points.audit import AuditEntry, audit_trail
 from points.members import Member
-from tests.helpers import xlsx
+from tests.helpers import at_once, xlsx
 from tests.pages.conftest import PageClient
 
 from ..conftest import POSTGRES_URL
@@ -66,6 +66,16 @@ def test_the_api_refuses_a_new_member_the_phone_of_a_staff_account(app, organise
                                                  "community_id": community["id"]})
     assert refused.status_code == 409 and refused.json["code"] == "conflict"
     assert people_on(app, clerk_phone) == 0 and rows(app, "member_added") == []
+
+
+def test_two_members_added_at_once_with_one_phone_make_one_member_and_one_row(app, organiser, community):
+    # Guarded by members' UNIQUE(phone), flushed in a savepoint: the loser is refused PhoneTaken (409), never a 500.
+    def add(name):
+        return lambda: organiser.post("/api/v1/members", {"name": name, "phone": "13810009999",
+                                                          "community_id": community["id"]})
+    responses = at_once([add("甲"), add("乙")])
+    assert sorted((r.status_code, r.json.get("code")) for r in responses) == [(201, None), (409, "conflict")]
+    assert people_on(app, "13810009999") == 1 and len(rows(app, "member_added")) == 1
 
 
 def test_a_new_staff_account_is_refused_a_members_phone_on_the_console_and_the_command_line(
