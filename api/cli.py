@@ -91,11 +91,11 @@ def token():
 @click.option("--member", "member_id", type=int)
 def token_create(role, name, community_id, partner_id, member_id):
     """Issue a token; the token is printed as the last line."""
-    from .identity.tokens import issue_token
+    from .acts.tokens import issue
 
     app = _app()
-    plain, record = _write(app, lambda session: issue_token(
-        session, role=role, name=name, community_id=community_id, partner_id=partner_id,
+    plain, record = _write(app, lambda session: issue(
+        session, None, role=role, name=name, community_id=community_id, partner_id=partner_id,
         member_id=member_id, now=_now(app)))
     click.echo(f"{role} token {record.id} for {name}:")
     click.echo(plain)
@@ -116,14 +116,14 @@ def user():
               help="asked for when not given")
 def user_create(role, name, phone, community_id, partner_id, password):
     """Create a staff account that signs in at /login with its phone and password."""
-    from .identity.accounts import create_staff
+    from .acts.staff import add_staff
 
     if click.get_current_context().get_parameter_source("password") is ParameterSource.COMMANDLINE:
         click.echo("warning: a password given with --password stays in the shell's history and shows in the "
                    "process list; leave --password out to be asked for it", err=True)
     app = _app()
-    account = _write(app, lambda session: create_staff(
-        session, role=role, name=name, phone=phone, password=password, community_id=community_id,
+    account = _write(app, lambda session: add_staff(
+        session, None, role=role, name=name, phone=phone, password=password, community_id=community_id,
         partner_id=partner_id, now=_now(app)))
     click.echo(f"{role} {name} (account {account.id}) signs in with phone {phone}")
 
@@ -134,13 +134,13 @@ def user_disable(phone):
     """Disable a staff account: its sessions and tokens are refused from the next request on."""
     from sqlalchemy import select
 
+    from .acts.staff import disable_staff
     from .identity.accounts import StaffAccount
-    from .identity.credentials import disable_staff
 
     def disable(session):
-        account = session.scalar(select(StaffAccount).where(StaffAccount.phone == phone))
-        if account is not None:
-            disable_staff(session, account, now=_now(app))
+        staff_id = session.scalar(select(StaffAccount.id).where(StaffAccount.phone == phone))
+        if staff_id is not None:
+            account = disable_staff(session, None, staff_id=staff_id, now=_now(app))
             return f"{account.role} {account.name} disabled"
 
     app = _app()

@@ -77,15 +77,15 @@ def within(query, column, *, start: datetime | None, end: datetime | None):
     return query
 
 
-def flush_unique(session: Session, row, *, taken: str) -> None:
+def flush_unique(session: Session, row, *, taken: str, refusal: type[Conflict] = Conflict) -> None:
     """Add `row` and flush it in a savepoint: if a concurrent insert took one of its unique
-    values first, raise Conflict(`taken`) and leave the session usable."""
+    values first, raise `refusal(taken)` and leave the session usable."""
     session.add(row)
     try:
         with session.begin_nested():
             session.flush()
     except IntegrityError:
-        raise Conflict(taken) from None
+        raise refusal(taken) from None
 
 
 def begin_write(session: Session) -> None:

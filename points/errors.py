@@ -33,6 +33,10 @@ class PhoneTaken(Conflict):
     """A phone signs in as one person only: a member or a staff account already has it."""
 
 
+class RuleCodeTaken(Conflict):
+    """A community has a rule by this code already: change that one (its next version) instead."""
+
+
 class Invalid(DomainError):
     """A business-rule violation of the input itself (answered as a validation error)."""
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from .accounts import Account, open_account
 from .communities import Community, get_community, issuance_accounts
 from .db import Base, UTCDateTime, fetch, flush_unique, keyset
-from .errors import Conflict
+from .errors import PhoneTaken
 from .passwords import hash_password, password_matches
 from .periods import ALL_TIME
 from .tallies import Deeds, Figure, MemberTally, tally
@@ -54,7 +54,7 @@ def enrol_member(session: Session, *, community_id: int, name: str, phone: str, 
     the community issuance account their earnings come from (by phone, so it spreads evenly)."""
     get_community(session, community_id)
     if session.scalar(select(Member.id).where(Member.phone == phone)) is not None:
-        raise Conflict(f"phone {phone} is already registered")
+        raise PhoneTaken(f"phone {phone} is already registered")
     account = open_account(session, kind="member", name=f"{name} {phone}", community_id=community_id, now=now)
     hold = open_account(session, kind="hold", name=f"{name} {phone} 冻结", community_id=community_id, now=now)
     pending = open_account(session, kind="pending", name=f"{name} {phone} 公示中", community_id=community_id, now=now)
@@ -64,7 +64,8 @@ def enrol_member(session: Session, *, community_id: int, name: str, phone: str, 
                     password_hash=hash_password(password) if password else None,
                     account_id=account.id, hold_account_id=hold.id, pending_account_id=pending.id,
                     joined_at=now)
-    flush_unique(session, member, taken=f"phone {phone} is already registered")  # a concurrent one won
+    # A concurrent one may have won the phone since the check above.
+    flush_unique(session, member, taken=f"phone {phone} is already registered", refusal=PhoneTaken)
     tally(session, member=member, at=now, deeds=Deeds(figures=(Figure("joined", count=1),)))
     return member
 
@@ -73,7 +74,7 @@ def get_member(session: Session, member_id: int) -> Member:
     return fetch(session, Member, member_id, "member")
 
 
-def change_team(session: Session, member: Member, *, team: str | None) -> str | None:
+def move_to_team(session: Session, member: Member, *, team: str | None) -> str | None:
     """Move a member to another team (None: none); returns the team they were in."""
     before, member.team = member.team, team
     session.flush()

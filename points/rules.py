@@ -8,7 +8,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 
 from .communities import get_community
 from .db import Base, UTCDateTime, flush_unique
-from .errors import Conflict, NotFound
+from .errors import NotFound, RuleCodeTaken
 
 BASES = ("per_event", "per_hour")
 
@@ -48,7 +48,7 @@ def define_rule(session: Session, *, community_id: int, code: str, name: str, po
     """Create version 1 of a rule in a community."""
     get_community(session, community_id)
     if latest_rule(session, community_id=community_id, code=code) is not None:
-        raise Conflict(f"rule {code!r} already exists in this community; PUT a new version instead")
+        raise RuleCodeTaken(f"rule {code!r} already exists in this community; PUT a new version instead")
     return _add_version(session, Rule(community_id=community_id, code=code, version=1, name=name, points=points,
                                       basis=basis, daily_cap=daily_cap, requires_review=requires_review,
                                       notice_days=notice_days, created_at=now))

@@ -23,6 +23,7 @@ _PENDING = "benniu_events"
 ACTIONS = frozenset({
     "member_added", "member_changed", "password_reset", "import",
     "staff_added", "staff_changed", "staff_disabled",
+    "token_issued", "token_revoked",
     "rule_added", "rule_changed", "rule_retired",
     "award", "reversal", "notice_withdrawn", "claim_filed", "claim_reviewed",
     "checkin", "checkout",

@@ -2,8 +2,8 @@
 server under a random token that only the uploading session can use (never in the cookie), and
 confirming pays or adds the rows that pass their checks then, through the one way of each act.
 
-Awards go through `api.acts.organising.award` (its audit row per award), and each import writes one
-`import` audit row; members added are audited `member_added`. Confirming runs the checks again
+Awards go through `api.acts.awards.award` and members through `api.acts.members.add_member` (each
+its own audit row), and each import writes one `import` audit row. Confirming runs the checks again
 in the write transaction, so a preview gone stale (a rule retired, a cap filled) pays nothing wrong.
 """
 import json
@@ -17,9 +17,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
 from points.db import Base, UTCDateTime
-from points.errors import Conflict, LimitReached, NotFound
+from points.errors import Conflict, LimitReached, NotFound, PhoneTaken
 from points.imports import Line
-from points.members import enrol_member
 from points.paper_book import check_awards, claim_rows, deed_time, paid_by, read_awards, unclaim
 from points.roster import check_roster, read_roster
 from points.workbooks import SheetRow
@@ -27,8 +26,9 @@ from points.workbooks import SheetRow
 from ..identity.access import community_for
 from ..identity.accounts import StaffAccount
 from ..identity.principal import Principal
-from . import events
 from .awards import award
+from .events import announce
+from .members import add_member
 
 KEPT = timedelta(days=1)  # a preview not confirmed within a day is uploaded again
 
@@ -115,7 +115,7 @@ def import_awards(session: Session, principal: Principal, *, preview: ImportPrev
             paid.append((claim, done.record.id))
     unclaim(session, refused)
     paid_by(session, paid)
-    return _confirmed(session, preview, lines, now=now, why=f"批量发放：{preview.file_name}")
+    return _confirmed(session, principal, preview, lines, now=now, why=f"批量发放：{preview.file_name}")
 
 
 def roster_checked(session: Session, preview: ImportPreview) -> list:
@@ -134,22 +134,20 @@ def import_roster(session: Session, principal: Principal, *, preview: ImportPrev
             continue
         try:
             with session.begin_nested():  # a phone taken by a concurrent insert leaves no accounts behind
-                member = enrol_member(session, community_id=preview.community_id, name=line.name,
-                                      phone=line.phone, team=line.team, now=now)
-        except Conflict:
+                add_member(session, principal, community_id=preview.community_id, name=line.name, phone=line.phone,
+                           team=line.team, now=now, why=why)
+        except PhoneTaken:
             line.refuse("registered")
-            continue
-        events.record("member_added", why=why, member_id=member.id, community_id=member.community_id,
-                      name=member.name, team=member.team)
-    return _confirmed(session, preview, lines, now=now, why=why)
+    return _confirmed(session, principal, preview, lines, now=now, why=why)
 
 
-def _confirmed(session: Session, preview: ImportPreview, lines: list[Line], *, now: datetime, why: str) -> Outcome:
+def _confirmed(session: Session, principal: Principal, preview: ImportPreview, lines: list[Line], *, now: datetime,
+               why: str) -> Outcome:
     applied = sum(line.ok for line in lines)
     preview.confirmed_at = now
     preview.outcome = _pack({"applied": applied, "lines": [[line.row, line.problem, line.detail] for line in lines]})
-    events.record("import", why=why, community_id=preview.community_id, sheet=preview.kind, rows=len(lines),
-                  applied=applied, refused=len(lines) - applied)
+    announce(session, principal, "import", at=now, community_id=preview.community_id, why=why, sheet=preview.kind,
+             rows=len(lines), applied=applied, refused=len(lines) - applied)
     return Outcome(applied=applied, lines=lines)
 
 

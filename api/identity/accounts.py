@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
 from points.db import Base, UTCDateTime, fetch
-from points.errors import Conflict, Invalid
+from points.errors import Invalid, PhoneTaken
 from points.members import Member, authenticate
 from points.passwords import hash_password, password_matches
 from points.phones import normalise_phone
@@ -64,8 +64,7 @@ def create_staff(session: Session, *, role: str, name: str, phone: str, password
         get_community(session, community_id)
     if partner_id is not None:
         get_partner(session, partner_id)
-    if phone_taken(session, phone):
-        raise Conflict(f"phone {phone} is already registered")
+    refuse_taken_phone(session, phone)
     account = StaffAccount(role=role, name=name, phone=phone, password_hash=hash_password(password),
                            community_id=community_id, partner_id=partner_id, created_at=now)
     session.add(account)
@@ -91,6 +90,14 @@ def phone_taken(session: Session, phone: str) -> bool:
     """Whether a staff account or a volunteer signs in with this phone already."""
     return bool(session.scalar(select(StaffAccount.id).where(StaffAccount.phone == phone))
                 or session.scalar(select(Member.id).where(Member.phone == phone)))
+
+
+def refuse_taken_phone(session: Session, phone: str) -> None:
+    """A phone signs in as one person only: PhoneTaken if a staff account or a volunteer has it
+    already: the one check behind both directions (`create_staff` here, and adding a member,
+    `api.acts.members.add_member`, since the ledger's members know nothing of staff)."""
+    if phone_taken(session, phone):
+        raise PhoneTaken(f"phone {phone} is already registered")
 
 
 def find_staff(session: Session, *, community_id: int | None = None, partner_ids: list[int] | None = None,

@@ -31,7 +31,7 @@ def change_password(session: Session, person: Person, *, password: str, now: dat
     revoke_all(session, person, now=now)
 
 
-def disable_staff(session: Session, staff: StaffAccount, *, now: datetime) -> None:
+def disable_account(session: Session, staff: StaffAccount, *, now: datetime) -> None:
     """Disable a staff account: its tokens and sessions are refused from the next request on."""
     staff.disabled_at = now
     session.flush()

@@ -16,7 +16,12 @@ log = logging.getLogger(__name__)
 
 
 def refusal_page(code: str, status: int):
-    return render_template("site/error.html", message=sentence(code), status=status), status
+    return sentence_page(sentence(code), status)
+
+
+def sentence_page(message: str, status: int):
+    """A page of its own saying why something was refused (for an act with no form to show again)."""
+    return render_template("site/error.html", message=message, status=status), status
 
 
 def register(blp: Blueprint) -> None:

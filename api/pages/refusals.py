@@ -46,6 +46,7 @@ SENTENCES = {
     # Refusals of particular acts (by exception class)
     "PhoneTaken": _l("这个手机号已经登记过了（志愿者或工作人员），请核对。"),
     "AlreadySpent": _l("这笔积分已被使用：志愿者的可用积分不足以扣回，不能撤销。"),
+    "RuleCodeTaken": _l("这个代码已经有规则了。要改它的积分，请打开那条规则点“修改”。"),
     # Refusals only pages give
     "login_failed": _l("手机号或密码错误"),
     "wrong_password": _l("当前密码不对。"),
@@ -56,9 +57,13 @@ SENTENCES = {
     "session_expired": _l("登录已过期，请重新登录。"),
     "activity_ended": _l("活动已结束，签到已关闭。"),
     "pick_community": _l("请先在左侧选择社区。"),
+    "pick_community:member": _l("请先在左侧选择社区，再添加志愿者。"),
+    "pick_community:organiser": _l("请先在左侧选择社区，再添加组织者。"),
+    "forbidden:staff": _l("您的账号没有权限做这件事（组织者只能管理本社区的组织者和只服务本社区的商家店员）。"),
     "member_fields": _l("请填写姓名和正确的手机号（5 到 20 位数字）；密码不少于 8 位，或留空由系统生成。"),
     "staff_fields": _l("请填写姓名、正确的手机号和角色；店员要选合作商家；密码不少于 8 位，或留空由系统生成。"),
     "reason": _l("请填写原因。"),
+    "reason:reversal": _l("撤销时请填写原因。"),
     "points": _l("积分请填写正整数，或留空按规则发放。"),
     "password": _l("新密码至少 8 位，或留空由系统生成。"),
 }

@@ -4,9 +4,10 @@ from marshmallow import Schema, fields, validate
 from points.balance_now import balance_now
 from points.ledger import KINDS as TRANSFER_KINDS
 from points.ledger import history
-from points.members import enrol_member, find_members
+from points.members import find_members
 
 from .. import codes
+from ..acts.members import add_member
 from ..http import db
 from ..http.clock import now, zone
 from ..http.fields import Id, LocalDateTime, Name, QueryId
@@ -83,8 +84,7 @@ class EntrySchema(Schema):
 @blp.response(201, MemberSchema)
 def create_member(args):
     """Register a volunteer (phone numbers are unique)."""
-    args["community_id"] = community_for(current_principal(), args["community_id"])
-    return enrol_member(db.writer(), now=now(), **args)
+    return add_member(db.writer(), current_principal(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])

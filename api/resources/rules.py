@@ -1,47 +1,18 @@
 """Earning rules (积分规则)."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
-from points.rules import BASES, Rule, define_rule, retire_rule, revise_rule, rules_of
+from points.rules import BASES, rules_of
 
-from ..acts import events
+from ..acts import rules as acts
+from ..acts.rules import RuleArgsSchema, RuleChangeArgsSchema
 from ..http import db
 from ..http.clock import now
-from ..http.fields import Id, LocalDateTime, Name, Points, QueryId, RuleCode
+from ..http.fields import LocalDateTime, QueryId
 from ..http.smorest import Blueprint
-from ..identity.access import community_for, named_community
+from ..identity.access import community_for
 from ..identity.authentication import current_principal
 
 blp = Blueprint("rules", __name__, url_prefix="/api/v1/rules", description="Earning rules")
-
-def NOTICE_DAYS(**kwargs) -> fields.Integer:  # noqa: N802
-    return fields.Integer(strict=True, validate=validate.Range(min=0, max=90), metadata={
-        "description": "days an award stays on public notice (公示) before it can be spent; 0: none"}, **kwargs)
-
-
-class RuleArgsSchema(Schema):
-    code = RuleCode(required=True)
-    name = Name(200, required=True)
-    points = Points(required=True)
-    basis = fields.String(required=True, validate=validate.OneOf(BASES))
-    community_id = Id()
-    daily_cap = Points(allow_none=True)
-    requires_review = fields.Boolean(load_default=False)
-    notice_days = NOTICE_DAYS(load_default=0)
-
-
-class RuleChangeArgsSchema(Schema):
-    name = Name(200)
-    points = Points()
-    basis = fields.String(validate=validate.OneOf(BASES))
-    community_id = Id()
-    daily_cap = Points(allow_none=True)
-    requires_review = fields.Boolean()
-    notice_days = NOTICE_DAYS()
-
-    @validates_schema
-    def something_changes(self, data, **kwargs):
-        if not set(data) - {"community_id"}:
-            raise ValidationError("give at least one field to change")
 
 
 class CommunityArgsSchema(Schema):
@@ -85,7 +56,7 @@ def rules(args):
 @blp.response(201, RuleSchema)
 def create_rule(args):
     """Define a rule (version 1)."""
-    return new_rule(args)
+    return acts.add_rule(db.writer(), current_principal(), now=now(), **args)
 
 
 @blp.route("/<rule_code:code>", methods=["PUT"])
@@ -94,7 +65,7 @@ def create_rule(args):
 @blp.response(200, RuleSchema)
 def change_rule(args, code):
     """Change a rule: writes its next version; earlier entries keep theirs."""
-    return next_version(code, args)
+    return acts.change_rule(db.writer(), current_principal(), code=code, now=now(), **args)
 
 
 @blp.route("/<rule_code:code>", methods=["DELETE"])
@@ -103,34 +74,4 @@ def change_rule(args, code):
 @blp.response(200, RuleSchema)
 def retire(args, code):
     """Retire a rule: no new earnings under it; its history stays."""
-    return retired(code, args.get("community_id"))
-
-
-# The acts, in a community the caller may act in: the JSON API and the console's forms alike.
-
-def new_rule(args: dict) -> Rule:
-    """Define a rule from loaded `RuleArgsSchema` args."""
-    community_id = named_community(current_principal(), args.get("community_id"))
-    rule = define_rule(db.writer(), now=now(), **{**args, "community_id": community_id})
-    return _recorded("rule_added", rule)
-
-
-def next_version(code: str, args: dict) -> Rule:
-    """Write a rule's next version from loaded `RuleChangeArgsSchema` args."""
-    changes = {name: value for name, value in args.items() if name != "community_id"}
-    community_id = named_community(current_principal(), args.get("community_id"))
-    return _recorded("rule_changed", revise_rule(db.writer(), community_id=community_id, code=code, now=now(),
-                                                 **changes))
-
-
-def retired(code: str, community_id: int | None) -> Rule:
-    """Retire a rule."""
-    return _recorded("rule_retired", retire_rule(db.writer(), community_id=named_community(current_principal(),
-                                                                                        community_id),
-                                                 code=code, now=now()))
-
-
-def _recorded(kind: str, rule: Rule) -> Rule:
-    events.record(kind, community_id=rule.community_id, rule_code=rule.code, version=rule.version,
-                  points=rule.points)
-    return rule
+    return acts.retire(db.writer(), current_principal(), code=code, now=now(), community_id=args.get("community_id"))

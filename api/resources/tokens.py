@@ -4,17 +4,18 @@ from datetime import timedelta
 from flask import abort, current_app
 from marshmallow import Schema, fields, validate
 
+from ..acts import tokens as acts
 from ..http import db
 from ..http.clock import now
 from ..http.fields import Id, LocalDateTime, Name
 from ..http.limits import login_limits
 from ..http.pagination import PageArgsSchema, keyset_page, page_schema
 from ..http.smorest import Blueprint
-from ..identity.access import token_grant, token_scope, visible_token
+from ..identity.access import token_scope
 from ..identity.accounts import sign_in
 from ..identity.authentication import current_principal
 from ..identity.principal import ROLES
-from ..identity.tokens import KINDS, find_tokens, issue_for, issue_token, revoke
+from ..identity.tokens import KINDS, find_tokens, issue_for, revoke
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and tokens")
 
@@ -102,8 +103,7 @@ def create_token(args):
     """Issue a token (admins: any role; organisers: partner and volunteer tokens in their community);
     it expires after `expires_in` seconds, by default after a year."""
     lifetime = timedelta(seconds=args.pop("expires_in", None) or current_app.config["API_TOKEN_DAYS"] * 86400)
-    args = token_grant(db.session(), current_principal(), args)
-    token, record = issue_token(db.writer(), now=now(), expires_at=now() + lifetime, **args)
+    token, record = acts.issue(db.writer(), current_principal(), now=now(), expires_at=now() + lifetime, **args)
     record.token = token  # shown in this answer only
     return record
 
@@ -123,4 +123,4 @@ def tokens(args):
 @blp.response(204)
 def revoke_token(token_id):
     """Revoke a token or a session: it gets 401 from the next request on."""
-    revoke(db.writer(), visible_token(db.session(), current_principal(), token_id).id, now=now())
+    acts.revoke_token(db.writer(), current_principal(), token_id=token_id, now=now())

@@ -1,6 +1,6 @@
 """Staff sign in like volunteers; sign-in tokens expire; logout, revocation and disabling take effect at once."""
 from api.identity.accounts import create_staff, get_staff, sign_in
-from api.identity.credentials import change_password, disable_staff
+from api.identity.credentials import change_password, disable_account
 from tests.helpers import Client
 
 
@@ -62,7 +62,7 @@ def test_a_disabled_accounts_tokens_are_refused_at_once(app, clock, community):
     staff_id = make_staff(app, clock, role="organiser", name="民警", phone="13700000001", community_id=community["id"])
     token = Client(app, login(app, "13700000001").get_json()["token"])
     with app.extensions["benniu"].sessionmaker() as session, session.begin():
-        disable_staff(session, get_staff(session, staff_id), now=clock.now())
+        disable_account(session, get_staff(session, staff_id), now=clock.now())
     assert token.get("/api/v1/members", community_id=community["id"]).status_code == 401
     assert login(app, "13700000001").status_code == 401
 

@@ -233,8 +233,8 @@ def test_awarding_points_from_a_members_page_is_audited_with_its_memo(app, conso
     path = f"/console/members/{member['id']}"
     done = console_pages.submit(path, f"{path}/award", rule_code="patrol", points="30", memo="协助寻找走失老人")
     assert done.status_code == 303 and balance(organiser, member)["available"] == 30
-    assert [(action, why, facts["points"]) for action, why, facts in trail(app, member_id=member["id"])] == [
-        ("award", "协助寻找走失老人", 30)]
+    assert [(action, why, facts.get("points")) for action, why, facts in trail(app, member_id=member["id"])] == [
+        ("award", "协助寻找走失老人", 30), ("member_added", None, None)]
     assert "协助寻找走失老人" in text(console_pages.get(path))  # the audit trail on the page
     capped = console_pages.submit(path, f"{path}/award", rule_code="patrol", points="90")
     assert capped.status_code == 409 and "上限" in text(capped)
@@ -254,7 +254,7 @@ def test_reversing_an_earning_says_first_whether_it_was_spent_and_is_audited(app
     done = console_pages.submit(reverse, reason="重复录入")
     assert done.status_code == 303 and balance(organiser, member)["available"] == 0
     assert [(action, why) for action, why, _ in trail(app, member_id=member["id"])] == [
-        ("reversal", "重复录入"), ("award", None)]
+        ("reversal", "重复录入"), ("award", None), ("member_added", None)]
     assert "已撤销" in text(console_pages.get(path))
     assert "撤销过了" in text(console_pages.get(reverse))
 
@@ -393,8 +393,8 @@ def test_moving_a_member_to_another_team_is_audited(app, console_pages, voluntee
     path = f"/console/members/{member['id']}"
     assert console_pages.submit(path, f"{path}/team", team="巡逻三队").status_code == 303
     assert 'value="巡逻三队"' in text(console_pages.get(path))
-    assert [(action, facts["team_before"], facts["team"]) for action, _, facts in trail(app, member_id=member["id"])
-            ] == [("member_changed", "服管委员会", "巡逻三队")]
+    assert [(action, facts.get("team_before"), facts["team"]) for action, _, facts in trail(app, member_id=member["id"])
+            ] == [("member_changed", "服管委员会", "巡逻三队"), ("member_added", None, "服管委员会")]
 
 
 def test_resetting_a_volunteers_password_ends_their_sessions_and_is_audited(app, pages, console_pages, volunteer):
@@ -409,7 +409,8 @@ def test_resetting_a_volunteers_password_ends_their_sessions_and_is_audited(app,
     assert too_short.status_code == 422
     assert console_pages.submit(path, f"{path}/password", password="typed-by-me").status_code == 303
     assert pages().sign_in(member["phone"], "typed-by-me").get("/me").status_code == 200
-    assert [action for action, _, _ in trail(app, member_id=member["id"])] == ["password_reset", "password_reset"]
+    assert [action for action, _, _ in trail(app, member_id=member["id"])] == [
+        "password_reset", "password_reset", "member_added"]
 
 
 # Staff ---------------------------------------------------------------------------------------
@@ -564,7 +565,7 @@ def test_another_communitys_ids_get_403_or_404_and_none_of_its_data(app, console
     assert b_organiser.get(f"/api/v1/members/{member}").json["team"] == "B队"
     assert b_organiser.get(f"/api/v1/members/{member}/balance").json["available"] == 30
     assert [action for action, _, _ in trail(app, community_id=b_side["community"]["id"])
-            if not action.startswith("rule_")] == ["claim_filed", "award"]  # B's own
+            if not action.startswith("rule_")] == ["claim_filed", "award", "member_added"]  # B's own
     for phone in ("13611112222", "13622223333", "13622224444"):
         from .conftest import PageClient
         assert PageClient(app).submit("/login", phone=phone, password=(

@@ -154,13 +154,13 @@ def test_a_disabled_clerk_is_signed_out_at_once(app, pages, staff, shop, clock):
     from sqlalchemy import select
 
     from api.identity.accounts import StaffAccount
-    from api.identity.credentials import disable_staff
+    from api.identity.credentials import disable_account
 
     phone = staff("partner", partner_id=shop["barber"]["id"])
     clerk = pages().sign_in(phone, "password1")
     assert clerk.get("/counter").status_code == 200
     with app.extensions["benniu"].sessionmaker() as session, session.begin():
-        disable_staff(session, session.scalar(select(StaffAccount).where(StaffAccount.phone == phone)),
+        disable_account(session, session.scalar(select(StaffAccount).where(StaffAccount.phone == phone)),
                       now=clock.now())
     assert clerk.get("/counter").status_code == 302
 

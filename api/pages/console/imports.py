@@ -25,8 +25,7 @@ from ...http.clock import now, zone
 from ...http.sheets import Column, Sheet, neutralise, sheet_response
 from ...identity.access import is_staff
 from ...identity.authentication import current_principal, session_principal
-from ..errors import refusal_page
-from ..guard import new_action_key, once_per_action, refusal_of
+from ..guard import act_once, new_action_key
 from . import acting_community, blp, communities_to_pick, viewed_community_id
 
 FORM_BYTES = 64 * 1024  # the form's other fields, beside the file
@@ -226,6 +225,9 @@ def _confirm(kind: Kind, token: str):
                 refused=len(outcome.lines) - outcome.applied), "done")
         return redirect(url_for(f"{kind.endpoint}_preview", token=token), code=303)
 
-    response = once_per_action(confirmed)
-    code = refusal_of(response)
-    return response if code is None else refusal_page(code, response.status_code)
+    return act_once(confirmed, _refused)
+
+
+def _refused(said: str, status: int):
+    """A confirmation refused as a whole (the preview gone, an organiser moved): the refusal page."""
+    return render_template("site/error.html", message=said, status=status), status

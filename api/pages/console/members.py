@@ -1,30 +1,27 @@
 """`/console/members`: search and add volunteers; a member's page with their balance, history, awards
 put on public notice, claims, vouchers, card and audit trail, where an organiser awards points (`奖励积分`),
 takes an earning back (`撤销`, saying first whether its points were spent, or withdrawing it from
-notice), moves them to another team and resets their password. Every act goes through
-`api.acts.organising` or records its own audited event."""
+notice), moves them to another team and resets their password. Every act goes through `api.acts`
+(awards, members), once per rendered form."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from points.audit import audit_trail
 from points.balance_now import balance_now
 from points.claims import find_claims
-from points.errors import Conflict
 from points.ledger import history, reversal_of, reversed_among
-from points.members import change_team, enrol_member, find_members, member_of_transfer, teams_of
+from points.members import find_members, member_of_transfer, teams_of
 from points.notices import notice_of, notices_for, state_of
 from points.rules import rule_names, rules_of
 from rewards.redemptions import find_redemptions
 
-from ...acts import awards, events
+from ...acts import awards
+from ...acts.members import add_member, change_team, reset_password
 from ...http import db
 from ...http.clock import now
 from ...identity.access import visible_member, visible_transfer
-from ...identity.accounts import phone_taken
 from ...identity.authentication import current_principal
-from ...identity.credentials import change_password, person_of_member
-from ..guard import new_action_key, once_per_action, refusal_of
+from ..guard import act_once, new_action_key
 from ..refusals import sentence
 from . import acting_community, blp, communities_to_pick, path_id, viewed_community_id
 from .entered import new_password, optional_points, optional_text, phone_number, required_text
@@ -33,19 +30,6 @@ from .trail import AUDIT_ACTIONS
 PAGE = 50
 HISTORY_PAGE = 20
 NOTICE_PAGE = 20
-SENTENCES = {
-    "phone_taken": _l("这个手机号已经登记过了（志愿者或工作人员），请核对。"),
-    "insufficient_points": _l("这笔积分已被使用：志愿者的可用积分不足以扣回，不能撤销。"),
-    "pick_community": _l("请先在左侧选择社区，再添加志愿者。"),
-    "member_fields": _l("请填写姓名和正确的手机号（5 到 20 位数字）；密码不少于 8 位，或留空由系统生成。"),
-    "reason": _l("撤销时请填写原因。"),
-    "points": _l("积分请填写正整数，或留空按规则发放。"),
-    "password": _l("新密码至少 8 位，或留空由系统生成。"),
-}
-
-
-def said(code: str) -> str:
-    return str(SENTENCES[code]) if code in SENTENCES else sentence(code)
 
 
 @blp.get("/console/members")
@@ -73,27 +57,20 @@ def members_add():
     team = optional_text(request.form.get("team"), 100)
     password, made_up = new_password(request.form.get("password"))
     if name is None or phone is None or password is None:
-        return _list(message=said("member_fields"), status=422)
+        return _list(message=sentence("member_fields"), status=422)
     if viewed_community_id() is None:
-        return _list(message=said("pick_community"), status=422)
+        return _list(message=sentence("pick_community:member"), status=422)
     community = acting_community()
 
     def added():
-        session = db.writer()
-        if phone_taken(session, phone):
-            raise Conflict(f"phone {phone} is already registered")
-        member = enrol_member(session, community_id=community.id, name=name, phone=phone, team=team,
-                              password=password, now=now())
-        events.record("member_added", member_id=member.id, community_id=member.community_id, name=name, team=team)
+        member = add_member(db.writer(), current_principal(), community_id=community.id, name=name, phone=phone,
+                            team=team, password=password, now=now())
         flash(_("已添加志愿者 %(name)s。", name=name), "done")
         if made_up:
             flash(password, "password")
         return redirect(url_for(".members_detail", member_id=member.id), code=303)
 
-    response = once_per_action(added)
-    code = refusal_of(response)
-    return response if code is None else _list(message=said("phone_taken" if code == "conflict" else code),
-                                               status=response.status_code)
+    return act_once(added, lambda said, status: _list(message=said, status=status))
 
 
 @blp.get("/console/members/<int:member_id>")
@@ -146,7 +123,7 @@ def members_award(member_id: int):
     try:
         points = optional_points(request.form.get("points"))
     except ValueError:
-        return _member_page(member, message=said("points"), status=422)
+        return _member_page(member, message=sentence("points"), status=422)
 
     def awarded():
         done = awards.award(db.writer(), current_principal(), member_id=member.id, rule_code=rule_code,
@@ -154,7 +131,7 @@ def members_award(member_id: int):
         flash(_("已奖励 %(name)s %(points)s 积分。", name=member.name, points=done.record.amount), "done")
         return redirect(url_for(".members_detail", member_id=member.id), code=303)
 
-    return _answer(member, once_per_action(awarded))
+    return act_once(awarded, _refused(member))
 
 
 def _earning(member, transfer_id: int):
@@ -192,17 +169,14 @@ def members_reverse_post(member_id: int, transfer_id: int):
     record = _earning(member, transfer_id)
     reason = required_text(request.form.get("reason"), 500)
     if reason is None:
-        return _reverse_page(member, record, message=said("reason"), status=422)
+        return _reverse_page(member, record, message=sentence("reason:reversal"), status=422)
 
     def reversed_():
         awards.reverse_earning(db.writer(), current_principal(), transfer_id=record.id, reason=reason, now=now())
         flash(_("已撤销 %(points)s 积分。", points=record.amount), "done")
         return redirect(url_for(".members_detail", member_id=member.id), code=303)
 
-    response = once_per_action(reversed_)
-    code = refusal_of(response)
-    return response if code is None else _reverse_page(member, record, message=said(code),
-                                                       status=response.status_code)
+    return act_once(reversed_, lambda said, status: _reverse_page(member, record, message=said, status=status))
 
 
 @blp.post("/console/members/<int:member_id>/team")
@@ -212,13 +186,11 @@ def members_team(member_id: int):
     team = optional_text(request.form.get("team"), 100)
 
     def changed():
-        before = change_team(db.writer(), member, team=team)
-        events.record("member_changed", member_id=member.id, community_id=member.community_id, team_before=before,
-                      team=team)
+        change_team(db.writer(), current_principal(), member_id=member.id, team=team, now=now())
         flash(_("已修改队伍。"), "done")
         return redirect(url_for(".members_detail", member_id=member.id), code=303)
 
-    return _answer(member, once_per_action(changed))
+    return act_once(changed, _refused(member))
 
 
 @blp.post("/console/members/<int:member_id>/password")
@@ -227,19 +199,18 @@ def members_password(member_id: int):
     member = _member(member_id)
     password, made_up = new_password(request.form.get("password"))
     if password is None:
-        return _member_page(member, message=said("password"), status=422)
+        return _member_page(member, message=sentence("password"), status=422)
 
     def reset():
-        change_password(db.writer(), person_of_member(member), password=password, now=now())
-        events.record("password_reset", member_id=member.id, community_id=member.community_id)
+        reset_password(db.writer(), current_principal(), member_id=member.id, password=password, now=now())
         flash(_("已重置 %(name)s 的密码，其已登录的设备都已退出。", name=member.name), "done")
         if made_up:
             flash(password, "password")
         return redirect(url_for(".members_detail", member_id=member.id), code=303)
 
-    return _answer(member, once_per_action(reset))
+    return act_once(reset, _refused(member))
 
 
-def _answer(member, response):
-    code = refusal_of(response)
-    return response if code is None else _member_page(member, message=said(code), status=response.status_code)
+def _refused(member):
+    """A refusal on a member's page: the page again, saying it."""
+    return lambda said, status: _member_page(member, message=said, status=status)

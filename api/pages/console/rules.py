@@ -1,8 +1,8 @@
 """`/console/rules`: the earning rules, each with its versions; define one, change it (a new
 version: what was earned keeps its own), retire it after a confirmation.
 
-Each form is checked by the JSON API's schema and acts through the API's own functions
-(`api.resources.rules`), once per rendered form.
+Each form is checked by the JSON API's own schema and acts through `api.acts.rules`, once per
+rendered form.
 """
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,12 +11,12 @@ from flask_babel import lazy_gettext as _l
 from points.errors import NotFound
 from points.rules import BASES, Rule, rule_versions, rules_of
 
+from ...acts.rules import RuleArgsSchema, RuleChangeArgsSchema, add_rule, change_rule, retire
 from ...http import db
+from ...http.clock import now
 from ...identity.access import named_community
 from ...identity.authentication import current_principal
-from ...resources.rules import RuleArgsSchema, RuleChangeArgsSchema, new_rule, next_version, retired
-from ..guard import new_action_key, once_per_action, refusal_of
-from ..refusals import sentence
+from ..guard import act_once, new_action_key
 from . import blp, communities_to_pick, viewed_community_id
 from .entered import integer, load
 
@@ -56,16 +56,11 @@ def rules_new_post():
         return _rule_form(problems=problems, status=422)
 
     def defined():
-        rule = new_rule(args)
+        rule = add_rule(db.writer(), current_principal(), now=now(), **args)
         flash(_("已新建规则 %(name)s（第 1 版）。", name=rule.name), "done")
         return redirect(_rule_url(".rules_detail", rule), code=303)
 
-    response = once_per_action(defined)
-    code = refusal_of(response)
-    if code is None:
-        return response
-    message = _("这个代码已经有规则了。要改它的积分，请打开那条规则点“修改”。") if code == "conflict" else sentence(code)
-    return _rule_form(message=message, status=response.status_code)
+    return act_once(defined, lambda said, status: _rule_form(message=said, status=status))
 
 
 @blp.get("/console/rules/<rule_code:code>")
@@ -93,15 +88,11 @@ def rules_edit_post(code: str):
         return _change_form(current, message=_("没有改动，无需保存。"), status=422)
 
     def changed():
-        rule = next_version(code, args)
+        rule = change_rule(db.writer(), current_principal(), code=code, now=now(), **args)
         flash(_("已保存为第 %(version)s 版：之后获得的积分按新规则计算。", version=rule.version), "done")
         return redirect(_rule_url(".rules_detail", rule), code=303)
 
-    response = once_per_action(changed)
-    code_refused = refusal_of(response)
-    if code_refused is None:
-        return response
-    return _change_form(current, message=sentence(code_refused), status=response.status_code)
+    return act_once(changed, lambda said, status: _change_form(current, message=said, status=status))
 
 
 @blp.get("/console/rules/<rule_code:code>/retire")
@@ -117,16 +108,15 @@ def rules_retire_post(code: str):
     rule = _current(code)
 
     def retired_now():
-        retired(code, rule.community_id)
+        retire(db.writer(), current_principal(), code=code, now=now(), community_id=rule.community_id)
         flash(_("已停用规则 %(name)s。已获得的积分不受影响。", name=rule.name), "done")
         return redirect(url_for(".rules"), code=303)
 
-    response = once_per_action(retired_now)
-    refused = refusal_of(response)
-    if refused is None:
-        return response
-    return render_template("console/rule_retire.html", rule=rule, action_key=new_action_key(),
-                           message=sentence(refused), communities=communities_to_pick()), response.status_code
+    def refused(said: str, status: int):
+        return render_template("console/rule_retire.html", rule=rule, action_key=new_action_key(), message=said,
+                               communities=communities_to_pick()), status
+
+    return act_once(retired_now, refused)
 
 
 def _typed() -> dict:

@@ -9,17 +9,15 @@ from flask_babel import lazy_gettext as _l
 
 from points.audit import audit_trail
 from points.communities import list_communities
-from points.errors import Conflict
 from rewards.partners import find_partners, partner_names
 
-from ...acts import events
+from ...acts.staff import add_staff, disable_staff, reset_staff_password
 from ...http import db
 from ...http.clock import now
-from ...identity.access import disabling_staff, staff_cut, staff_grant, visible_staff
-from ...identity.accounts import create_staff, find_staff, person_of_staff, phone_taken
+from ...identity.access import disabling_staff, staff_cut, visible_staff
+from ...identity.accounts import find_staff
 from ...identity.authentication import current_principal
-from ...identity.credentials import change_password, disable_staff
-from ..guard import new_action_key, once_per_action, refusal_of
+from ..guard import act_once, new_action_key
 from ..refusals import sentence
 from . import blp, communities_to_pick, path_id, viewed_community_id
 from .entered import new_password, phone_number, required_text
@@ -27,17 +25,6 @@ from .trail import AUDIT_ACTIONS
 
 ROLES = {"organiser": _l("组织者"), "partner": _l("商家店员")}
 ACCOUNT_ACTS = ("staff_added", "staff_changed", "staff_disabled", "password_reset")
-SENTENCES = {
-    "phone_taken": _l("这个手机号已经登记过了（志愿者或工作人员），请核对。"),
-    "staff_fields": _l("请填写姓名、正确的手机号和角色；店员要选合作商家；密码不少于 8 位，或留空由系统生成。"),
-    "pick_community": _l("请先在左侧选择社区，再添加组织者。"),
-    "password": _l("新密码至少 8 位，或留空由系统生成。"),
-    "forbidden": _l("您的账号没有权限做这件事（组织者只能管理本社区的组织者和只服务本社区的商家店员）。"),
-}
-
-
-def said(code: str) -> str:
-    return str(SENTENCES[code]) if code in SENTENCES else sentence(code)
 
 
 @blp.get("/console/staff")
@@ -72,26 +59,21 @@ def staff_add():
     password, made_up = new_password(request.form.get("password"))
     if name is None or phone is None or password is None or role not in ROLES or (
             role == "partner" and partner_id is None):
-        return _staff_page(message=said("staff_fields"), status=422)
+        return _staff_page(message=sentence("staff_fields"), status=422)
     community_id = viewed_community_id() if role == "organiser" else None
     if role == "organiser" and community_id is None:
-        return _staff_page(message=said("pick_community"), status=422)
-    community_id, partner_id = staff_grant(db.session(), current_principal(), role=role, community_id=community_id,
-                                           partner_id=path_id(partner_id) if role == "partner" else None)
+        return _staff_page(message=sentence("pick_community:organiser"), status=422)
 
     def added():
-        session = db.writer()
-        if phone_taken(session, phone):
-            raise Conflict(f"phone {phone} is already registered")
-        account = create_staff(session, role=role, name=name, phone=phone, password=password, now=now(),
-                               community_id=community_id, partner_id=partner_id)
-        _record("staff_added", account, role=role)
+        add_staff(db.writer(), current_principal(), role=role, name=name, phone=phone, password=password, now=now(),
+                  community_id=community_id, partner_id=path_id(partner_id) if role == "partner" else None,
+                  seen_in=viewed_community_id())
         flash(_("已添加账号 %(name)s，用手机号 %(phone)s 登录。", name=name, phone=phone), "done")
         if made_up:
             flash({"name": name, "password": password}, "password")
         return redirect(url_for(".staff"), code=303)
 
-    return _answer(once_per_action(added), conflict="phone_taken")
+    return act_once(added, _refused)
 
 
 @blp.post("/console/staff/<int:staff_id>/password")
@@ -100,17 +82,17 @@ def staff_password(staff_id: int):
     account = visible_staff(db.session(), current_principal(), path_id(staff_id))
     password, made_up = new_password(request.form.get("password"))
     if password is None:
-        return _staff_page(message=said("password"), status=422)
+        return _staff_page(message=sentence("password"), status=422)
 
     def reset():
-        change_password(db.writer(), person_of_staff(account), password=password, now=now())
-        _record("password_reset", account)
+        reset_staff_password(db.writer(), current_principal(), staff_id=account.id, password=password, now=now(),
+                             seen_in=viewed_community_id())
         flash(_("已重置 %(name)s 的密码，其已登录的设备都已退出。", name=account.name), "done")
         if made_up:
             flash({"name": account.name, "password": password}, "password")
         return redirect(url_for(".staff"), code=303)
 
-    return _answer(once_per_action(reset))
+    return act_once(reset, _refused)
 
 
 @blp.post("/console/staff/<int:staff_id>/disable")
@@ -119,23 +101,13 @@ def staff_disable(staff_id: int):
     account = disabling_staff(db.session(), current_principal(), path_id(staff_id))
 
     def disabled():
-        if account.disabled_at is None:
-            disable_staff(db.writer(), account, now=now())
-            _record("staff_disabled", account)
+        disable_staff(db.writer(), current_principal(), staff_id=account.id, now=now(), seen_in=viewed_community_id())
         flash(_("已停用 %(name)s 的账号。", name=account.name), "done")
         return redirect(url_for(".staff"), code=303)
 
-    return _answer(once_per_action(disabled))
+    return act_once(disabled, _refused)
 
 
-def _record(kind: str, account, **facts) -> None:
-    """An audited account change, in the account's community (a clerk's: the one this console views)."""
-    events.record(kind, community_id=account.community_id or viewed_community_id(), staff_id=account.id,
-                  name=account.name, partner_id=account.partner_id, **facts)
-
-
-def _answer(response, *, conflict: str = "conflict"):
-    code = refusal_of(response)
-    if code is None:
-        return response
-    return _staff_page(message=said(conflict if code == "conflict" else code), status=response.status_code)
+def _refused(said: str, status: int):
+    """The page again with the refusal; a refusal of the policy says what an organiser may manage."""
+    return _staff_page(message=sentence("forbidden:staff") if status == 403 else said, status=status)

@@ -5,13 +5,14 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ...acts.tokens import revoke_token
 from ...http import db
 from ...http.clock import now
 from ...identity.access import token_scope, visible_token
 from ...identity.authentication import current_principal
-from ...identity.tokens import find_tokens, revoke
-from ..errors import refusal_page
-from ..guard import new_action_key, once_per_action, refusal_of
+from ...identity.tokens import find_tokens
+from ..errors import sentence_page
+from ..guard import act_once, new_action_key
 from . import blp, path_id
 
 SHOWN = 200  # the newest; older ones are still ended through DELETE /api/v1/tokens/{id}
@@ -33,10 +34,8 @@ def token_revoke(token_id: int):
     token = visible_token(db.session(), current_principal(), path_id(token_id))
 
     def revoked():
-        revoke(db.writer(), token.id, now=now())
+        revoke_token(db.writer(), current_principal(), token_id=token.id, now=now())
         flash(_("已吊销 %(name)s，它从下一次请求起失效。", name=token.name), "done")
         return redirect(url_for(".tokens"), code=303)
 
-    response = once_per_action(revoked)
-    code = refusal_of(response)
-    return response if code is None else refusal_page(code, response.status_code)
+    return act_once(revoked, sentence_page)

@@ -5,6 +5,7 @@ AUDIT_ACTIONS = {"award": _l("奖励积分"), "reversal": _l("撤销积分"), "n
                  "claim_filed": _l("提交线索"), "claim_reviewed": _l("审核线索"), "import": _l("导入"),
                  "member_added": _l("添加志愿者"), "member_changed": _l("修改志愿者"), "staff_added": _l("添加账号"),
                  "staff_changed": _l("修改账号"), "password_reset": _l("重置密码"),
+                 "token_issued": _l("签发令牌"), "token_revoked": _l("吊销令牌"),
                  "staff_disabled": _l("停用账号"), "rule_added": _l("新建规则"), "rule_changed": _l("修改规则"),
                  "rule_retired": _l("停用规则"), "checkin": _l("签到"), "checkout": _l("签退"),
                  "redemption": _l("兑换"), "cancellation": _l("取消兑换"), "fulfilment": _l("核销")}
