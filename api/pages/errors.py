@@ -17,7 +17,12 @@ CODE_BY_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404
 
 
 def refusal_page(code: str, status: int):
-    return render_template("site/error.html", message=sentence(code), status=status), status
+    return said_page(sentence(code), status)
+
+
+def said_page(said: str, status: int):
+    """The page that says one sentence: why something was refused (`act_once`'s `refused`)."""
+    return render_template("site/error.html", message=said, status=status), status
 
 
 def register(blp: Blueprint) -> None:
