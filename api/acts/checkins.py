@@ -41,14 +41,14 @@ def check_in_by_card(session: Session, actor: Principal, *, activity_id: int, me
     return _arrived(session, actor, checkin, member, now=now, audited=True)
 
 
-def check_out(session: Session, actor: Principal, *, checkin_id: int, now: datetime) -> Checkin:
+def check_out_now(session: Session, actor: Principal, *, checkin_id: int, now: datetime) -> Checkin:
     """Close an open check-in the actor may see now and pay its full hours: a volunteer their own,
     staff anyone's at their community's activities."""
     checkin = checkins.check_out(session, checkin=visible_checkin(session, actor, checkin_id), now=now)
     return _left(session, actor, checkin, now=now)
 
 
-def check_out_everyone(session: Session, actor: Principal, *, activity_id: int, now: datetime) -> list[Checkin]:
+def check_everyone_out(session: Session, actor: Principal, *, activity_id: int, now: datetime) -> list[Checkin]:
     """Staff close every check-in still open at an activity now (those who forgot, or left together)."""
     activity = visible_activity(session, actor, activity_id)
     return [_left(session, actor, checkin, now=now)

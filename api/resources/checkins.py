@@ -1,7 +1,7 @@
 """Check-ins (签到): a volunteer scans an activity's code; per-hour activities also check out."""
 from marshmallow import Schema, fields, validate
 
-from ..acts.checkins import check_in_by_code, check_out
+from ..acts.checkins import check_in_by_code, check_out_now
 from ..http import db
 from ..http.clock import now
 from ..http.fields import LocalDateTime
@@ -67,4 +67,4 @@ def checkin(checkin_id):
 @blp.response(200, CheckinSchema)
 def checkout(args, checkin):
     """Check out of a per-hour activity: full hours served earn the rule's points per hour."""
-    return check_out(db.writer(), current_principal(), checkin_id=checkin.id, now=now())
+    return check_out_now(db.writer(), current_principal(), checkin_id=checkin.id, now=now())

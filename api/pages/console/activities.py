@@ -20,7 +20,7 @@ from points.rules import latest_rule, rules_of
 
 from ... import codes
 from ...acts.activities import ActivityArgsSchema, schedule
-from ...acts.checkins import check_in_by_card, check_out, check_out_everyone
+from ...acts.checkins import check_everyone_out, check_in_by_card, check_out_now
 from ...http import db
 from ...http.clock import month_start, now, zone
 from ...http.images import qr_image
@@ -173,7 +173,7 @@ def activities_checkout(activity_id: int, checkin_id: int):
         raise NotFound(f"check-in {checkin_id} not found")
 
     def checked_out():
-        closed = check_out(db.writer(), current_principal(), checkin_id=checkin.id, now=now())
+        closed = check_out_now(db.writer(), current_principal(), checkin_id=checkin.id, now=now())
         flash(_("已签退：%(name)s，%(minutes)s 分钟，%(points)s 积分。", name=_member_name(closed.member_id),
                 minutes=closed.minutes, points=closed.points), "done")
         return redirect(url_for(".activities_detail", activity_id=activity.id), code=303)
@@ -187,7 +187,7 @@ def activities_checkout_all(activity_id: int):
     activity = _activity(activity_id)
 
     def checked_out():
-        closed = check_out_everyone(db.writer(), current_principal(), activity_id=activity.id, now=now())
+        closed = check_everyone_out(db.writer(), current_principal(), activity_id=activity.id, now=now())
         flash(_("已为 %(n)s 人签退。", n=len(closed)), "done")
         return redirect(url_for(".activities_detail", activity_id=activity.id), code=303)
 

@@ -5,7 +5,7 @@ from points.activities import get_activity
 from points.errors import DomainError
 
 from ... import codes
-from ...acts.checkins import check_in_by_code, check_out
+from ...acts.checkins import check_in_by_code, check_out_now
 from ...http import db
 from ...http.clock import now
 from ...http.limits import checkin_limit
@@ -74,7 +74,7 @@ def checkout(checkin_id: int):
     found = visible_checkin(db.session(), current_principal(), path_id(checkin_id))
 
     def checked_out():
-        check_out(db.writer(), current_principal(), checkin_id=found.id, now=now())
+        check_out_now(db.writer(), current_principal(), checkin_id=found.id, now=now())
         return redirect(url_for(".checkin", checkin_id=found.id), code=303)
 
     return act_once(checked_out, said_page)
