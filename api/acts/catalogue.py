@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from points.audit import Party
 from points.periods import PERIODS
-from rewards.catalogue import KINDS, Reward, change_reward, stock_reward
+from rewards.catalogue import Reward, change_reward, stock_reward
 from rewards.households import CAP_PERIODS
+from rewards.kinds import CODES
 
 from ..http.fields import Id, Name, Points
 from ..identity.access import community_for, visible_reward
@@ -22,7 +23,7 @@ from .events import announce
 
 class RewardArgsSchema(Schema):
     name = Name(200, required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(CODES))
     cost = Points(required=True, metadata={"description": "points per unit (fee deductions: the smallest step)"})
     community_id = Id(required=True)
     stock = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=10_000_000))

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from points.errors import Forbidden, NotFound
 from rewards.counter import VoucherAtCounter, counter_view
-from rewards.settlement import KIND_NAMES, Settlement
+from rewards.kinds import KINDS
+from rewards.settlement import Settlement
 
 from ..http.sheets import Column, Sheet
 from ..identity.access import fulfillable_voucher
@@ -31,7 +32,7 @@ def look_up(session: Session, principal: Principal, code: str, *, now) -> Vouche
 def settlement_sheet(settlement: Settlement, *, name: str) -> Sheet:
     """A partner's settlement, a totals row last: GET /partners/{id}/settlement, the counter's and the console's."""
     rows = [(line.redemption_id, line.voucher_code, line.member_name, line.member_phone, line.reward_name,
-             KIND_NAMES[line.kind], line.quantity, line.points, line.amount_fen, line.household,
+             KINDS[line.kind].name, line.quantity, line.points, line.amount_fen, line.household,
              line.fulfilled_at, line.fulfilled_by) for line in settlement.lines]
     rows.append(("合计", None, None, None, None, None, settlement.count, settlement.points, settlement.amount_fen,
                  None, None, None))

@@ -1,7 +1,8 @@
 """The catalogue of the points supermarket (积分超市)."""
 from marshmallow import Schema, fields, validate
 
-from rewards.catalogue import KINDS, find_rewards
+from rewards.catalogue import find_rewards
+from rewards.kinds import CODES
 
 from ..acts import catalogue
 from ..acts.catalogue import RewardArgsSchema, RewardChangeArgsSchema
@@ -18,7 +19,7 @@ blp = Blueprint("rewards", __name__, url_prefix="/api/v1/rewards", description="
 
 class RewardQueryArgsSchema(PageArgsSchema):
     community_id = QueryId()
-    kind = fields.String(validate=validate.OneOf(KINDS))
+    kind = fields.String(validate=validate.OneOf(CODES))
 
 
 class RewardSchema(Schema):

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from rewards.catalogue import KINDS, find_rewards
+from rewards.catalogue import find_rewards
+from rewards.kinds import KINDS
 from rewards.partners import find_partners, partner_names
 
 from ...acts import catalogue

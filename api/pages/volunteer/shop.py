@@ -3,7 +3,8 @@ from flask import abort, redirect, render_template, request, url_for
 
 from points.errors import NotFound
 from points.members import balance_of
-from rewards.catalogue import KINDS, find_rewards
+from rewards.catalogue import find_rewards
+from rewards.kinds import KINDS
 from rewards.redemptions import Order, find_redemptions, get_redemption
 from rewards.vouchers import display
 
@@ -58,7 +59,7 @@ def redeem(reward_id: int):
 def _order(subject) -> Order | None:
     """The order the form describes, or None if a field is missing or out of range."""
     try:
-        if subject.kind == "fee_deduction":
+        if KINDS[subject.kind].uses_fen_per_point:  # points in any multiple of the cost, for a household
             household = request.form.get("household", "").strip()
             points = int(request.form.get("points", ""))
             if not household or len(household) > 100 or not 1 <= points <= 10_000_000:
