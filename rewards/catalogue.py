@@ -9,15 +9,14 @@ from points.db import Base, UTCDateTime, fetch, keyset
 from points.errors import Invalid
 from points.periods import PERIODS
 
+from .kinds import CODES, KINDS
 from .partners import get_partner, partner_serves, station_of
-
-KINDS = ("goods", "fee_deduction", "service")
 
 
 class Reward(Base):
     __tablename__ = "rewards"
     __table_args__ = (
-        CheckConstraint(f"kind IN {KINDS!r}", name="kind"),
+        CheckConstraint(f"kind IN {CODES!r}", name="kind"),
         CheckConstraint("cost > 0", name="cost_positive"),
         CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
         CheckConstraint("per_member_limit IS NULL OR per_member_limit > 0", name="limit_positive"),
@@ -51,20 +50,23 @@ def stock_reward(session: Session, *, community_id: int, name: str, kind: str, c
                  household_cap_period: str | None = None) -> Reward:
     """Put a reward on the shelf of a community; goods without a partner are the workstation's."""
     community = get_community(session, community_id)
+    if kind not in KINDS:
+        raise Invalid(f"kind must be one of {', '.join(KINDS)}", field="kind")
+    terms = KINDS[kind]
     if period not in PERIODS:
         raise Invalid(f"period must be one of {', '.join(PERIODS)}", field="period")
-    if kind in ("fee_deduction", "service") and partner_id is None:
+    if terms.needs_partner and partner_id is None:
         raise Invalid(f"a {kind} reward names the partner who provides it", field="partner_id")
-    if kind == "fee_deduction" and fen_per_point is None:
-        raise Invalid("a fee deduction needs fen_per_point (100 = 1 point is 1 yuan)", field="fen_per_point")
+    if terms.uses_fen_per_point and fen_per_point is None:
+        raise Invalid(f"a {kind} reward needs fen_per_point (100 = 1 point is 1 yuan)", field="fen_per_point")
     if household_cap_fen is not None:
-        if kind != "fee_deduction":
-            raise Invalid("only a fee deduction has a household cap", field="household_cap_fen")
+        if not terms.household_cap:
+            raise Invalid(f"a {kind} reward has no household cap", field="household_cap_fen")
         if household_cap_period not in ("month", "year"):
             raise Invalid("a household cap is per month or per year", field="household_cap_period")
     else:
         household_cap_period = None
-    if kind == "goods" and partner_id is None:
+    if terms.fulfilled_by == "station" and partner_id is None:
         partner_id = station_of(session, community, now=now).id
     else:
         get_partner(session, partner_id)

@@ -23,6 +23,7 @@ from points.tallies import spending, tally
 
 from .catalogue import Reward
 from .households import give_back_allowance, take_allowance
+from .kinds import KINDS
 from .partners import Partner
 from .vouchers import new_voucher_code, normalise
 
@@ -94,7 +95,7 @@ def redeem(session: Session, *, member: Member, reward: Reward, order: Order, no
     _take_stock(session, reward, quantity)
     amount_fen = fee_amount(reward, points)
     usage_id = take_allowance(session, reward=reward, household=order.household, amount_fen=amount_fen,
-                              now=now) if reward.kind == "fee_deduction" else None
+                              now=now) if KINDS[reward.kind].household_cap else None
     # What is due by now happens first: notices past their window become spendable, expired lots go.
     lock_and_settle(session, member=member, now=now)
     if reward.per_member_limit is not None:
@@ -208,7 +209,7 @@ def find_redemptions(session: Session, *, member_id: int | None = None, partner_
 def price(reward: Reward, order: Order) -> tuple[int, int]:
     """(units, points) of an order: a fee deduction converts `points` in steps of its cost;
     anything else costs its price per unit (a stated `points` must agree)."""
-    if reward.kind == "fee_deduction":
+    if KINDS[reward.kind].uses_fen_per_point:
         if not order.household:
             raise Invalid("a property-fee deduction needs the household (building, unit, room)", field="household")
         if order.points is None or order.points < reward.cost or order.points % reward.cost:

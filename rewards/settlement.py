@@ -90,5 +90,3 @@ def by_household(settlement: Settlement) -> list[HouseholdTotal]:
         total[2] += line.amount_fen
     return [HouseholdTotal(household, *numbers) for household, numbers in sorted(totals.items())]
 
-
-KIND_NAMES = {"goods": "物品", "fee_deduction": "物业费减免", "service": "服务"}

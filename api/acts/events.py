@@ -28,6 +28,7 @@ ACTIONS = frozenset({
     "award", "reversal", "notice_withdrawn", "claim_filed", "claim_reviewed",
     "checkin", "checkout",
     "redemption", "cancellation", "fulfilment",
+    "activity_scheduled", "partner_signed", "reward_stocked", "reward_changed",
 })
 
 

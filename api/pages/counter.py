@@ -2,8 +2,8 @@
 anything happens, fulfil it once, print a receipt; the day's fulfilments, a search over past
 ones, and the month's settlement with its downloads.
 
-Every look-up and fulfilment goes through `api.acts.counter.look_up` (the access policy, misses
-logged) under `voucher_limits`, as the API's do; statements through `settlement_view`.
+Every look-up goes through `api.acts.counter.look_up` (the access policy, misses logged) and every
+fulfilment through `api.acts.redemptions.fulfil_voucher`, under `voucher_limits`, as the API's do.
 """
 from datetime import datetime, timedelta
 
@@ -14,21 +14,20 @@ from points.errors import AlreadyCancelled, AlreadyFulfilled, Forbidden, NotFoun
 from points.periods import period_end, period_start
 from rewards.counter import VoucherAtCounter
 from rewards.partners import Partner, get_partner
-from rewards.redemptions import VoucherExpired, by_voucher, fulfil
+from rewards.redemptions import VoucherExpired, by_voucher
 from rewards.settlement import Settlement, by_household, settlement_for
 from rewards.vouchers import display, normalise
 
-from ..acts import events
-from ..acts.counter import look_up
+from ..acts.counter import look_up, settlement_sheet
+from ..acts.redemptions import fulfil_voucher
 from ..http import db
 from ..http.clock import month_start, now, zone
 from ..http.limits import voucher_limits
 from ..http.sheets import sheet_name, sheet_response
 from ..identity.access import counter_of, visible_redemption
 from ..identity.authentication import current_principal
-from ..resources.partners import settlement_sheet
 from .blueprint import page_blueprint
-from .guard import new_action_key, once_per_action, refusal_of, signed_in
+from .guard import act_once, new_action_key, signed_in
 from .words import short_when
 
 blp = page_blueprint("counter", __name__)
@@ -66,18 +65,14 @@ def fulfil_post():
     typed = request.form.get("code", "")[:300]
 
     def fulfilled():
-        principal = current_principal()
-        counter = look_up(db.session(), principal, typed, now=now())  # its member and provider: read once
-        subject = counter.redemption
-        events.redemption_changed("fulfilment", fulfil(db.writer(), redemption=subject, now=now(),
-                                                       by=principal.actor))
+        subject = fulfil_voucher(db.writer(), current_principal(), voucher_code=typed, now=now())
         flash(f"fulfilled:{subject.id}")
         return redirect(url_for(".look", code=subject.voucher_code), code=303)
 
-    response = once_per_action(fulfilled)
-    if refusal_of(response) is None:
-        return response
-    return redirect(url_for(".look", code=normalise(typed)), code=303)  # the page says why, with the facts
+    def refused(_said: str, _status: int):
+        return redirect(url_for(".look", code=normalise(typed)), code=303)  # the page says why, with the facts
+
+    return act_once(fulfilled, refused)
 
 
 @blp.get("/counter/receipts/<int:redemption_id>")

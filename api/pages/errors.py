@@ -16,12 +16,12 @@ log = logging.getLogger(__name__)
 
 
 def refusal_page(code: str, status: int):
-    return sentence_page(sentence(code), status)
+    return said_page(sentence(code), status)
 
 
-def sentence_page(message: str, status: int):
-    """A page of its own saying why something was refused (for an act with no form to show again)."""
-    return render_template("site/error.html", message=message, status=status), status
+def said_page(said: str, status: int):
+    """The page that says one sentence: why something was refused (`act_once`'s `refused`)."""
+    return render_template("site/error.html", message=said, status=status), status
 
 
 def register(blp: Blueprint) -> None:

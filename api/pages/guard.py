@@ -37,17 +37,20 @@ def new_action_key() -> str:
     return secrets.token_urlsafe(18)
 
 
-def act_once(act, refused):
+def act_once(act, refused, *, said_to: str | None = None, with_refusal: bool = False):
     """Run a form's act once per key: a double tap or a resent form gets the first answer (a
     redirect to the result) back. A refusal comes back as `refused(sentence, status)`: the page
-    again, saying in one sentence what happened (`refusals.sentence_for`)."""
+    again, saying in one sentence what happened (`refusals.sentence_for`, as said to `said_to`
+    if the table has a sentence for them); `with_refusal`: the page is also handed the refusal
+    itself (`refusal=`), to show it beside the field it names."""
     key = request.form.get(ACTION_FIELD, "")
     if not 16 <= len(key) <= 64:
         abort(400)
     try:
         return run_once(f"page:{key}", _form_fingerprint(), act, keep_refusals=False)
     except DomainError as refusal:
-        return refused(sentence_for(refusal), status_for(type(refusal)))
+        extra = {"refusal": refusal} if with_refusal else {}
+        return refused(sentence_for(refusal, said_to=said_to), status_for(type(refusal)), **extra)
 
 
 def _form_fingerprint() -> str:

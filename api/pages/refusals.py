@@ -66,6 +66,13 @@ SENTENCES = {
     "reason:reversal": _l("撤销时请填写原因。"),
     "points": _l("积分请填写正整数，或留空按规则发放。"),
     "password": _l("新密码至少 8 位，或留空由系统生成。"),
+    # Refusals said to an organiser checking a volunteer in or out (`said_to="organiser"`)
+    "organiser:already_checked_in": _l("这位志愿者已经签到过本次活动。"),
+    "organiser:invalid_code": _l("这不是有效的会员卡代码，请重新扫描志愿者的会员卡。"),
+    "organiser:not_found": _l("找不到这位志愿者：会员卡不是本社区的，或已注销。"),
+    "organiser:conflict": _l("这条签到已经签退过了。"),
+    "card_code": _l("请扫描或输入志愿者会员卡上的代码。"),
+    "rule_gone": _l("这条积分规则已停用或不存在，请重新选择。"),
 }
 
 
@@ -74,12 +81,14 @@ def sentence(code: str) -> str:
     return str(SENTENCES.get(code, SENTENCES["internal_error"]))
 
 
-def sentence_for(refusal: DomainError) -> str:
-    """The one sentence for this refusal, with its facts filled in."""
+def sentence_for(refusal: DomainError, *, said_to: str | None = None) -> str:
+    """The one sentence for this refusal, with its facts filled in; said to `said_to` (e.g.
+    "organiser": staff hear of "this volunteer", not of "you") where the table has one for them."""
     facts = {name: value for name, value in refusal.facts.items() if value is not None}
     if "period" in facts:
         facts["period"] = str(PERIODS.get(facts["period"], facts["period"]))
-    for key in _keys(refusal, facts):
+    keys = list(_keys(refusal, facts))
+    for key in [f"{said_to}:{key}" for key in keys] * bool(said_to) + keys:
         if key in SENTENCES:
             return str(SENTENCES[key]) % facts if "%(" in str(SENTENCES[key]) else str(SENTENCES[key])
     return sentence("internal_error")

@@ -6,12 +6,13 @@ from flask_babel import lazy_gettext as _l
 
 from points.audit import Party
 from points.masking import masked_name
+from rewards.kinds import KINDS
 from rewards.vouchers import display
 
 from ..http.clock import zone
 from .refusals import sentence
 
-REWARD_KINDS = {"goods": _l("物品"), "fee_deduction": _l("物业费抵扣"), "service": _l("合作商家服务")}
+REWARD_KINDS = {code: _l(kind.name) for code, kind in KINDS.items()}  # names marked in rewards.kinds
 TRANSFER_KINDS = {"earn": _l("获得"), "reversal": _l("撤销"), "hold": _l("兑换冻结"), "release": _l("兑换取消退回"),
                   "spend": _l("兑换使用"), "finalise": _l("公示期满"), "expire": _l("积分过期"),
                   "unexpire": _l("撤销前退回过期积分")}
@@ -51,7 +52,7 @@ def day(moment: datetime | None) -> str:
 
 
 def template_words() -> dict:
-    return {"kind_names": REWARD_KINDS, "transfer_kind_names": TRANSFER_KINDS, "status_names": VOUCHER_STATUSES,
+    return {"kind_names": REWARD_KINDS, "reward_kinds": KINDS, "transfer_kind_names": TRANSFER_KINDS, "status_names": VOUCHER_STATUSES,
             "claim_status_names": CLAIM_STATUSES, "notice_state_names": NOTICE_STATES, "role_names": ROLE_NAMES,
             "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
             "refusal_for": lambda status: sentence(VOUCHER_REFUSALS.get(status, "conflict")),

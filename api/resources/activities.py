@@ -3,15 +3,15 @@ from flask import Response
 from marshmallow import Schema, fields, missing, validate
 
 from points import qr
-from points.activities import CHECKIN_METHODS, Activity, Place, ensure_open, find_activities, plan_activity
-from points.checkins import Checkin, check_in, find_checkins
-from points.members import get_member
+from points.activities import Activity, ensure_open, find_activities
+from points.checkins import find_checkins
 
 from .. import codes
-from ..acts import events
+from ..acts.activities import ActivityArgsSchema, CheckinMethods, LocationSchema, schedule
+from ..acts.checkins import check_in_by_card as card_check_in
 from ..http import db
 from ..http.clock import now, zone
-from ..http.fields import Id, LocalDateTime, Name, QueryId, RuleCode
+from ..http.fields import LocalDateTime, QueryId
 from ..http.idempotency import idempotent
 from ..http.images import image_doc, image_routes, qr_image
 from ..http.pagination import PageArgsSchema, keyset_page, page_schema
@@ -21,29 +21,6 @@ from ..identity.authentication import current_principal
 from .checkins import CheckinSchema
 
 blp = Blueprint("activities", __name__, url_prefix="/api/v1/activities", description="Activities and QR check-in")
-
-
-class LocationSchema(Schema):
-    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
-    lng = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
-    radius_m = fields.Integer(required=True, strict=True, validate=validate.Range(min=10, max=100_000))
-
-
-def CheckinMethods(**kwargs) -> fields.List:  # noqa: N802 (a field factory reads as a type)
-    return fields.List(fields.String(validate=validate.OneOf(CHECKIN_METHODS)),
-                       validate=validate.Length(min=1, max=len(CHECKIN_METHODS)), **kwargs)
-
-
-class ActivityArgsSchema(Schema):
-    rule_code = RuleCode(required=True)
-    title = Name(200, required=True)
-    community_id = Id(required=True)
-    starts_at = LocalDateTime(required=True)
-    ends_at = LocalDateTime(required=True)
-    location = fields.Nested(LocationSchema, allow_none=True)
-    capacity = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=100_000))
-    checkin_methods = CheckinMethods(load_default=list(CHECKIN_METHODS), metadata={
-        "description": "how volunteers may check in: printed QR, live screen code, member card (default all)"})
 
 
 class ActivityQueryArgsSchema(PageArgsSchema):
@@ -103,17 +80,7 @@ def open_activity(activity_id: int) -> Activity:
 @blp.response(201, ActivitySchema)
 def create_activity(args):
     """Schedule an activity; its `checkin_url` is what the printed QR code carries."""
-    return schedule(args)
-
-
-def schedule(args: dict) -> Activity:
-    """Plan an activity from loaded `ActivityArgsSchema` args, in a community the caller may act in
-    (the JSON API and the console alike)."""
-    fields = {name: value for name, value in args.items() if name != "location"}
-    location = args.get("location")
-    return plan_activity(db.writer(), now=now(), place=Place(**location) if location else None,
-                         **{**fields, "checkin_methods": tuple(args["checkin_methods"]),
-                            "community_id": community_for(current_principal(), args["community_id"])})
+    return schedule(db.writer(), current_principal(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])
@@ -172,14 +139,8 @@ def live_svg(activity_id):
 @blp.response(201, CheckinSchema)
 def check_in_by_card(args, activity):
     """Check in a volunteer by scanning their member card (for volunteers without a smartphone)."""
-    return check_in_card(activity, args["member_code"])
-
-
-def check_in_card(activity: Activity, member_code: str) -> Checkin:
-    """Staff check a member in by their card's code (scanned or typed): the JSON API and the console alike."""
-    member = get_member(db.session(), codes.read(member_code, "member").subject_id)
-    return events.checked_in(check_in(db.writer(), activity=activity, member=member, now=now(), grace=codes.grace(),
-                                      method="card"))
+    return card_check_in(db.writer(), current_principal(), activity_id=activity.id,
+                         member_code=args["member_code"], now=now())
 
 
 @blp.route("/<id:activity_id>/checkins", methods=["GET"])

@@ -2,10 +2,9 @@
 from marshmallow import Schema, fields, validate
 
 from points.activities import CHECKIN_METHODS
-from points.checkins import STATUSES, Checkin, check_in, check_out, parties
+from points.checkins import STATUSES
 
-from .. import codes
-from ..acts import events
+from ..acts.checkins import check_in_by_code, check_out_now
 from ..http import db
 from ..http.clock import now
 from ..http.fields import LocalDateTime
@@ -53,17 +52,8 @@ class CheckoutArgsSchema(Schema):
 @blp.response(201, CheckinSchema)
 def create_checkin(args):
     """Check in with a scanned code (printed or live); per-event points are awarded at once."""
-    return check_in_by_code(args["code"], lat=args.get("lat"), lng=args.get("lng"))
-
-
-def check_in_by_code(text: str, *, lat: float | None, lng: float | None) -> Checkin:
-    """The caller checks in with a scanned or typed code (the JSON API and the pages alike)."""
-    session = db.session()
-    code = codes.read(text, "activity", "live")
-    read = parties(session, activity_id=code.subject_id, member_id=current_principal().member_id)
-    return events.checked_in(check_in(db.writer(), activity=read.activity, member=read.member, rule=read.rule,
-                                      now=now(), grace=codes.grace(),
-                                      method="printed" if code.purpose == "activity" else "live", lat=lat, lng=lng))
+    return check_in_by_code(db.writer(), current_principal(), code=args["code"], lat=args.get("lat"),
+                            lng=args.get("lng"), now=now())
 
 
 @blp.route("/<id:checkin_id>", methods=["GET"])
@@ -82,9 +72,4 @@ def checkin(checkin_id):
 @blp.response(200, CheckinSchema)
 def checkout(args, checkin):
     """Check out of a per-hour activity: full hours served earn the rule's points per hour."""
-    return check_out_now(checkin)
-
-
-def check_out_now(checkin: Checkin) -> Checkin:
-    """Close an open check-in now and pay its hours (the JSON API, the volunteer's page and the console)."""
-    return events.checked_out(check_out(db.writer(), checkin=checkin, now=now()))
+    return check_out_now(db.writer(), current_principal(), checkin_id=checkin.id, now=now())

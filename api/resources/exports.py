@@ -7,8 +7,8 @@ from points.ledger import community_history
 from points.lots import expiring_members
 from points.members import community_balances
 from points.notices import on_notice
+from rewards.kinds import KINDS
 from rewards.redemptions import community_redemptions
-from rewards.settlement import KIND_NAMES
 
 from ..http import db
 from ..http.clock import now, zone
@@ -86,7 +86,7 @@ def redemptions_sheet(args) -> Sheet:
         Column("类别", 12), Column("数量", 8, "number"), Column("积分", 8, "number"), Column("金额(元)", 10, "yuan"),
         Column("房号", 14), Column("状态", 10), Column("兑换时间", 20, "time"), Column("兑付时间", 20, "time"),
         Column("经办", 16),
-    ], ((r.id, r.voucher_code, name, r.reward_name, KIND_NAMES[r.kind], r.quantity, r.points, r.amount_fen,
+    ], ((r.id, r.voucher_code, name, r.reward_name, KINDS[r.kind].name, r.quantity, r.points, r.amount_fen,
          r.household, STATUSES[r.status], r.created_at, r.fulfilled_at, r.fulfilled_by) for r, name in rows))
 
 

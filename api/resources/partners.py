@@ -3,15 +3,17 @@ from dataclasses import replace
 
 from marshmallow import Schema, fields, validate
 
-from rewards.partners import KINDS, sign_partner
-from rewards.settlement import KIND_NAMES, Settlement, settlement_for
+from rewards.partners import KINDS
+from rewards.settlement import settlement_for
 
+from ..acts.counter import settlement_sheet
+from ..acts.partners import sign
 from ..http import db
 from ..http.clock import now, zone
 from ..http.fields import Id, LocalDateTime, Name
-from ..http.sheets import FORMATS, Column, Sheet, sheet_name, sheet_response
+from ..http.sheets import FORMATS, sheet_name, sheet_response
 from ..http.smorest import Blueprint
-from ..identity.access import may_sign_partner, settlement_view, visible_partners
+from ..identity.access import settlement_view, visible_partners
 from ..identity.authentication import current_principal
 
 blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Points supermarket")
@@ -76,8 +78,7 @@ class SettlementSchema(Schema):
 @blp.response(201, PartnerSchema)
 def create_partner(args):
     """Sign up a partner (shop, clinic, school, property company, workstation) for one or more communities."""
-    may_sign_partner(current_principal(), args["community_ids"])
-    return sign_partner(db.writer(), now=now(), **args)
+    return sign(db.writer(), current_principal(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])
@@ -112,16 +113,3 @@ def settlement(args, partner_id):
         return sheet_response(settlement_sheet(result, name=name), format=args["format"], zone=zone())
     return result
 
-
-def settlement_sheet(settlement: Settlement, *, name: str) -> Sheet:
-    """A partner's settlement, a totals row last (also served by GET /partners/{id}/settlement)."""
-    rows = [(line.redemption_id, line.voucher_code, line.member_name, line.member_phone, line.reward_name,
-             KIND_NAMES[line.kind], line.quantity, line.points, line.amount_fen, line.household,
-             line.fulfilled_at, line.fulfilled_by) for line in settlement.lines]
-    rows.append(("合计", None, None, None, None, None, settlement.count, settlement.points, settlement.amount_fen,
-                 None, None, None))
-    return Sheet(name, [
-        Column("兑换单号", 10, "number"), Column("券码", 12), Column("志愿者", 12), Column("手机", 14),
-        Column("奖品", 20), Column("类别", 12), Column("数量", 8, "number"), Column("积分", 8, "number"),
-        Column("金额(元)", 10, "yuan"), Column("房号", 14), Column("兑付时间", 20, "time"), Column("经办", 16),
-    ], rows)

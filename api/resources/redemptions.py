@@ -1,16 +1,12 @@
 """Redemptions (兑换) and vouchers: reserve with points, fulfil at the counter, or cancel."""
-from datetime import timedelta
-
-from flask import current_app
 from marshmallow import Schema, fields, validate
 
-from rewards.catalogue import KINDS as REWARD_KINDS
-from rewards.redemptions import STATUSES, Order, Redemption, cancel, find_redemptions, fulfil, redeem
+from rewards.kinds import CODES as REWARD_KINDS
+from rewards.redemptions import STATUSES, Order, find_redemptions
 from rewards.vouchers import display
 
 from .. import codes
-from ..acts import events
-from ..acts.counter import look_up
+from ..acts.redemptions import cancel_voucher, fulfil_voucher, redeem_points
 from ..http import db
 from ..http.clock import now
 from ..http.fields import Id, LocalDateTime, Points, QueryId
@@ -19,7 +15,7 @@ from ..http.images import image_routes, qr_image
 from ..http.limits import voucher_limits
 from ..http.pagination import PageArgsSchema, keyset_page, page_schema
 from ..http.smorest import Blueprint, found
-from ..identity.access import member_acted_for, redemption_filters, visible_redemption, visible_reward
+from ..identity.access import redemption_filters, visible_redemption
 from ..identity.authentication import current_principal
 
 blp = Blueprint("redemptions", __name__, url_prefix="/api/v1/redemptions", description="Points supermarket")
@@ -79,17 +75,8 @@ class RedemptionSchema(Schema):
 def create_redemption(args):
     """Redeem points for a reward: the points are held, the stock taken, and a voucher issued."""
     order = Order(quantity=args["quantity"], points=args.get("points"), household=args.get("household"))
-    return redeem_for(args.get("member_id"), reward_id=args["reward_id"], order=order)
-
-
-def redeem_for(member_id: int | None, *, reward_id: int, order: Order) -> Redemption:
-    """Redeem for the member the caller acts for (the JSON API and the pages alike)."""
-    session, principal = db.session(), current_principal()
-    member = member_acted_for(session, principal, member_id)
-    reward = visible_reward(session, principal, reward_id)
-    return events.redemption_changed("redemption", redeem(
-        db.writer(), member=member, reward=reward, order=order, now=now(),
-        valid_for=timedelta(days=current_app.config["VOUCHER_DAYS"])))
+    return redeem_points(db.writer(), current_principal(), reward_id=args["reward_id"], order=order,
+                  member_id=args.get("member_id"), now=now())
 
 
 @blp.route("", methods=["GET"])
@@ -126,13 +113,9 @@ def voucher(fmt, redemption_id):
 @idempotent
 @blp.arguments(FulfilArgsSchema(), example={"voucher_code": "2MEW-FHQ2"})
 @blp.response(200, RedemptionSchema)
-def fulfil_voucher(args):
+def fulfil_at_counter(args):
     """Fulfil a voucher at the counter (scanned or typed): the held points are spent, once."""
-    principal = current_principal()
-    # The counter's view keeps the member and provider it read in the session: fulfil reads neither again.
-    counter = look_up(db.session(), principal, args["voucher_code"], now=now())
-    return events.redemption_changed("fulfilment", fulfil(db.writer(), redemption=counter.redemption, now=now(),
-                                                          by=principal.actor))
+    return fulfil_voucher(db.writer(), current_principal(), voucher_code=args["voucher_code"], now=now())
 
 
 @blp.route("/<id:redemption_id>/cancel", methods=["POST"])
@@ -143,5 +126,5 @@ def fulfil_voucher(args):
 @blp.response(200, RedemptionSchema)
 def cancel_redemption(args, subject):
     """Cancel an unfulfilled voucher: the points are released and the stock returned."""
-    return events.redemption_changed("cancellation", cancel(db.writer(), redemption=subject, now=now()))
+    return cancel_voucher(db.writer(), current_principal(), redemption_id=subject.id, now=now())
 

@@ -1,58 +1,32 @@
 """The catalogue of the points supermarket (积分超市)."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from points.periods import PERIODS
-from rewards.catalogue import KINDS, change_reward, find_rewards, stock_reward
-from rewards.households import CAP_PERIODS
+from rewards.catalogue import find_rewards
+from rewards.kinds import CODES
 
+from ..acts import catalogue
+from ..acts.catalogue import RewardArgsSchema, RewardChangeArgsSchema
 from ..http import db
 from ..http.clock import now
-from ..http.fields import Id, LocalDateTime, Name, Points, QueryId
+from ..http.fields import LocalDateTime, QueryId
 from ..http.pagination import PageArgsSchema, keyset_page, page_schema
 from ..http.smorest import Blueprint, found
-from ..identity.access import community_for, reward_filters, visible_reward
+from ..identity.access import reward_filters, visible_reward
 from ..identity.authentication import current_principal
 
 blp = Blueprint("rewards", __name__, url_prefix="/api/v1/rewards", description="Points supermarket")
 
 
-class RewardArgsSchema(Schema):
-    name = Name(200, required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    cost = Points(required=True, metadata={"description": "points per unit (fee deductions: the smallest step)"})
-    community_id = Id(required=True)
-    stock = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=10_000_000))
-    partner_id = Id(allow_none=True)
-    per_member_limit = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=10_000))
-    period = fields.String(load_default="month", validate=validate.OneOf(PERIODS))
-    fen_per_point = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=100_000),
-                          metadata={"description": "fen of property fee per point: 100 means 1 point = 1 yuan"})
-    household_cap_fen = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=100_000_000),
-                                       metadata={"description": "fee deductions: at most this many fen per "
-                                                                "household per period, all its members together"})
-    household_cap_period = fields.String(allow_none=True, validate=validate.OneOf(CAP_PERIODS))
-
-
-class RewardChangeArgsSchema(Schema):
-    stock = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=10_000_000))
-    active = fields.Boolean()
-    cost = Points()
-
-    @validates_schema
-    def something_changes(self, data, **kwargs):
-        if not data:
-            raise ValidationError("give stock, active or cost")
-
-
 class RewardQueryArgsSchema(PageArgsSchema):
     community_id = QueryId()
-    kind = fields.String(validate=validate.OneOf(KINDS))
+    kind = fields.String(validate=validate.OneOf(CODES))
 
 
 class RewardSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(CODES))
     cost = fields.Integer(required=True)
     community_id = fields.Integer(required=True)
     partner_id = fields.Integer(allow_none=True)
@@ -74,8 +48,7 @@ class RewardSchema(Schema):
 @blp.response(201, RewardSchema)
 def create_reward(args):
     """Put a reward on the shelf: goods (with stock), a property-fee deduction, or a partner's service."""
-    args["community_id"] = community_for(current_principal(), args["community_id"])
-    return stock_reward(db.writer(), now=now(), **args)
+    return catalogue.stock(db.writer(), current_principal(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])
@@ -104,5 +77,6 @@ def reward(reward_id):
 @blp.response(200, RewardSchema)
 def change(args, subject):
     """Restock, reprice or shelve a reward; vouchers already issued keep their price."""
-    return change_reward(db.writer(), subject, stock=args.get("stock"), active=args.get("active"),
-                         cost=args.get("cost"), clear_stock="stock" in args and args["stock"] is None)
+    return catalogue.change(db.writer(), current_principal(), reward_id=subject.id, stock=args.get("stock"),
+                            active=args.get("active"), cost=args.get("cost"),
+                            clear_stock="stock" in args and args["stock"] is None, now=now())

@@ -72,7 +72,7 @@ def test_a_household_typed_as_a_formula_stays_text_in_every_export(organiser, le
     sheet = workbook(organiser.get("/api/v1/exports/redemptions"))
     rows = values(sheet)
     assert rows[0][:10] == ["兑换单号", "券码", "志愿者", "奖品", "类别", "数量", "积分", "金额(元)", "房号", "状态"]
-    assert rows[1][:10] == [ledger["fee"]["id"], ledger["fee"]["voucher_code"], "陈元龙", "减免物业费", "物业费减免",
+    assert rows[1][:10] == [ledger["fee"]["id"], ledger["fee"]["voucher_code"], "陈元龙", "减免物业费", "物业费抵扣",
                             1, 100, 100.0, TYPED_FORMULA, "已兑付"]
     assert sheet["I3"].data_type == "s" and sheet["I3"].quotePrefix and sheet["H3"].number_format == "0.00"
     assert not sheet["D3"].quotePrefix

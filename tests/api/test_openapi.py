@@ -68,7 +68,7 @@ def test_idempotency_key_is_documented_exactly_where_it_is_honoured(app):
 def test_closed_values_are_enums(app):
     from api.identity.principal import ROLES
     from api.resources.exports import EXPORTS
-    from rewards.catalogue import KINDS
+    from rewards.kinds import CODES as KINDS
     from rewards.redemptions import STATUSES
 
     spec = spec_of(app)

@@ -68,7 +68,7 @@ def test_the_settlement_csv_opens_in_excel_with_chinese(organiser, volunteer, sh
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:3] == ["兑换单号", "券码", "志愿者"]
-    assert rows[1][2] == "陈元龙" and rows[1][5] == "物业费减免" and rows[1][8] == "200.00" and rows[1][9] == "5栋101"
+    assert rows[1][2] == "陈元龙" and rows[1][5] == "物业费抵扣" and rows[1][8] == "200.00" and rows[1][9] == "5栋101"
     assert rows[1][3].count("*") == 4
     assert rows[-1][0] == "合计" and rows[-1][7] == "200"
 

@@ -8,8 +8,8 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "api" / "translations" / "en" / "LC_MESSAGES"
-METHODS = [("api/**.py", "python"), ("api/templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "_l": None, "gettext": None}
+METHODS = [("api/**.py", "python"), ("rewards/kinds.py", "python"), ("api/templates/**.html", "jinja2")]
+KEYWORDS = {"_": None, "_l": None, "gettext": None, "N_": None}
 
 
 def english():

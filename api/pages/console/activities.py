@@ -1,8 +1,8 @@
 """`/console/activities`: plan activities, print their QR poster, open the venue screen, see who
 came, check a member in by their card and close open check-ins.
 
-Every form is checked by the JSON API's schema and acts through the API's own functions
-(`schedule`, `check_in_card`, `check_out_now`), once per rendered form; every activity and
+Every form is checked by the JSON API's schema (`api.acts.activities.ActivityArgsSchema`) and acts
+through `api.acts.activities` and `api.acts.checkins`, once per rendered form; every activity and
 check-in is loaded through the access policy.
 """
 from datetime import timedelta
@@ -12,25 +12,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from points.activities import CHECKIN_METHODS, Activity, activities_starting, check_in_over
-from points.checkins import attendance, check_out_everyone
-from points.errors import NotFound
+from points.checkins import attendance
+from points.errors import Invalid, NotFound
 from points.members import get_member
 from points.periods import period_end
 from points.rules import latest_rule, rules_of
 
 from ... import codes
-from ...acts import events
+from ...acts.activities import ActivityArgsSchema, schedule
+from ...acts.checkins import check_everyone_out, check_in_by_card, check_out_now
 from ...http import db
 from ...http.clock import month_start, now, zone
 from ...http.images import qr_image
 from ...identity.access import visible_activity, visible_checkin
 from ...identity.authentication import current_principal
-from ...resources.activities import ActivityArgsSchema, check_in_card, schedule
-from ...resources.checkins import check_out_now
-from ..guard import new_action_key, once_per_action, refusal_of
+from ..guard import act_once, new_action_key
 from ..refusals import sentence
 from . import blp, communities_to_pick, path_id, viewed_community_id
-from .entered import integer, load, number, refused_fields
+from .entered import integer, load, number
 from .rules import BASIS_NAMES
 
 LISTED_DAYS = 60  # the list shows activities that started since then, and all that are to come
@@ -106,22 +105,22 @@ def activities_new_post():
         return _activity_form(problems=problems, status=422)
 
     def planned():
-        activity = schedule(args)
+        activity = schedule(db.writer(), current_principal(), now=now(), **args)
         if check_in_over(activity, now=now(), grace=codes.grace()):  # saved, but said plainly on its page
             flash(_("活动已创建。"), "done")
         else:
             flash(_("活动已创建。可以打印二维码，或在现场打开签到大屏。"), "done")
         return redirect(url_for(".activities_detail", activity_id=activity.id), code=303)
 
-    response = once_per_action(planned)
-    code = refusal_of(response)
-    if code is None:
-        return response
-    if code == "validation_error":  # the domain's own checks (the window): beside their fields
-        return _activity_form(problems={field: str(PROBLEMS.get(field, PROBLEMS["_schema"]))
-                                        for field in refused_fields(response)}, status=response.status_code)
-    message = _("这条积分规则已停用或不存在，请重新选择。") if code == "not_found" else sentence(code)
-    return _activity_form(message=message, status=response.status_code)
+    def refused(said: str, status: int, *, refusal):
+        if isinstance(refusal, Invalid):  # the domain's own checks (the window): beside their fields
+            return _activity_form(problems={refusal.field or "_schema": str(PROBLEMS.get(refusal.field,
+                                                                                         PROBLEMS["_schema"]))},
+                                  status=status)
+        return _activity_form(message=sentence("rule_gone") if isinstance(refusal, NotFound) else said,
+                              status=status)
+
+    return act_once(planned, refused, with_refusal=True)
 
 
 @blp.get("/console/activities/<int:activity_id>")
@@ -151,18 +150,18 @@ def activities_card(activity_id: int):
     activity = _activity(activity_id)
     typed = request.form.get("member_code", "").strip()[:300]
     if not typed:
-        return _activity_page(activity, card_message=_("请扫描或输入志愿者会员卡上的代码。"), status=422)
+        return _activity_page(activity, card_message=sentence("card_code"), status=422)
 
     def checked_in():
-        checkin = check_in_card(activity, typed)
+        checkin = check_in_by_card(db.writer(), current_principal(), activity_id=activity.id, member_code=typed,
+                                   now=now())
         flash(_("签到成功：%(name)s。", name=_member_name(checkin.member_id)), "done")
         return redirect(url_for(".activities_detail", activity_id=activity.id), code=303)
 
-    response = once_per_action(checked_in)
-    code = refusal_of(response)
-    if code is None:
-        return response
-    return _activity_page(activity, card_message=_card_refusal(code), typed=typed, status=response.status_code)
+    def refused(said: str, status: int):
+        return _activity_page(activity, card_message=said, typed=typed, status=status)
+
+    return act_once(checked_in, refused, said_to="organiser")
 
 
 @blp.post("/console/activities/<int:activity_id>/checkins/<int:checkin_id>/checkout")
@@ -174,12 +173,12 @@ def activities_checkout(activity_id: int, checkin_id: int):
         raise NotFound(f"check-in {checkin_id} not found")
 
     def checked_out():
-        closed = check_out_now(checkin)
+        closed = check_out_now(db.writer(), current_principal(), checkin_id=checkin.id, now=now())
         flash(_("已签退：%(name)s，%(minutes)s 分钟，%(points)s 积分。", name=_member_name(closed.member_id),
                 minutes=closed.minutes, points=closed.points), "done")
         return redirect(url_for(".activities_detail", activity_id=activity.id), code=303)
 
-    return _closing(activity, once_per_action(checked_out))
+    return act_once(checked_out, _closing(activity), said_to="organiser")
 
 
 @blp.post("/console/activities/<int:activity_id>/checkout")
@@ -188,24 +187,22 @@ def activities_checkout_all(activity_id: int):
     activity = _activity(activity_id)
 
     def checked_out():
-        closed = [events.checked_out(checkin) for checkin in check_out_everyone(db.writer(), activity=activity,
-                                                                                now=now())]
+        closed = check_everyone_out(db.writer(), current_principal(), activity_id=activity.id, now=now())
         flash(_("已为 %(n)s 人签退。", n=len(closed)), "done")
         return redirect(url_for(".activities_detail", activity_id=activity.id), code=303)
 
-    return _closing(activity, once_per_action(checked_out))
+    return act_once(checked_out, _closing(activity), said_to="organiser")
 
 
 def _activity(activity_id: int) -> Activity:
     return visible_activity(db.session(), current_principal(), path_id(activity_id))
 
 
-def _closing(activity: Activity, response):
-    code = refusal_of(response)
-    if code is None:
-        return response
-    message = _("这条签到已经签退过了。") if code == "conflict" else sentence(code)
-    return _activity_page(activity, close_message=message, status=response.status_code)
+def _closing(activity: Activity):
+    """A refused check-out, said on the activity's page beside the list."""
+    def refused(said: str, status: int):
+        return _activity_page(activity, close_message=said, status=status)
+    return refused
 
 
 def _activity_page(activity: Activity, *, card_message: str | None = None, close_message: str | None = None,
@@ -218,15 +215,6 @@ def _activity_page(activity: Activity, *, card_message: str | None = None, close
                            over=check_in_over(activity, now=now(), grace=codes.grace()),
                            card_message=card_message, close_message=close_message, typed=typed,
                            new_key=new_action_key, communities=communities_to_pick()), status
-
-
-def _card_refusal(code: str) -> str:
-    """Why a card check-in was refused, said to the organiser (not to the volunteer, as `sentence` does)."""
-    said = {"already_checked_in": _("这位志愿者已经签到过本次活动。"),
-            "invalid_code": _("这不是有效的会员卡代码，请重新扫描志愿者的会员卡。"),
-            "not_found": _("找不到这位志愿者：会员卡不是本社区的，或已注销。"),
-            "activity_not_open": _("现在不在活动的签到时间内。")}
-    return said.get(code, sentence(code))
 
 
 def _member_name(member_id: int) -> str:

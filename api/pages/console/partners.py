@@ -6,17 +6,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from points.communities import list_communities
-from rewards.partners import KINDS, find_partners, sign_partner
+from rewards.partners import KINDS, find_partners
 
+from ...acts.counter import settlement_sheet
+from ...acts.partners import sign
 from ...http import db
 from ...http.clock import now, zone
 from ...http.sheets import sheet_name, sheet_response
 from ...identity.access import may_sign_partner, settlement_view
 from ...identity.accounts import clerks_of
 from ...identity.authentication import current_principal
-from ...resources.partners import settlement_sheet
 from ..counter import month_statement
-from ..guard import new_action_key, once_per_action, refusal_of
+from ..guard import act_once, new_action_key
 from ..refusals import sentence
 from . import blp, communities_to_pick, path_id, viewed_community_id
 
@@ -42,13 +43,14 @@ def partners_post():
     may_sign_partner(current_principal(), community_ids)  # another community: the 403 page
 
     def signed():
-        made = sign_partner(db.writer(), name=name, kind=kind, community_ids=community_ids, now=now())
+        made = sign(db.writer(), current_principal(), name=name, kind=kind, community_ids=community_ids, now=now())
         flash(_("已新增合作商家：%(name)s", name=made.name), "done")
         return redirect(url_for(".partners_one", partner_id=made.id), code=303)
 
-    response = once_per_action(signed)
-    code = refusal_of(response)
-    return response if code is None else _partners_page(message=sentence(code), status=response.status_code)
+    def refused(said: str, status: int):
+        return _partners_page(message=said, status=status)
+
+    return act_once(signed, refused)
 
 
 @blp.get("/console/partners/<int:partner_id>")

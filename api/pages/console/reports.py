@@ -7,7 +7,7 @@ from flask import abort, render_template, request
 from marshmallow import EXCLUDE, ValidationError
 
 from points.periods import next_start
-from rewards.settlement import KIND_NAMES
+from rewards.kinds import KINDS
 
 from ...http.clock import month_start, now, zone
 from ...http.sheets import Column, Sheet, sheet_name, sheet_response
@@ -65,7 +65,7 @@ def summary_sheet(summary: dict) -> Sheet:
             ("合计", "服务时长", None, None, None, summary["minutes_served"])]
     rows += [("按规则发放", item["name"], item["points"], item["count"], None, None)
              for item in summary["issued_by_rule"]]
-    rows += [("按类别兑换", KIND_NAMES.get(item["kind"], item["kind"]), item["points"], item["count"],
+    rows += [("按类别兑换", KINDS[item["kind"]].name, item["points"], item["count"],
               item["amount_fen"], None) for item in summary["spent_by_kind"]]
     rows += [("活跃志愿者", item["month"], None, item["count"], None, None) for item in summary["active_by_month"]]
     rows += [("新志愿者", item["month"], None, item["count"], None, None) for item in summary["new_by_month"]]

@@ -1,6 +1,6 @@
 """`/console/rewards`: the community's catalogue by kind, a new reward of each kind, and a
-reward's stock, cost and shelf (上架/下架) — the same services and policy as `POST /rewards` and
-`PATCH /rewards/{id}`, the forms checked by the API's own schemas."""
+reward's stock, cost and shelf (上架/下架) — the same acts (`api.acts.catalogue`) as `POST /rewards`
+and `PATCH /rewards/{id}`, the forms checked by the same schemas."""
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -8,15 +8,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from rewards.catalogue import KINDS, change_reward, find_rewards, stock_reward
+from rewards.catalogue import find_rewards
+from rewards.kinds import KINDS
 from rewards.partners import find_partners, partner_names
 
+from ...acts import catalogue
+from ...acts.catalogue import RewardArgsSchema, RewardChangeArgsSchema
 from ...http import db
 from ...http.clock import now
 from ...identity.access import reward_filters, visible_reward
 from ...identity.authentication import current_principal
-from ...resources.rewards import RewardArgsSchema, RewardChangeArgsSchema
-from ..guard import new_action_key, once_per_action, refusal_of
+from ..guard import act_once, new_action_key
 from ..refusals import sentence
 from . import acting_community, blp, communities_to_pick, path_id, viewed_community_id
 
@@ -66,14 +68,14 @@ def rewards_new_post():
         return _new_form(kind, wrong=wrong, status=422)
 
     def stocked():
-        made = stock_reward(db.writer(), now=now(), **args)
+        made = catalogue.stock(db.writer(), current_principal(), now=now(), **args)
         flash(_("已上架：%(name)s", name=made.name), "done")
         return redirect(url_for(".rewards"), code=303)
 
-    response = once_per_action(stocked)
-    if refusal_of(response) is None:
-        return response
-    return _new_form(kind, wrong=_refused_fields(response), status=response.status_code)
+    def refused(said: str, status: int, *, refusal):
+        return _new_form(kind, wrong=_refused_fields(said, refusal), status=status)
+
+    return act_once(stocked, refused, with_refusal=True)
 
 
 @blp.get("/console/rewards/<int:reward_id>")
@@ -98,15 +100,15 @@ def rewards_one_post(reward_id: int):
         return _change_form(subject, wrong=wrong, status=422)
 
     def changed():
-        change_reward(db.writer(), subject, stock=args.get("stock"), active=args["active"], cost=args["cost"],
-                      clear_stock="stock" not in args)
+        catalogue.change(db.writer(), current_principal(), reward_id=subject.id, stock=args.get("stock"),
+                         active=args["active"], cost=args["cost"], clear_stock="stock" not in args, now=now())
         flash(_("已保存：%(name)s", name=subject.name), "done")
         return redirect(url_for(".rewards"), code=303)
 
-    response = once_per_action(changed)
-    if refusal_of(response) is None:
-        return response
-    return _change_form(subject, wrong=_refused_fields(response), status=response.status_code)
+    def refused(said: str, status: int, *, refusal):
+        return _change_form(subject, wrong=_refused_fields(said, refusal), status=status)
+
+    return act_once(changed, refused, with_refusal=True)
 
 
 def _kind() -> str:
@@ -181,8 +183,7 @@ def _hints(fields: dict) -> dict:
     return {field: FIELD_HINTS.get(field, sentence("validation_error")) for field in fields}
 
 
-def _refused_fields(response) -> dict:
-    """The refusal as hints by field (a service's `Invalid` names its field), else one sentence."""
-    body = response.get_json(silent=True) or {}
-    fields = [field for field in body.get("errors") or {} if field in FIELD_HINTS]
-    return _hints(dict.fromkeys(fields)) if fields else {"_form": sentence(body.get("code", "internal_error"))}
+def _refused_fields(said: str, refusal) -> dict:
+    """The refusal as a hint beside its field (a service's `Invalid` names its field), else one sentence."""
+    field = getattr(refusal, "field", None)
+    return _hints({field: None}) if field in FIELD_HINTS else {"_form": said}

@@ -11,7 +11,7 @@ from ...http.clock import now
 from ...identity.access import token_scope, visible_token
 from ...identity.authentication import current_principal
 from ...identity.tokens import find_tokens
-from ..errors import sentence_page
+from ..errors import said_page
 from ..guard import act_once, new_action_key
 from . import blp, path_id
 
@@ -38,4 +38,4 @@ def token_revoke(token_id: int):
         flash(_("已吊销 %(name)s，它从下一次请求起失效。", name=token.name), "done")
         return redirect(url_for(".tokens"), code=303)
 
-    return act_once(revoked, sentence_page)
+    return act_once(revoked, said_page)

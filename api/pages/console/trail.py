@@ -8,4 +8,6 @@ AUDIT_ACTIONS = {"award": _l("奖励积分"), "reversal": _l("撤销积分"), "n
                  "token_issued": _l("签发令牌"), "token_revoked": _l("吊销令牌"),
                  "staff_disabled": _l("停用账号"), "rule_added": _l("新建规则"), "rule_changed": _l("修改规则"),
                  "rule_retired": _l("停用规则"), "checkin": _l("签到"), "checkout": _l("签退"),
-                 "redemption": _l("兑换"), "cancellation": _l("取消兑换"), "fulfilment": _l("核销")}
+                 "redemption": _l("兑换"), "cancellation": _l("取消兑换"), "fulfilment": _l("核销"),
+                 "activity_scheduled": _l("创建活动"), "partner_signed": _l("新增合作商家"),
+                 "reward_stocked": _l("上架奖品"), "reward_changed": _l("修改奖品")}

@@ -5,13 +5,14 @@ from points.activities import get_activity
 from points.errors import DomainError
 
 from ... import codes
+from ...acts.checkins import check_in_by_code, check_out_now
 from ...http import db
+from ...http.clock import now
 from ...http.limits import checkin_limit
 from ...identity.access import visible_checkin
 from ...identity.authentication import current_principal
-from ...resources.checkins import check_in_by_code, check_out_now
-from ..errors import refusal_page
-from ..guard import new_action_key, once_per_action, refusal_of
+from ..errors import said_page
+from ..guard import act_once, new_action_key
 from ..refusals import sentence
 from . import blp, path_id
 
@@ -36,16 +37,15 @@ def scan_post():
     where = {name: _coordinate(request.form.get(name), limit) for name, limit in (("lat", 90), ("lng", 180))}
 
     def checked_in():
-        checkin = check_in_by_code(text, **where)
+        checkin = check_in_by_code(db.writer(), current_principal(), code=text, now=now(), **where)
         return redirect(url_for(".checkin", checkin_id=checkin.id), code=303)
 
-    response = once_per_action(checked_in)
-    code = refusal_of(response)
-    if code is None:
-        return response
-    if code == "outside_area" and where["lat"] is None:
-        code = "location_unavailable"  # the phone gave no position: say so, not "you are elsewhere"
-    return _scan_form(message=sentence(code), status=response.status_code, code=text)
+    def refused(said: str, status: int, *, refusal):
+        if refusal.code == "outside_area" and where["lat"] is None:
+            said = sentence("location_unavailable")  # the phone gave no position: say so, not "you are elsewhere"
+        return _scan_form(message=said, status=status, code=text)
+
+    return act_once(checked_in, refused, with_refusal=True)
 
 
 @blp.get("/c/<path:code>")
@@ -74,12 +74,10 @@ def checkout(checkin_id: int):
     found = visible_checkin(db.session(), current_principal(), path_id(checkin_id))
 
     def checked_out():
-        check_out_now(found)
+        check_out_now(db.writer(), current_principal(), checkin_id=found.id, now=now())
         return redirect(url_for(".checkin", checkin_id=found.id), code=303)
 
-    response = once_per_action(checked_out)
-    code = refusal_of(response)
-    return response if code is None else refusal_page(code, response.status_code)
+    return act_once(checked_out, said_page)
 
 
 def _coordinate(value: str | None, limit: float) -> float | None:

@@ -3,17 +3,17 @@ from flask import abort, redirect, render_template, request, url_for
 
 from points.errors import NotFound
 from points.members import balance_of
-from rewards.catalogue import KINDS, find_rewards
-from rewards.redemptions import Order, cancel, find_redemptions, get_redemption
+from rewards.catalogue import find_rewards
+from rewards.kinds import KINDS
+from rewards.redemptions import Order, find_redemptions, get_redemption
 from rewards.vouchers import display
 
-from ...acts import events
+from ...acts import redemptions
 from ...http import db
 from ...http.clock import now
 from ...identity.access import visible_redemption, visible_reward
 from ...identity.authentication import current_principal
-from ...resources.redemptions import redeem_for
-from ..guard import new_action_key, once_per_action, refusal_of
+from ..guard import act_once, new_action_key
 from ..refusals import sentence
 from . import blp, me, path_id
 
@@ -47,18 +47,19 @@ def redeem(reward_id: int):
         return _reward_form(subject, message=sentence("validation_error"), status=422)
 
     def redeemed():
-        voucher = redeem_for(None, reward_id=subject.id, order=order)
+        voucher = redemptions.redeem_points(db.writer(), current_principal(), reward_id=subject.id, order=order, now=now())
         return redirect(url_for(".voucher", redemption_id=voucher.id), code=303)
 
-    response = once_per_action(redeemed)
-    code = refusal_of(response)
-    return response if code is None else _reward_form(subject, message=sentence(code), status=response.status_code)
+    def refused(said: str, status: int):
+        return _reward_form(subject, message=said, status=status)
+
+    return act_once(redeemed, refused)
 
 
 def _order(subject) -> Order | None:
     """The order the form describes, or None if a field is missing or out of range."""
     try:
-        if subject.kind == "fee_deduction":
+        if KINDS[subject.kind].uses_fen_per_point:  # points in any multiple of the cost, for a household
             household = request.form.get("household", "").strip()
             points = int(request.form.get("points", ""))
             if not household or len(household) > 100 or not 1 <= points <= 10_000_000:
@@ -94,12 +95,13 @@ def cancel_voucher(redemption_id: int):
     subject = _my_voucher(redemption_id)
 
     def cancelled():
-        events.redemption_changed("cancellation", cancel(db.writer(), redemption=subject, now=now()))
+        redemptions.cancel_voucher(db.writer(), current_principal(), redemption_id=subject.id, now=now())
         return redirect(url_for(".voucher", redemption_id=subject.id), code=303)
 
-    response = once_per_action(cancelled)
-    code = refusal_of(response)
-    return response if code is None else _voucher_page(subject, message=sentence(code), status=response.status_code)
+    def refused(said: str, status: int):
+        return _voucher_page(subject, message=said, status=status)
+
+    return act_once(cancelled, refused)
 
 
 def _my_voucher(redemption_id: int):

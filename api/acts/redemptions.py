@@ -1,0 +1,49 @@
+"""The points supermarket's vouchers: a volunteer (or staff for them) redeems points for a reward,
+cancels an unused voucher, and a clerk fulfils it at the counter. Each is audited."""
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from points.audit import Party
+from rewards import redemptions
+from rewards.redemptions import Order, Redemption
+
+from ..identity.access import member_acted_for, visible_redemption, visible_reward
+from ..identity.principal import Principal
+from .counter import look_up
+from .events import announce
+
+
+def redeem_points(session: Session, actor: Principal, *, reward_id: int, order: Order, now: datetime,
+           member_id: int | None = None) -> Redemption:
+    """Redeem points for a reward, for the member the actor acts for: the points are held, the
+    stock taken and a voucher issued, valid for the service's VOUCHER_DAYS."""
+    member = member_acted_for(session, actor, member_id)
+    reward = visible_reward(session, actor, reward_id)
+    redemption = redemptions.redeem(session, member=member, reward=reward, order=order, now=now,
+                                    valid_for=timedelta(days=current_app.config["VOUCHER_DAYS"]))
+    return _announced(session, actor, "redemption", redemption, now=now)
+
+
+def cancel_voucher(session: Session, actor: Principal, *, redemption_id: int, now: datetime) -> Redemption:
+    """Cancel an unfulfilled voucher the actor may see: the points are released and the stock returned."""
+    redemption = redemptions.cancel(session, redemption=visible_redemption(session, actor, redemption_id), now=now)
+    return _announced(session, actor, "cancellation", redemption, now=now)
+
+
+def fulfil_voucher(session: Session, actor: Principal, *, voucher_code: str, now: datetime) -> Redemption:
+    """Fulfil a voucher (typed or scanned) this clerk or organiser may fulfil: the held points are spent, once."""
+    # The counter's view keeps the member and provider it read in the session: fulfil reads neither again.
+    counter = look_up(session, actor, voucher_code, now=now)
+    redemption = redemptions.fulfil(session, redemption=counter.redemption, now=now, by=actor.actor)
+    return _announced(session, actor, "fulfilment", redemption, now=now)
+
+
+def _announced(session: Session, actor: Principal, action: str, redemption: Redemption, *, now: datetime):
+    announce(session, actor, action, at=now, community_id=redemption.community_id,
+             subject=Party("voucher", redemption.id, redemption.reward_name), member_id=redemption.member_id,
+             redemption_id=redemption.id, reward_id=redemption.reward_id, reward_kind=redemption.kind,
+             partner_id=redemption.partner_id, points=redemption.points, amount_fen=redemption.amount_fen,
+             status=redemption.status)
+    return redemption
