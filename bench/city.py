@@ -150,8 +150,11 @@ def export(server: Server, path: str, headers: dict) -> dict:
     before, peak, done = rss_mb(worker), [rss_mb(worker)], threading.Event()
 
     def sample():
-        while not done.is_set():
-            peak.append(rss_mb(worker))
+        while not done.is_set() and Path(f"/proc/{worker}/status").exists():
+            try:
+                peak.append(rss_mb(worker))
+            except (OSError, AttributeError):  # the worker went away (or is a zombie): no more samples
+                return
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
@@ -162,12 +165,15 @@ def export(server: Server, path: str, headers: dict) -> dict:
     response = connection.getresponse()
     first = response.read(1)
     ttfb = time.perf_counter() - began
-    size = len(first) + len(response.read())
+    try:
+        size, status = len(first) + len(response.read()), response.status
+    except http.client.HTTPException:  # the server cut the download short
+        size, status = 0, "cut"
     total = time.perf_counter() - began
     done.set()
     sampler.join()
     connection.close()
-    return {"status": response.status, "ttfb": ttfb, "total": total, "bytes": size, "growth": max(peak) - before}
+    return {"status": status, "ttfb": ttfb, "total": total, "bytes": size, "growth": max(peak) - before}
 
 
 def main() -> None:
@@ -213,7 +219,7 @@ def main() -> None:
                 path = (f"/api/v1/exports/{what}?community_id={city['community_id']}&from={year}-01-01"
                         f"&to={year + 1}-01-01&year={year}&format={form}")
                 found = export(server, path, organiser)
-                over = found["ttfb"] > EXPORT_TTFB_S or found["growth"] > EXPORT_RSS_MB
+                over = found["ttfb"] > EXPORT_TTFB_S or found["growth"] > EXPORT_RSS_MB or found["status"] != 200
                 failed += [f"export {what}.{form}"] if over else []
                 print(f"{what + '.' + form:<36} {found['status']:>6} {found['ttfb']:>7.2f}s {found['total']:>8.1f} "
                       f"{found['bytes'] / 2**20:>7.1f} {found['growth']:>8.1f}{'  OVER' if over else ''}")
