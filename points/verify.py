@@ -1,7 +1,7 @@
 """The ledger's invariants, checked from the entries themselves."""
 from datetime import tzinfo
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from .accounts import Account
@@ -36,8 +36,10 @@ def ledger_problems(session: Session, *, zone: tzinfo | None = None) -> list[str
     ).all()
     for transfer_id, count, total in unbalanced:
         problems.append(f"transfer {transfer_id}: {count} entries summing to {total}")
+    # NOT EXISTS, an anti-join: PostgreSQL cannot turn NOT IN into one (NULLs), and once the
+    # entries' ids outgrow work_mem it rescans them for every transfer (15 min and counting at 0.9M).
     orphans = session.scalar(select(func.count()).select_from(Transfer)
-                             .where(~Transfer.id.in_(select(Entry.transfer_id))))
+                             .where(~exists().where(Entry.transfer_id == Transfer.id)))
     if orphans:
         problems.append(f"{orphans} transfers have no entries")
     total = session.scalar(select(func.coalesce(func.sum(Account.balance), 0)))
