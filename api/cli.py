@@ -223,6 +223,34 @@ def verify():
 
 
 @main.command()
+@click.option("--communities", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option("--members", default=200, show_default=True, type=click.IntRange(min=1))
+@click.option("--entries", default=5000, show_default=True, type=click.IntRange(min=1),
+              help="ledger entries to write, about (two a transfer)")
+def seed(communities, members, entries):
+    """Fill an empty database with synthetic communities and three years of history, for load tests."""
+    import time
+
+    from points.db import begin_write
+    from points.errors import DomainError
+    from points.seed import seed as seed_history
+    from rewards.seed import SUPERMARKET
+
+    app, began = _app(), time.monotonic()
+    clock = app.extensions["benniu"].clock
+    try:
+        with _session(app) as session, session.begin():
+            begin_write(session)
+            written = seed_history(session, communities=communities, members=members, entries=entries,
+                                   now=clock.now(), zone=clock.zone, shelf=SUPERMARKET,
+                                   told=lambda line: click.echo(f"{time.monotonic() - began:7.1f}s  {line}"))
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(", ".join(f"{count} {table}" for table, count in written.items() if count)
+               + f" written in {time.monotonic() - began:.0f}s")
+
+
+@main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup(path):
     """Copy the SQLite database to PATH (mode 0600) while the service runs, consistently."""

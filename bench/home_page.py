@@ -45,16 +45,15 @@ def start_server(workdir: Path, port: int) -> subprocess.Popen:
     raise SystemExit("the server did not start")
 
 
-def session_cookie(base: str) -> str:
-    """Sign the demo volunteer in through the login form; the session cookie's value."""
+def session_cookie(base: str, phone: str = "13800000001", password: str = "benniu2024") -> str:
+    """Sign in through the login form (the demo volunteer unless told); the session cookie's value."""
     import re
 
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/login").read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    opener.open(base + "/login", data=urlencode({"csrf_token": token, "phone": "13800000001",
-                                                 "password": "benniu2024"}).encode())
+    opener.open(base + "/login", data=urlencode({"csrf_token": token, "phone": phone, "password": password}).encode())
     return next(cookie.value for cookie in jar if cookie.name == "benniu_session")
 
 

@@ -1,6 +1,15 @@
 -- wrk script: each request is a distinct real POST (a check-in, a redemption, a fulfilment).
 -- Reads "token path body" lines from the file named by BENNIU_REQUESTS; thread N takes every Nth.
+-- With BENNIU_DELAY_MS, each connection waits a random time of that mean (exponential: arrivals
+-- at random, not in lockstep) before each request: a paced load, not a saturating one.
 local counter = 0
+local pace_ms = tonumber(os.getenv("BENNIU_DELAY_MS") or "0")
+
+if pace_ms > 0 then
+  function delay()
+    return -math.log(1 - math.random()) * pace_ms
+  end
+end
 
 function setup(thread)
   thread:set("id", counter)

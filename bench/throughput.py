@@ -1,7 +1,7 @@
 """Write throughput over HTTP: `benniu serve` (gunicorn, 2 workers) under wrk on loopback.
 
     python -m bench.throughput [--database URL] [--seconds 5] [--rounds 3] [--connections 16]
-                               [--operations checkins,redemptions,fulfilments] [--servers 1]
+                               [--operations checkins,redemptions,fulfilments] [--servers 1] [--paced]
 
 Alternates GET /healthz on the same server (the ceiling) with each operation, `--rounds` times:
 distinct requests of real QR check-ins (a volunteer token and a signed activity code each),
@@ -11,6 +11,11 @@ spent). Counts what was committed in the database, and prints for each operation
 the ceilings measured around it (the median round, and every round), the CPU the workers (and
 PostgreSQL's processes) spent per request, which moves far less with the machine than any rate,
 the latency percentiles and each worker's memory.
+
+With `--paced`, each operation then runs once more at about half its median rate: every
+connection waits a random time (exponential, of mean 2 x connections / rate) before each request,
+and the latency percentiles of that run are latency at a healthy load, where the saturated ones
+are, by Little's law, the rate again.
 
 With `--servers 2` it starts two `benniu serve` on two ports against the one database and drives
 each with its own wrk (half the connections each, disjoint requests): the figures are the sums,
@@ -51,11 +56,13 @@ def wrk(url: str, script: str, *, seconds: int, connections: int, env: dict) -> 
 
 
 def wrk_all(servers: list[Server], script: str, *, seconds: int, connections: int, lines: list[Path] | None = None,
-            ) -> list[dict]:
+            delay_ms: float = 0) -> list[dict]:
     """wrk against every server at once, the connections split between them; each server gets
-    its own file of requests, so no request is sent twice."""
+    its own file of requests, so no request is sent twice. `delay_ms`: the mean pause of each
+    connection before each request (posts.lua), 0 for none."""
     def one(index: int) -> dict:
-        env = {"BENNIU_REQUESTS": str(lines[index]), "BENNIU_THREADS": str(THREADS)} if lines else {}
+        env = {"BENNIU_REQUESTS": str(lines[index]), "BENNIU_THREADS": str(THREADS),
+               "BENNIU_DELAY_MS": str(delay_ms)} if lines else {}
         return wrk(servers[index].url + "/healthz", script, seconds=seconds,
                    connections=connections // len(servers), env=env)
 
@@ -106,30 +113,32 @@ def cluster_pids(url: str):
 
 
 def run(database: str | None, seconds: int, connections: int, workers: int, operations: list[str],
-        servers: int = 1, threads: int | None = None, rounds: int = 3) -> dict:
+        servers: int = 1, threads: int | None = None, rounds: int = 3, paced: bool = False) -> dict:
     """Alternate the ceiling and each operation, `rounds` times, `seconds` each: every operation's
     ratio is taken against the ceilings measured just before and just after it, round by round,
     and the median round is reported, so that the machine's own swings (the ceiling has moved by
     a factor of two between runs minutes apart) fall on both sides of a ratio alike."""
     url, workdir = fresh_database(database)
     prepared = {}
+    runs = rounds + paced  # the paced run takes requests of its own
     for operation, requests in requests_for(operations, url).items():
         # a file of requests for each round and server: wrk starts each file from its first line
-        files = [[workdir / f"{operation}-{round_}-{index}.txt" for index in range(servers)] for round_ in range(rounds)]
+        files = [[workdir / f"{operation}-{round_}-{index}.txt" for index in range(servers)] for round_ in range(runs)]
         for round_, round_files in enumerate(files):
             for index, file in enumerate(round_files):
-                share = requests[round_ * servers + index::rounds * servers]
+                share = requests[round_ * servers + index::runs * servers]
                 file.write_text("".join(f"{token} {path} {body}\n" for token, path, body in share))
-        prepared[operation] = (files, len(requests) // rounds)
+        prepared[operation] = (files, len(requests) // runs)
     started_servers = [Server(server_env(url, workdir), free_port(), workers=workers, threads=threads).start()
                        for _ in range(servers)]
     workers_pids = [pid for server in started_servers for pid in server.worker_pids()]
     database_pids = cluster_pids(url)
 
-    def phase(script: str, lines: list[Path] | None = None) -> dict:
+    def phase(script: str, lines: list[Path] | None = None, delay_ms: float = 0) -> dict:
         pids = workers_pids + database_pids()
         cpu, started = cpu_seconds(pids), time.monotonic()
-        loads = wrk_all(started_servers, script, seconds=seconds, connections=connections, lines=lines)
+        loads = wrk_all(started_servers, script, seconds=seconds, connections=connections, lines=lines,
+                        delay_ms=delay_ms)
         elapsed = time.monotonic() - started
         return {"loads": loads, "elapsed": elapsed, "cpu": cpu_seconds(pids) - cpu,
                 "answered": sum(load["requests"] for load in loads)}
@@ -174,6 +183,17 @@ def run(database: str | None, seconds: int, connections: int, workers: int, oper
                 "p50_ms": max(load["p50_us"] for load in loads) / 1000,
                 "p99_ms": max(load["p99_us"] for load in loads) / 1000,
             }
+        if paced:
+            for operation, (files, _) in prepared.items():
+                figures = results["operations"][operation]
+                before = count(url, OPERATIONS[operation][0])
+                # C connections each pausing 2C/R between requests send about R/2 (a little
+                # less: each also waits for its answer).
+                measured = phase("posts.lua", files[rounds], delay_ms=1000 * 2 * connections / figures["per_s"])
+                figures["paced"] = {
+                    "per_s": (count(url, OPERATIONS[operation][0]) - before) / min(measured["elapsed"], seconds),
+                    "p50_ms": max(load["p50_us"] for load in measured["loads"]) / 1000,
+                    "p99_ms": max(load["p99_us"] for load in measured["loads"]) / 1000}
         results["rss_mb"] = [rss_mb(pid) for server in started_servers for pid in server.worker_pids()]
     finally:
         for server in started_servers:
@@ -191,12 +211,13 @@ def main() -> None:
     parser.add_argument("--operations", default="checkins", help=f"comma-separated, of {', '.join(OPERATIONS)}")
     parser.add_argument("--servers", type=int, default=1, help="app servers against the one database")
     parser.add_argument("--threads", type=int, help="threads per worker (default: benniu serve's)")
+    parser.add_argument("--paced", action="store_true", help="then each operation at about half its rate")
     args = parser.parse_args()
     operations = args.operations.split(",")
     if set(operations) - set(OPERATIONS):
         parser.error(f"--operations takes {', '.join(OPERATIONS)}")
     result = run(args.database, args.seconds, args.connections, args.workers, operations, args.servers, args.threads,
-                 args.rounds)
+                 args.rounds, args.paced)
     database = result["database"]
     sync = f", synchronous {os.environ.get('BENNIU_SQLITE_SYNCHRONOUS', 'NORMAL')}" if database == "sqlite" else ""
     print(f"machine: {machine()}; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
@@ -226,6 +247,10 @@ def main() -> None:
         # the connections over the rate, however the server spends its time.
         print(f"  mean latency at this rate: {args.connections} / {figures['per_s']:.0f} per s = "
               f"{1000 * args.connections / max(figures['per_s'], 1):.1f} ms")
+        if "paced" in figures:
+            paced = figures["paced"]
+            print(f"  paced at {paced['per_s']:.0f} /s ({paced['per_s'] / figures['per_s']:.2f} of the median rate): "
+                  f"p50 {paced['p50_ms']:.1f} ms, p99 {paced['p99_ms']:.1f} ms")
     print(f"worker RSS after load:   {', '.join(f'{mb:.0f} MB' for mb in result['rss_mb'])}   (target <= 120 MB)  "
           f"{'ok' if result['rss_mb'] and max(result['rss_mb']) <= 120 else 'MISSED'}")
 

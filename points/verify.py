@@ -3,7 +3,7 @@ from collections.abc import Callable
 from datetime import tzinfo
 from functools import partial
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from .accounts import Account
@@ -51,8 +51,10 @@ def _transfer_problems(session: Session) -> list[str]:
     ).all()
     problems = [f"transfer {transfer_id}: {count} entries summing to {total}"
                 for transfer_id, count, total in unbalanced]
+    # NOT EXISTS, an anti-join: PostgreSQL cannot turn NOT IN into one (NULLs), and once the
+    # entries' ids outgrow work_mem it rescans them for every transfer (15 min and counting at 0.9M).
     orphans = session.scalar(select(func.count()).select_from(Transfer)
-                             .where(~Transfer.id.in_(select(Entry.transfer_id))))
+                             .where(~exists().where(Entry.transfer_id == Transfer.id)))
     return problems + ([f"{orphans} transfers have no entries"] if orphans else [])
 
 

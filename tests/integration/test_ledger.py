@@ -115,3 +115,12 @@ def test_verify_finds_a_cached_balance_that_disagrees_with_the_entries(session, 
     problems = ledger_problems(session)
     assert any(f"account {member.account_id}" in problem for problem in problems)
     assert any("sum to 7" in problem for problem in problems)
+
+
+def test_verify_finds_a_transfer_without_its_entries(session, world, clock):
+    community, member, patrol = world
+    earn(session, member=member, rule=patrol, now=clock.now())
+    kept = earn(session, member=member, rule=patrol, now=clock.now())
+    session.execute(text("DELETE FROM lots WHERE transfer_id = :t"), {"t": kept.id})
+    session.execute(text("DELETE FROM entries WHERE transfer_id = :t"), {"t": kept.id})
+    assert "1 transfers have no entries" in ledger_problems(session)
