@@ -71,39 +71,3 @@ def _forget(session: Session) -> None:
 def init_app(factory: sessionmaker) -> None:
     event.listen(factory, "after_commit", _tell)
     event.listen(factory, "after_rollback", _forget)
-
-
-# --- Transitional: the doors' old way of announcing, until every act lives in api.acts ---------
-# (tests/unit/test_layering.py lists who still calls these; the list must end empty.)
-
-def record(kind: str, *, why: str | None = None, community_id: int | None = None, **details) -> None:
-    """Announce an act done by this request's principal (old style: the door announces)."""
-    from flask import g, has_request_context  # noqa: PLC0415 (transitional)
-
-    from ..http import db
-    from ..http.clock import now
-
-    principal = g.get("principal") if has_request_context() else None
-    member_id = details.pop("member_id", None)
-    community_id = community_id if community_id is not None else getattr(principal, "community_id", None)
-    announce(db.session(), principal, kind, at=now(), community_id=community_id, member_id=member_id, why=why,
-             audited=kind not in ("checkin", "checkout"), **details)
-
-
-def checked_in(checkin):
-    record("checkin", checkin_id=checkin.id, activity_id=checkin.activity_id, member_id=checkin.member_id,
-           method=checkin.method, status=checkin.status, points=checkin.points, transfer_id=checkin.transfer_id)
-    return checkin
-
-
-def checked_out(checkin):
-    record("checkout", checkin_id=checkin.id, member_id=checkin.member_id, minutes=checkin.minutes,
-           points=checkin.points, transfer_id=checkin.transfer_id)
-    return checkin
-
-
-def redemption_changed(kind: str, redemption):
-    record(kind, redemption_id=redemption.id, member_id=redemption.member_id, reward_id=redemption.reward_id,
-           reward_kind=redemption.kind, partner_id=redemption.partner_id, points=redemption.points,
-           status=redemption.status)
-    return redemption

@@ -60,19 +60,3 @@ def _form_fingerprint() -> str:
     raw = request.path + "\n" + "\n".join(f"{name}={value}" for name, value in fields)
     key = current_app.secret_key
     return hmac.new(key.encode() if isinstance(key, str) else key, raw.encode(), hashlib.sha256).hexdigest()
-
-
-# --- Transitional: the old loop (a refusal made JSON, then parsed back), until every page uses
-# act_once (tests/unit/test_layering.py lists who still calls these; the list must end empty).
-
-def once_per_action(produce):
-    key = request.form.get(ACTION_FIELD, "")
-    if not 16 <= len(key) <= 64:
-        abort(400)
-    return run_once(f"page:{key}", _form_fingerprint(), produce)
-
-
-def refusal_of(response) -> str | None:
-    if response.status_code < 400:
-        return None
-    return (response.get_json(silent=True) or {}).get("code", "internal_error")

@@ -1,13 +1,14 @@
 """Tips and mediations (线索): submitted for review, listed with their status."""
 from flask import redirect, render_template, request, url_for
 
-from points.claims import find_claims, submit_claim
+from points.claims import find_claims
 from points.rules import rules_of
 
+from ...acts.claims import file_claim
 from ...http import db
 from ...http.clock import now
 from ...identity.authentication import current_principal
-from ..guard import new_action_key, once_per_action, refusal_of
+from ..guard import act_once, new_action_key
 from ..refusals import sentence
 from . import blp, me
 
@@ -41,9 +42,7 @@ def new_claim_post():
         return _claim_form(message=sentence("validation_error"), status=422)
 
     def submitted():
-        submit_claim(db.writer(), member=me(), rule_code=rule_code, description=description, now=now())
+        file_claim(db.writer(), current_principal(), rule_code=rule_code, description=description, now=now())
         return redirect(url_for(".claims"), code=303)
 
-    response = once_per_action(submitted)
-    code = refusal_of(response)
-    return response if code is None else _claim_form(message=sentence(code), status=response.status_code)
+    return act_once(submitted, lambda said, status: _claim_form(message=said, status=status))
