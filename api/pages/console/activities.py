@@ -26,9 +26,10 @@ from ...http.clock import month_start, now, zone
 from ...http.images import qr_image
 from ...identity.access import visible_activity, visible_checkin
 from ...identity.authentication import current_principal
+from ..blueprint import path_id
 from ..guard import act_once, new_action_key
 from ..refusals import sentence
-from . import blp, communities_to_pick, path_id, viewed_community_id
+from .base import blp, communities_to_pick, viewed_community_id
 from .entered import integer, load, number
 from .rules import BASIS_NAMES
 

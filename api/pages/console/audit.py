@@ -8,7 +8,8 @@ from points.rules import rule_names
 from ...http import db
 from ...identity.access import visible_member
 from ...identity.authentication import current_principal
-from . import blp, communities_to_pick, path_id, viewed_community_id
+from ..blueprint import path_id
+from .base import blp, communities_to_pick, viewed_community_id
 from .trail import AUDIT_ACTIONS
 
 PAGE = 50

@@ -14,8 +14,9 @@ from ...http import db
 from ...http.clock import now
 from ...identity.access import visible_claim
 from ...identity.authentication import current_principal
+from ..blueprint import path_id
 from ..guard import act_once, new_action_key
-from . import blp, communities_to_pick, path_id, viewed_community_id
+from .base import blp, communities_to_pick, viewed_community_id
 from .entered import optional_points, required_text
 
 PAGE = 20

@@ -26,7 +26,7 @@ from ...http.sheets import Column, Sheet, neutralise, sheet_response
 from ...identity.access import is_staff
 from ...identity.authentication import current_principal, session_principal
 from ..guard import act_once, new_action_key
-from . import acting_community, blp, communities_to_pick, viewed_community_id
+from .base import acting_community, blp, communities_to_pick, viewed_community_id
 
 FORM_BYTES = 64 * 1024  # the form's other fields, beside the file
 

@@ -21,9 +21,10 @@ from ...http import db
 from ...http.clock import now
 from ...identity.access import visible_member, visible_transfer
 from ...identity.authentication import current_principal
+from ..blueprint import path_id
 from ..guard import act_once, new_action_key
 from ..refusals import sentence
-from . import acting_community, blp, communities_to_pick, path_id, viewed_community_id
+from .base import acting_community, blp, communities_to_pick, viewed_community_id
 from .entered import new_password, optional_points, optional_text, phone_number, required_text
 from .trail import AUDIT_ACTIONS
 

@@ -16,10 +16,11 @@ from ...http.sheets import sheet_name, sheet_response
 from ...identity.access import may_sign_partner, settlement_view
 from ...identity.accounts import clerks_of
 from ...identity.authentication import current_principal
+from ..blueprint import path_id
 from ..counter import month_statement
 from ..guard import act_once, new_action_key
 from ..refusals import sentence
-from . import blp, communities_to_pick, path_id, viewed_community_id
+from .base import blp, communities_to_pick, viewed_community_id
 
 PARTNER_KINDS = {"shop": _l("商店"), "clinic": _l("诊所"), "school": _l("学校"), "property": _l("物业公司"),
                  "station": _l("警网融合工作站")}

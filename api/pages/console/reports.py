@@ -14,7 +14,7 @@ from ...http.sheets import Column, Sheet, sheet_name, sheet_response
 from ...resources.exports import ExportArgsSchema, annual_sheet, leaderboard_sheet
 from ...resources.reports import annual_of, leaderboard_of, summary_of
 from ..words import REWARD_KINDS
-from . import blp, communities_to_pick, viewed_community_id
+from .base import blp, communities_to_pick, viewed_community_id
 
 ONE_DAY = timedelta(days=1)
 CHARTED_ACTIVITIES = 15  # the chart shows the busiest; the Excel sheet lists them all

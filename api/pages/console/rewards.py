@@ -18,9 +18,10 @@ from ...http import db
 from ...http.clock import now
 from ...identity.access import reward_filters, visible_reward
 from ...identity.authentication import current_principal
+from ..blueprint import path_id
 from ..guard import act_once, new_action_key
 from ..refusals import sentence
-from . import acting_community, blp, communities_to_pick, path_id, viewed_community_id
+from .base import acting_community, blp, communities_to_pick, viewed_community_id
 
 MOST_LISTED = 1000
 WHOLE = ("cost", "stock", "partner_id", "per_member_limit")

@@ -17,7 +17,7 @@ from ...http.clock import now
 from ...identity.access import named_community
 from ...identity.authentication import current_principal
 from ..guard import act_once, new_action_key
-from . import blp, communities_to_pick, viewed_community_id
+from .base import blp, communities_to_pick, viewed_community_id
 from .entered import integer, load
 
 BASIS_NAMES = {"per_event": _l("每次"), "per_hour": _l("每小时")}

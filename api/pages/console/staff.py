@@ -17,9 +17,10 @@ from ...http.clock import now
 from ...identity.access import disabling_staff, staff_cut, visible_staff
 from ...identity.accounts import find_staff
 from ...identity.authentication import current_principal
+from ..blueprint import path_id
 from ..guard import act_once, new_action_key
 from ..refusals import sentence
-from . import blp, communities_to_pick, path_id, viewed_community_id
+from .base import blp, communities_to_pick, viewed_community_id
 from .entered import new_password, phone_number, required_text
 from .trail import AUDIT_ACTIONS
 

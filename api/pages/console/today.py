@@ -7,7 +7,7 @@ from points.periods import period_start, starts_on
 
 from ...http import db
 from ...http.clock import now, zone
-from . import blp, communities_to_pick, viewed_community_id
+from .base import blp, communities_to_pick, viewed_community_id
 
 MONTHS_CHARTED = 6
 

@@ -11,9 +11,10 @@ from ...http.clock import now
 from ...identity.access import token_scope, visible_token
 from ...identity.authentication import current_principal
 from ...identity.tokens import find_tokens
+from ..blueprint import path_id
 from ..errors import said_page
 from ..guard import act_once, new_action_key
-from . import blp, path_id
+from .base import blp
 
 SHOWN = 200  # the newest; older ones are still ended through DELETE /api/v1/tokens/{id}
 KIND_NAMES = {"api": _l("程序令牌"), "login": _l("登录令牌"), "session": _l("浏览器登录")}

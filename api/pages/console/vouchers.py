@@ -11,7 +11,8 @@ from ...http import db
 from ...http.clock import now
 from ...identity.access import settlement_view, visible_redemption
 from ...identity.authentication import current_principal
-from . import blp, communities_to_pick, path_id, viewed_community_id
+from ..blueprint import path_id
+from .base import blp, communities_to_pick, viewed_community_id
 
 PAGE = 100
 

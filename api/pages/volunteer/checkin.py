@@ -11,10 +11,11 @@ from ...http.clock import now
 from ...http.limits import checkin_limit
 from ...identity.access import visible_checkin
 from ...identity.authentication import current_principal
+from ..blueprint import path_id
 from ..errors import said_page
 from ..guard import act_once, new_action_key
 from ..refusals import sentence
-from . import blp, path_id
+from .base import blp
 
 
 @blp.get("/scan")

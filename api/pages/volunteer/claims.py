@@ -10,7 +10,7 @@ from ...http.clock import now
 from ...identity.authentication import current_principal
 from ..guard import act_once, new_action_key
 from ..refusals import sentence
-from . import blp, me
+from .base import blp, me
 
 
 @blp.get("/me/claims")

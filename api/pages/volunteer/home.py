@@ -9,8 +9,9 @@ from points.ledger import history
 from ...http import db
 from ...http.clock import now
 from ...resources.reports import leaderboard_of
+from ..blueprint import path_id
 from ..guard import new_action_key
-from . import blp, me, path_id
+from .base import blp, me
 
 PAGE = 20
 

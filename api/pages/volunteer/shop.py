@@ -13,9 +13,10 @@ from ...http import db
 from ...http.clock import now
 from ...identity.access import visible_redemption, visible_reward
 from ...identity.authentication import current_principal
+from ..blueprint import path_id
 from ..guard import act_once, new_action_key
 from ..refusals import sentence
-from . import blp, me, path_id
+from .base import blp, me
 
 
 @blp.get("/shop")
