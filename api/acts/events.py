@@ -21,6 +21,7 @@ EVENTS = logging.getLogger("benniu.events")
 _PENDING = "benniu_events"
 # Every act the audit trail records (the console names each: api.pages.console.trail).
 ACTIONS = frozenset({
+    "community_founded", "community_changed",
     "member_added", "member_changed", "password_reset", "import",
     "staff_added", "staff_changed", "staff_disabled",
     "token_issued", "token_revoked",

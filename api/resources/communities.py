@@ -1,8 +1,7 @@
 """Communities (社区)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from points.communities import change_community, found_community
-
+from ..acts.communities import change_settings, new_community
 from ..http import db
 from ..http.clock import now
 from ..http.fields import LocalDateTime, Name
@@ -59,7 +58,7 @@ class CommunitySchema(Schema):
 @blp.response(201, CommunitySchema)
 def create_community(args):
     """Found a community with its points issuance and workstation accounts."""
-    return found_community(db.writer(), now=now(), **args)
+    return new_community(db.writer(), current_principal(), now=now(), **args)
 
 
 @blp.route("", methods=["GET"])
@@ -77,4 +76,4 @@ def communities():
 @blp.response(200, CommunitySchema)
 def change(args, community):
     """Change a community's settings: name, points validity (for points earned from then on), name masking."""
-    return change_community(db.writer(), community, **args)
+    return change_settings(db.writer(), current_principal(), community_id=community.id, now=now(), **args)

@@ -40,7 +40,7 @@ def test_rule_changes_are_recorded_in_the_communitys_trail(session, organiser, c
     trail = audit_trail(session, community_id=community["id"])
     assert [(row.action, row.facts["rule_code"], row.facts["version"]) for row in trail[:2]] == [
         ("rule_retired", "patrol", 2), ("rule_changed", "patrol", 2)]
-    assert {row.action for row in trail[2:]} == {"rule_added"}
+    assert {row.action for row in trail[2:]} == {"rule_added", "community_founded"}
 
 
 def test_every_audited_act_has_a_name_on_the_pages():

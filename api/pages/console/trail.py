@@ -1,7 +1,8 @@
 """The names the console gives to the audit trail's acts (`api.acts.events.ACTIONS`)."""
 from flask_babel import lazy_gettext as _l
 
-AUDIT_ACTIONS = {"award": _l("奖励积分"), "reversal": _l("撤销积分"), "notice_withdrawn": _l("撤回公示积分"),
+AUDIT_ACTIONS = {"community_founded": _l("新建社区"), "community_changed": _l("修改社区设置"),
+                 "award": _l("奖励积分"), "reversal": _l("撤销积分"), "notice_withdrawn": _l("撤回公示积分"),
                  "claim_filed": _l("提交线索"), "claim_reviewed": _l("审核线索"), "import": _l("导入"),
                  "member_added": _l("添加志愿者"), "member_changed": _l("修改志愿者"), "staff_added": _l("添加账号"),
                  "staff_changed": _l("修改账号"), "password_reset": _l("重置密码"),
