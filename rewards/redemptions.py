@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, bindparam, fu
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
-from points.db import Base, UTCDateTime, execute, fetch, insert_unless_taken, keyset, within
+from points.db import Base, UTCDateTime, execute, fetch, insert_unless_taken, keyset
 from points.due import lock_and_settle
 from points.errors import AlreadyCancelled, AlreadyDone, AlreadyFulfilled, DomainError, Invalid, LimitReached, NotFound
 from points.ledger import transfer
@@ -152,12 +152,11 @@ def cancel(session: Session, *, redemption: Redemption, now: datetime, status: s
 
 
 def closed_refusal(redemption: Redemption) -> DomainError | None:
-    """What stops a voucher that is no longer reserved from being fulfilled or cancelled."""
+    """What stops a voucher that is no longer reserved from being fulfilled or cancelled: what it became."""
     refusal = _NO_LONGER_RESERVED.get(redemption.status)
     return refusal and refusal(f"voucher {redemption.voucher_code} is already {redemption.status}")
 
 
-# What a voucher that is no longer reserved became, as the refusal of a second close.
 _NO_LONGER_RESERVED = {"fulfilled": AlreadyFulfilled, "cancelled": AlreadyCancelled, "expired": VoucherExpired}
 
 
@@ -293,29 +292,6 @@ def _record(session: Session, redemption: Redemption, statement, **values) -> bo
 def _payee(session: Session, redemption: Redemption) -> int:
     """Where fulfilled points go: the providing partner's account (the workstation's for goods)."""
     return session.get(Partner, redemption.partner_id).account_id
-
-
-def community_redemptions(session: Session, *, community_id: int, start: datetime | None = None,
-                          end: datetime | None = None):
-    """A community's redemptions made in [start, end), oldest first, with the member's name (streamed)."""
-    query = (select(Redemption, Member.name).join(Member, Member.id == Redemption.member_id)
-             .where(Redemption.community_id == community_id).order_by(Redemption.id))
-    return session.execute(within(query, Redemption.created_at, start=start, end=end)
-                           .execution_options(yield_per=1000))
-
-
-def vouchers_with_holders(session: Session, *, community_id: int | None, partner_id: int | None = None,
-                          status: str | None = None, cursor: int | None = None,
-                          limit: int = 100) -> list[tuple[Redemption, str, str]]:
-    """A community's vouchers (None: every community's), newest first, each with its member's name and
-    phone: what the organiser's console lists, filtered by partner and status; `cursor` continues a page."""
-    query = keyset(select(Redemption, Member.name, Member.phone).join(Member, Member.id == Redemption.member_id),
-                   Redemption.id, cursor=cursor, limit=limit, newest_first=True)
-    for column, value in ((Redemption.community_id, community_id), (Redemption.partner_id, partner_id),
-                          (Redemption.status, status)):
-        if value is not None:
-            query = query.where(column == value)
-    return [(redemption, name, phone) for redemption, name, phone in session.execute(query)]
 
 
 # Built once (`points.db.execute`); which columns they set is the parameters' names.

@@ -8,7 +8,7 @@ from points.lots import expiring_members
 from points.members import community_balances
 from points.notices import on_notice
 from rewards.kinds import KINDS
-from rewards.redemptions import community_redemptions
+from rewards.voucher_lists import community_redemptions
 
 from ..http import db
 from ..http.clock import now, zone

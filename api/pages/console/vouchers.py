@@ -5,7 +5,8 @@ from flask import abort, render_template, request
 
 from points.members import get_member
 from rewards.partners import find_partners, get_partner
-from rewards.redemptions import STATUSES, fulfilment_refusal, vouchers_with_holders
+from rewards.redemptions import STATUSES, fulfilment_refusal
+from rewards.voucher_lists import vouchers_with_holders
 
 from ...http import db
 from ...http.clock import now
