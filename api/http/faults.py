@@ -51,7 +51,21 @@ _BY_SQLITE_ERROR = {"SQLITE_FULL": "full", "SQLITE_READONLY": "read_only", "SQLI
 
 
 def kind_of(error: BaseException) -> str | None:
-    """The fault `error` is, or None when it is not the database failing (a bug, a constraint)."""
+    """The fault `error` is, or None when it is not the database failing (a bug, a constraint).
+
+    An error raised while handling a fault is that fault: SQLite rolls a whole transaction back
+    when it is full, so releasing the savepoint the write was in then fails with "no such
+    savepoint", and that error carries the full database as its context.
+    """
+    for _ in range(4):
+        kind = _kind_of_one(error)
+        if kind is not None or error.__context__ is None:
+            return kind
+        error = error.__context__
+    return None
+
+
+def _kind_of_one(error: BaseException) -> str | None:
     if isinstance(error, PoolTimeout):
         return "busy"  # every pooled connection stayed in use past the pool's timeout
     if not isinstance(error, DBAPIError):

@@ -565,7 +565,8 @@ def test_another_communitys_ids_get_403_or_404_and_none_of_its_data(app, console
     assert b_organiser.get(f"/api/v1/members/{member}").json["team"] == "B队"
     assert b_organiser.get(f"/api/v1/members/{member}/balance").json["available"] == 30
     assert [action for action, _, _ in trail(app, community_id=b_side["community"]["id"])
-            if not action.startswith("rule_")] == ["partner_signed", "claim_filed", "award", "member_added"]  # B's own
+            if not action.startswith("rule_")] == ["partner_signed", "claim_filed", "award", "member_added",
+                                                   "community_founded"]  # B's own
     for phone in ("13611112222", "13622223333", "13622224444"):
         from .conftest import PageClient
         assert PageClient(app).submit("/login", phone=phone, password=(
