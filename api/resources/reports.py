@@ -1,44 +1,16 @@
 """Reports (报表): the leaderboard, the annual ranking and a community's summary, read from the tallies."""
-from dataclasses import replace
-from datetime import datetime, timedelta
-
 from marshmallow import Schema, fields, validate
 
-from points.communities import Community, get_community
-from points.errors import Invalid
-from points.masking import masked_name
-from points.periods import next_start, period_start, starts_on
-from points.reports import summary
-from points.standings import RANKED_BY, standings
-from rewards.partners import partner_names
+from points.standings import RANKED_BY
 
+from ..acts.reports import PERIODS, AnnualArgsSchema, LeaderboardArgsSchema, annual_of, leaderboard_of, summary_of
 from ..http import db
-from ..http.clock import now, zone
+from ..http.clock import now
 from ..http.fields import LocalDateTime, QueryId
 from ..http.smorest import Blueprint
-from ..identity.access import named_community, sees_full_names
 from ..identity.authentication import current_principal
 
-PERIODS = ("week", "month", "year", "all")  # a leaderboard's spans
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports and exports")
-
-MAX_MONTHS = 240
-
-
-class BoardArgsSchema(Schema):
-    community_id = QueryId(metadata={"description": "required for admins; others read their own community"})
-    team = fields.String(validate=validate.Length(min=1, max=100))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-
-
-class LeaderboardArgsSchema(BoardArgsSchema):
-    period = fields.String(load_default="month", validate=validate.OneOf(PERIODS))
-    at = LocalDateTime(metadata={"description": "a moment in the period to show (default now): last month, last year"})
-    rank_by = fields.String(load_default="points", validate=validate.OneOf(tuple(RANKED_BY)))
-
-
-class AnnualArgsSchema(BoardArgsSchema):
-    year = fields.Integer(validate=validate.Range(min=2000, max=2200), metadata={"description": "default this year"})
 
 
 class SummaryArgsSchema(Schema):
@@ -127,42 +99,13 @@ class SummarySchema(Schema):
     partners = fields.List(fields.Nested(PartnerFigureSchema), required=True)
 
 
-def reported_community(community_id: int | None) -> Community:
-    """The community a report is about: the caller's own, or the one an admin names."""
-    return get_community(db.session(), named_community(current_principal(), community_id))
-
-
-def leaderboard_of(args: dict, *, limit: int | None) -> dict:
-    """The board the arguments ask for: its period's bounds and its standings."""
-    community = reported_community(args.get("community_id"))
-    at = (args.get("at") or now()).astimezone(zone())
-    span = args["period"]
-    rows = standings(db.session(), community_id=community.id, span=span, at=at, team=args.get("team"),
-                     rank_by=args["rank_by"], limit=limit)
-    if not sees_full_names(current_principal(), community):
-        rows = (replace(row, name=masked_name(row.name)) for row in rows)
-    start = period_start(at, span)
-    end = None if start is None else datetime.combine(next_start(start.date(), span), datetime.min.time(), zone())
-    return {"items": list(rows), "next_cursor": None, "period": span, "rank_by": args["rank_by"],
-            "start": start, "end": end, "community": community}
-
-
-def annual_of(args: dict, *, limit: int | None) -> dict:
-    """The year's ranking by points earned, with service hours, activities and tips."""
-    community = reported_community(args.get("community_id"))
-    year = args.get("year") or now().year
-    rows = standings(db.session(), community_id=community.id, span="year",
-                     at=datetime(year, 1, 1, tzinfo=zone()), team=args.get("team"), limit=limit)
-    return {"items": list(rows), "next_cursor": None, "year": year, "community": community}
-
-
 @blp.route("/leaderboard", methods=["GET"])
 @blp.allow("admin", "organiser", "volunteer")
 @blp.arguments(LeaderboardArgsSchema(), location="query")
 @blp.response(200, LeaderboardSchema)
 def leaderboard(args):
     """The community's top members by points (or service minutes) earned in a week, month, year or all time."""
-    return leaderboard_of(args, limit=args["limit"])
+    return leaderboard_of(db.session(), current_principal(), args, limit=args["limit"], now=now())
 
 
 @blp.route("/reports/annual", methods=["GET"])
@@ -171,7 +114,7 @@ def leaderboard(args):
 @blp.response(200, AnnualSchema)
 def annual(args):
     """The annual ranking (年度优秀志愿者): points, service hours, activities and tips of a year."""
-    return annual_of(args, limit=args["limit"])
+    return annual_of(db.session(), current_principal(), args, limit=args["limit"], now=now())
 
 
 @blp.route("/reports/summary", methods=["GET"])
@@ -181,26 +124,4 @@ def annual(args):
 def report_summary(args):
     """What the scheme achieved over whole months: points issued and spent, active and new volunteers,
     check-ins per activity and partners' totals."""
-    return summary_of(args)
-
-
-def summary_of(args: dict) -> dict:
-    """The summary the arguments ask for (`from_`, default the start of this year; `to`, default now),
-    over whole months, with the partners named (also shown by the console's reports page)."""
-    community = reported_community(args.get("community_id"))
-    local_now = now()
-    start = (args.get("from_") or period_start(local_now, "year")).astimezone(zone())
-    end = (args.get("to") or local_now).astimezone(zone())
-    if end <= start:
-        raise Invalid("to must be after from", field="to")
-    first_month = starts_on(start, "month")
-    end_month = next_start(starts_on(end - timedelta(microseconds=1), "month"), "month")
-    if (end_month.year - first_month.year) * 12 + end_month.month - first_month.month > MAX_MONTHS:
-        raise Invalid(f"a summary covers at most {MAX_MONTHS} months", field="from")
-    session = db.session()
-    result = summary(session, community_id=community.id, first_month=first_month, end_month=end_month)
-    names = partner_names(session, [item["partner_id"] for item in result.spent_by_partner])
-    return {**result.__dict__, "partners": [{**item, "name": names.get(item["partner_id"], "")}
-                                            for item in result.spent_by_partner],
-            "from_": datetime.combine(first_month, datetime.min.time(), zone()),
-            "to": datetime.combine(end_month, datetime.min.time(), zone()), "community": community}
+    return summary_of(db.session(), current_principal(), args, now=now())

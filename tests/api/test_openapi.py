@@ -66,15 +66,15 @@ def test_idempotency_key_is_documented_exactly_where_it_is_honoured(app):
 
 
 def test_closed_values_are_enums(app):
+    from api.acts.exports import SHEETS
     from api.identity.principal import ROLES
-    from api.resources.exports import EXPORTS
     from rewards.kinds import CODES as KINDS
     from rewards.redemptions import STATUSES
 
     spec = spec_of(app)
     what = next(p for p in spec["paths"]["/api/v1/exports/{what}"]["get"].get("parameters", [])
                 + spec["paths"]["/api/v1/exports/{what}"].get("parameters", []) if p["name"] == "what")
-    assert sorted(what["schema"]["enum"]) == sorted(EXPORTS)
+    assert sorted(what["schema"]["enum"]) == sorted(SHEETS)
     schemas = spec["components"]["schemas"]
     assert schemas["Token"]["properties"]["role"]["enum"] == list(ROLES)
     assert schemas["TokenArgs"]["properties"]["role"]["enum"] == list(ROLES)

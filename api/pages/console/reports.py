@@ -7,12 +7,13 @@ from flask import abort, render_template, request
 from marshmallow import EXCLUDE, ValidationError
 
 from points.periods import next_start
-from rewards.kinds import KINDS
 
+from ...acts.exports import ExportArgsSchema, annual_sheet, leaderboard_sheet, summary_sheet
+from ...acts.reports import annual_of, leaderboard_of, summary_of
+from ...http import db
 from ...http.clock import month_start, now, zone
-from ...http.sheets import Column, Sheet, sheet_name, sheet_response
-from ...resources.exports import ExportArgsSchema, annual_sheet, leaderboard_sheet
-from ...resources.reports import annual_of, leaderboard_of, summary_of
+from ...http.sheets import sheet_response
+from ...identity.authentication import current_principal
 from ..words import REWARD_KINDS
 from .base import blp, communities_to_pick, viewed_community_id
 
@@ -27,9 +28,11 @@ def reports():
     if args["community_id"] is None:  # an admin looking at every community: a report is of one
         return render_template("console/reports.html", args=args, communities=communities_to_pick())
     start, end = _months()
-    summary = summary_of({**args, "from_": start, "to": end})
+    session, reader, moment = db.session(), current_principal(), now()
+    summary = summary_of(session, reader, {**args, "from_": start, "to": end}, now=moment)
     return render_template("console/reports.html", args=args, communities=communities_to_pick(),
-                           board=leaderboard_of(args, limit=args["limit"]), annual=annual_of(args, limit=args["limit"]),
+                           board=leaderboard_of(session, reader, args, limit=args["limit"], now=moment),
+                           annual=annual_of(session, reader, args, limit=args["limit"], now=moment),
                            summary=summary, charted=CHARTED_ACTIVITIES, from_month=f"{start:%Y-%m}",
                            to_month=f"{end - ONE_DAY:%Y-%m}",
                            spent_labels=[str(REWARD_KINDS.get(item["kind"], item["kind"]))
@@ -39,43 +42,23 @@ def reports():
 @blp.get("/console/reports/leaderboard.xlsx")
 def reports_leaderboard_xlsx():
     """The leaderboard as shown, as Excel (the sheet `GET /exports/leaderboard` gives)."""
-    return sheet_response(leaderboard_sheet(_args()), format="xlsx", zone=zone())
+    return sheet_response(leaderboard_sheet(db.session(), current_principal(), _args(), now()), format="xlsx",
+                          zone=zone())
 
 
 @blp.get("/console/reports/annual.xlsx")
 def reports_annual_xlsx():
     """The year's whole ranking as Excel (the sheet `GET /exports/annual` gives)."""
-    return sheet_response(annual_sheet(_args()), format="xlsx", zone=zone())
+    return sheet_response(annual_sheet(db.session(), current_principal(), _args(), now()), format="xlsx",
+                          zone=zone())
 
 
 @blp.get("/console/reports/summary.xlsx")
 def reports_summary_xlsx():
     """The summary of the months shown, as Excel: totals, then each breakdown."""
     start, end = _months()
-    return sheet_response(summary_sheet(summary_of({**_args(), "from_": start, "to": end})), format="xlsx",
-                          zone=zone())
-
-
-def summary_sheet(summary: dict) -> Sheet:
-    """A summary as one sheet: a section column, then the item and its figures."""
-    months = f"{summary['from_']:%Y-%m}~{summary['to'] - ONE_DAY:%Y-%m}"
-    rows = [("合计", "发放积分", summary["issued"], None, None, None),
-            ("合计", "兑换积分", summary["spent"], None, None, None),
-            ("合计", "签到人次", None, summary["checkins"], None, None),
-            ("合计", "服务时长", None, None, None, summary["minutes_served"])]
-    rows += [("按规则发放", item["name"], item["points"], item["count"], None, None)
-             for item in summary["issued_by_rule"]]
-    rows += [("按类别兑换", KINDS[item["kind"]].name, item["points"], item["count"],
-              item["amount_fen"], None) for item in summary["spent_by_kind"]]
-    rows += [("活跃志愿者", item["month"], None, item["count"], None, None) for item in summary["active_by_month"]]
-    rows += [("新志愿者", item["month"], None, item["count"], None, None) for item in summary["new_by_month"]]
-    rows += [("活动签到", item["title"], None, item["count"], None, None) for item in summary["checkins_by_activity"]]
-    rows += [("合作商家", item["name"], item["points"], item["count"], item["amount_fen"], None)
-             for item in summary["partners"]]
-    return Sheet(sheet_name("汇总", summary["community"].name, months), [
-        Column("类别", 12), Column("项目", 24), Column("积分", 10, "number"), Column("次数/人数", 10, "number"),
-        Column("金额(元)", 10, "yuan"), Column("服务时长(小时)", 14, "hours"),
-    ], rows)
+    summary = summary_of(db.session(), current_principal(), {**_args(), "from_": start, "to": end}, now=now())
+    return sheet_response(summary_sheet(summary), format="xlsx", zone=zone())
 
 
 def _args() -> dict:

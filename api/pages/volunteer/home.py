@@ -6,9 +6,10 @@ from points.balance_now import balance_now
 from points.checkins import open_checkins_of
 from points.ledger import history
 
+from ...acts.reports import PERIODS, leaderboard_of
 from ...http import db
 from ...http.clock import now
-from ...resources.reports import leaderboard_of
+from ...identity.authentication import current_principal
 from ..blueprint import path_id
 from ..guard import new_action_key
 from .base import blp, me
@@ -42,8 +43,6 @@ def card():
     return render_template("volunteer/card.html", member=me())
 
 
-PERIODS = ("week", "month", "year", "all")
-
 
 @blp.get("/leaderboard")
 def leaderboard():
@@ -51,6 +50,7 @@ def leaderboard():
     (the same board as GET /api/v1/leaderboard, names masked as the community says)."""
     period = request.args.get("period") if request.args.get("period") in PERIODS else "month"
     rank_by = "minutes" if request.args.get("rank_by") == "minutes" else "points"
-    board = leaderboard_of({"period": period, "rank_by": rank_by}, limit=50)
+    board = leaderboard_of(db.session(), current_principal(), {"period": period, "rank_by": rank_by}, limit=50,
+                           now=now())
     return render_template("volunteer/leaderboard.html", board=board, period=period, rank_by=rank_by,
                            periods=PERIODS, me=me().id)
