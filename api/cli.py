@@ -58,10 +58,7 @@ def main():
 @click.option("--demo", is_flag=True, help="Add the demo community, its rules, volunteers and catalogue.")
 def init(demo):
     """Create or upgrade the database schema (keeps existing data)."""
-    from points.demo import seed_demo
-    from rewards.demo import seed_catalogue
-
-    from .demo import seed_staff
+    from .acts.demo import plant_demo
 
     with private_files():
         app = _app()
@@ -70,9 +67,7 @@ def init(demo):
     click.echo(f"schema up to date: {app.extensions['benniu'].engine.url.render_as_string(hide_password=True)}")
     if demo:
         def seed(session):
-            community = seed_demo(session, now=_now(app))
-            seed_catalogue(session, community=community, now=_now(app))
-            seed_staff(session, community=community, now=_now(app))
+            community = plant_demo(session, None, now=_now(app))
             return community.name, community.id
         name, community_id = _write(app, seed)
         click.echo(f"demo community {name} (id {community_id}) ready")

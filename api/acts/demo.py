@@ -1,20 +1,35 @@
-"""The demo's staff: an organiser of the demo community and a clerk of its barber, to sign in with."""
+"""The demo (`benniu init --demo`, `make run`): 振宇社区 with its rules, volunteers, partners and rewards
+(points.demo, rewards.demo), and its staff: an organiser and a clerk of its barber, to sign in with."""
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from points.audit import Party
 from points.communities import Community
-from points.demo import DEMO_PASSWORD
+from points.demo import DEMO_PASSWORD, seed_demo
+from rewards.demo import seed_catalogue
 from rewards.partners import Partner
 
-from .identity.accounts import StaffAccount, create_staff
+from ..identity.accounts import StaffAccount, create_staff
+from ..identity.principal import Principal
+from .events import announce
 
 # role, name, phone, partner name (clerks)
 STAFF = [
     ("organiser", "罗塘派出所 民警", "13900000001", None),
     ("partner", "老街理发店 店员", "13900000002", "老街理发店"),
 ]
+
+
+def plant_demo(session: Session, actor: Principal | None, *, now: datetime) -> Community:
+    """Create or complete the demo community; running it again changes nothing but the audit row."""
+    community = seed_demo(session, now=now)
+    seed_catalogue(session, community=community, now=now)
+    seed_staff(session, community=community, now=now)
+    announce(session, actor, "demo_planted", at=now, community_id=community.id,
+             subject=Party("community", community.id, community.name))
+    return community
 
 
 def seed_staff(session: Session, *, community: Community, now: datetime) -> None:
