@@ -19,7 +19,6 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api import create_app
 from api.identity.accounts import create_staff
 from points.communities import found_community
 from points.engines import make_engine
@@ -28,7 +27,7 @@ from points.members import enrol_member
 from points.rules import define_rule
 from points.verify import ledger_problems
 
-from .common import fresh_database, machine
+from .common import bench_app, fresh_database, machine
 
 TARGET_SECONDS = 10
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -88,8 +87,7 @@ def main() -> None:
     url, workdir = fresh_database(options.database)
     organiser, phones = seed(url, members=options.members)
     sheet = paper_book(phones, options.rows)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "RATELIMIT_ENABLED": False},
-                     instance_path=workdir / "instance")
+    app = bench_app(url, workdir)
     browser = app.test_client()
     token = _CSRF.search(browser.get("/login").get_data(as_text=True)).group(1)
     browser.post("/login", data={"csrf_token": token, "phone": organiser, "password": PASSWORD})

@@ -122,3 +122,16 @@ def median_ms(client, path: str, token: str, runs: int) -> float:
         timings.append(time.perf_counter() - began)
         assert response.status_code == 200, response.get_json()
     return statistics.median(timings) * 1000
+
+
+def bench_app(url: str, workdir: Path | None = None):
+    """The service on `url` as the benches run it: no rate limits, a fixed secret."""
+    from api import create_app
+
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False},
+                      **({"instance_path": workdir / "instance"} if workdir else {}))
+
+
+def seeded_line(url: str, what: str, began: float) -> str:
+    """The line a bench prints first: the machine, the database and how long seeding took."""
+    return f"machine: {machine()}; database: {url.split(':', 1)[0]}; seeded {what} in {time.perf_counter() - began:.0f} s"

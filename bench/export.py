@@ -12,11 +12,10 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from api import create_app
 from api.identity.tokens import issue_token
 from points.engines import make_engine
 
-from .common import SECRET
+from .common import bench_app
 
 
 def memory_mb(field: str) -> float:
@@ -29,7 +28,7 @@ def main() -> None:
     parser.add_argument("--database", required=True)
     parser.add_argument("--format", default="xlsx", choices=("xlsx", "csv"))
     args = parser.parse_args()
-    app = create_app({"DATABASE_URL": args.database, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False})
+    app = bench_app(args.database)
     sessions = app.extensions["benniu"].sessionmaker
     with sessions() as session, session.begin():
         community_id = session.execute(text("SELECT MIN(id) FROM communities")).scalar()

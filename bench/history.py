@@ -10,14 +10,13 @@ import argparse
 import time
 from datetime import datetime, timedelta, timezone
 
-from api import create_app
 from api.identity.tokens import issue_token
 from points.communities import found_community
 from points.db import begin_write
 from points.ledger import transfer
 from points.members import enrol_member
 
-from .common import SECRET, fresh_database, machine, median_ms
+from .common import bench_app, fresh_database, median_ms, seeded_line
 
 
 def seed(app, entries: int) -> tuple[str, int, int]:
@@ -50,12 +49,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=500)
     args = parser.parse_args()
     url, workdir = fresh_database(args.database)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False},
-                     instance_path=workdir / "instance")
+    app = bench_app(url, workdir)
     began = time.perf_counter()
     token, small, large = seed(app, args.entries)
-    print(f"machine: {machine()}; database: {url.split(':', 1)[0]}; seeded {args.entries + 100} entries "
-          f"in {time.perf_counter() - began:.0f} s")
+    print(seeded_line(url, f"{args.entries + 100} entries", began))
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
 

@@ -12,7 +12,6 @@ import statistics
 import time
 from datetime import datetime, timedelta, timezone
 
-from api import create_app
 from points.communities import found_community
 from points.db import begin_write
 from points.earning import earn
@@ -21,7 +20,7 @@ from points.rules import define_rule
 from rewards.catalogue import stock_reward
 from rewards.redemptions import Order, redeem
 
-from .common import SECRET, fresh_database, machine
+from .common import bench_app, fresh_database, seeded_line
 
 
 def seed(app, lots: int) -> tuple[int, int, int]:
@@ -73,12 +72,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300)
     args = parser.parse_args()
     url, workdir = fresh_database(args.database)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False},
-                     instance_path=workdir / "instance")
+    app = bench_app(url, workdir)
     began = time.perf_counter()
     few, many, reward = seed(app, args.lots)
-    print(f"machine: {machine()}; database: {url.split(':', 1)[0]}; seeded {args.lots + 10} lots "
-          f"in {time.perf_counter() - began:.0f} s")
+    print(seeded_line(url, f"{args.lots + 10} lots", began))
     small = median_ms(app, few, reward, args.runs)
     large = median_ms(app, many, reward, args.runs)
     verdict = "ok" if large / small <= 1.5 else "MISSED"

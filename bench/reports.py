@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from api import create_app
 from api.identity.tokens import issue_token
 from points.communities import found_community
 from points.db import begin_write
@@ -29,7 +28,7 @@ from points.engines import make_engine
 from points.members import enrol_member
 from points.rules import define_rule
 
-from .common import SECRET, count_rows, fresh_database, machine, median_ms
+from .common import bench_app, count_rows, fresh_database, machine, median_ms
 
 ZONE = ZoneInfo("Asia/Shanghai")
 YEAR = 2025
@@ -77,7 +76,7 @@ def timed_reads(databases: dict, runs: int) -> dict:
     moment on the machine falls on both alike)."""
     clients = {}
     for label, (url, _, token) in databases.items():
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False})
+        app = bench_app(url)
         clients[label] = (app, app.test_client(), token)
     timings = {(label, read): [] for label in databases for read, _ in READS}
     for turn in range(runs // 10 + 1):
