@@ -151,14 +151,23 @@ def _rule_form(*, problems: dict | None = None, message: str | None = None, stat
         message = _("请先在左侧选择要操作的社区。")
     if problems and message is None:
         message = str(PROBLEMS["_schema"])
-    return render_template("console/rule_new.html", form=request.form, problems=problems or {}, message=message,
-                           bases=BASES, basis_names=BASIS_NAMES, action_key=new_action_key(),
-                           communities=communities_to_pick()), status
+    return render_template("console/rule_new.html", form=request.form, values=_typed_terms("per_event"),
+                           problems=problems or {}, message=message, bases=BASES, basis_names=BASIS_NAMES,
+                           action_key=new_action_key(), communities=communities_to_pick()), status
 
 
 def _change_form(rule: Rule, *, problems: dict | None = None, message: str | None = None, status: int = 200):
     if problems and message is None:
         message = str(PROBLEMS["_schema"])
-    return render_template("console/rule_edit.html", rule=rule, form=request.form if request.method == "POST" else None,
-                           problems=problems or {}, message=message, bases=BASES, basis_names=BASIS_NAMES,
-                           action_key=new_action_key(), communities=communities_to_pick()), status
+    values = _typed_terms(rule.basis) if request.method == "POST" else rule
+    return render_template("console/rule_edit.html", rule=rule, values=values, problems=problems or {}, message=message,
+                           bases=BASES, basis_names=BASIS_NAMES, action_key=new_action_key(),
+                           communities=communities_to_pick()), status
+
+
+def _typed_terms(basis: str) -> dict:
+    """The rule's terms as typed into the form, to show again beside what was wrong with them."""
+    form = request.form
+    return {"name": form.get("name"), "points": form.get("points"), "basis": form.get("basis", basis),
+            "daily_cap": form.get("daily_cap"), "notice_days": form.get("notice_days"),
+            "requires_review": form.get("requires_review") == "1"}
