@@ -73,6 +73,8 @@ SENTENCES = {
     "organiser:conflict": _l("这条签到已经签退过了。"),
     "card_code": _l("请扫描或输入志愿者会员卡上的代码。"),
     "rule_gone": _l("这条积分规则已停用或不存在，请重新选择。"),
+    "member_search": _l("请输入志愿者的姓名或手机号。"),
+    "member_search_none": _l("没有找到这位志愿者，请核对姓名或手机号。"),
 }
 
 
