@@ -54,8 +54,8 @@ def issue(session: Session, *, secret: str, phone: str, code: str, now: datetime
     insert_unless_taken(session, SmsCode.__table__, unique=["phone_key"], values={
         "phone_key": key, "sent_at": _LONG_AGO, "expires_at": _LONG_AGO, "tries": 0, "day": day, "sent_today": 0})
     return session.connection().execute(_ISSUE, {
-        "key": key, "code_hash": _code_hash(secret, key, code), "now": now, "expires_at": now + timedelta(
-            minutes=CODE_MINUTES), "day": day, "a_minute_ago": now - EVERY, "daily": DAILY}).rowcount == 1
+        "key": key, "new_hash": _code_hash(secret, key, code), "now": now, "until": now + timedelta(
+            minutes=CODE_MINUTES), "today": day, "a_minute_ago": now - EVERY, "daily": DAILY}).rowcount == 1
 
 
 def redeem(session: Session, *, secret: str, phone: str, code: str, now: datetime) -> bool:
@@ -65,7 +65,7 @@ def redeem(session: Session, *, secret: str, phone: str, code: str, now: datetim
     tried = session.connection().execute(_TRY, {"key": key, "now": now, "tries": TRIES}).scalar()
     if tried is None or not hmac.compare_digest(tried, _code_hash(secret, key, code)):
         return False
-    return session.connection().execute(_USE, {"key": key, "now": now, "code_hash": tried}).rowcount == 1
+    return session.connection().execute(_USE, {"key": key, "now": now, "tried_hash": tried}).rowcount == 1
 
 
 def _code_hash(secret: str, key: str, code: str) -> str:
@@ -73,15 +73,15 @@ def _code_hash(secret: str, key: str, code: str) -> str:
 
 
 _codes = SmsCode.__table__
-_same_day = _codes.c.day == bindparam("day")
+_same_day = _codes.c.day == bindparam("today")
 _ISSUE = (update(_codes).where(_codes.c.phone_key == bindparam("key"), _codes.c.sent_at <= bindparam("a_minute_ago"),
                                ~_same_day | (_codes.c.sent_today < bindparam("daily")))
-          .values(code_hash=bindparam("code_hash"), sent_at=bindparam("now"), expires_at=bindparam("expires_at"),
-                  tries=0, used_at=None, day=bindparam("day"),
+          .values(code_hash=bindparam("new_hash"), sent_at=bindparam("now"), expires_at=bindparam("until"),
+                  tries=0, used_at=None, day=bindparam("today"),
                   sent_today=case((_same_day, _codes.c.sent_today + 1), else_=1)))
 _TRY = (update(_codes).where(_codes.c.phone_key == bindparam("key"), _codes.c.used_at.is_(None),
                              _codes.c.expires_at > bindparam("now"), _codes.c.tries < bindparam("tries"))
         .values(tries=_codes.c.tries + 1).returning(_codes.c.code_hash))
 _USE = (update(_codes).where(_codes.c.phone_key == bindparam("key"), _codes.c.used_at.is_(None),
-                             _codes.c.code_hash == bindparam("code_hash"))
+                             _codes.c.code_hash == bindparam("tried_hash"))
         .values(used_at=bindparam("now")))
