@@ -36,9 +36,9 @@ def sign_in(app, phone, code):
     return app.test_client().post("/api/v1/auth/sms/login", json={"phone": phone, "code": code})
 
 
-def codes_logged(written) -> list[dict]:
+def codes_logged(stream) -> list[dict]:
     """The development provider's messages, read back from the JSON log lines as an operator would."""
-    lines = [json.loads(line) for line in written.getvalue().splitlines()]
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     return [line for line in lines if line.get("event") == "sms_code"]
 
 
