@@ -31,7 +31,7 @@ def ask_for_code(session: Session, *, phone: str, secret: str, now: datetime,
     phone signs someone in. TooOften past the limits (whoever the phone is)."""
     phone = normalise_phone(phone)
     code = sms_codes.new_code()
-    if not sms_codes.issue(session, secret=secret, phone=phone, code=code, now=now):
+    if not sms_codes.keep_new_code(session, secret=secret, phone=phone, code=code, now=now):
         raise TooOften("a code was sent to this phone less than a minute ago, or ten today")
     if _person_by_phone(session, phone) is not None:
         event.listen(session, "after_commit", lambda _session: _send(send, phone, code), once=True)
@@ -41,7 +41,7 @@ def sign_in_with_code(session: Session, *, phone: str, code: str, secret: str, n
     """The person whose phone this code was sent to, or None (a wrong, used or expired code, or a
     phone nobody signs in with); each call uses one of the code's tries."""
     phone = normalise_phone(phone)
-    if not sms_codes.redeem(session, secret=secret, phone=phone, code=code.strip(), now=now):
+    if not sms_codes.try_code(session, secret=secret, phone=phone, code=code.strip(), now=now):
         return None
     return _person_by_phone(session, phone)
 

@@ -47,7 +47,7 @@ def new_code() -> str:
     return f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
-def issue(session: Session, *, secret: str, phone: str, code: str, now: datetime) -> bool:
+def keep_new_code(session: Session, *, secret: str, phone: str, code: str, now: datetime) -> bool:
     """Keep `code` as the phone's one live code, unless the phone had one within the minute or DAILY
     today (False: nothing changed). `now` in the service's zone decides the day."""
     key, day = phone_key(secret, phone), now.date().isoformat()
@@ -58,7 +58,7 @@ def issue(session: Session, *, secret: str, phone: str, code: str, now: datetime
             minutes=CODE_MINUTES), "today": day, "a_minute_ago": now - EVERY, "daily": DAILY}).rowcount == 1
 
 
-def redeem(session: Session, *, secret: str, phone: str, code: str, now: datetime) -> bool:
+def try_code(session: Session, *, secret: str, phone: str, code: str, now: datetime) -> bool:
     """Whether `code` is the phone's live code: each call uses one of its TRIES, and a right code
     works once."""
     key = phone_key(secret, phone)

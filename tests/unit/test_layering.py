@@ -176,6 +176,7 @@ def test_no_module_is_over_300_lines():
 WRITES_IN_DOORS: dict[str, set[str]] = {
     'api/cli.py': {'seed_catalogue', 'seed_demo'},
     'api/pages/site.py': {'change_password', 'end_session', 'start_session'},
+    'api/pages/sms_login.py': {'start_session'},  # as site.py's sign-in, until both move into an act
     'api/resources/tokens.py': {'issue_for', 'revoke'},
 }
 SESSION_WRITES = {"add", "add_all", "flush", "merge"}
