@@ -82,7 +82,8 @@ def _arrived(session: Session, actor: Principal, checkin: Checkin, member: Membe
              audited: bool) -> Checkin:
     announce(session, actor, "checkin", at=now, community_id=member.community_id, subject=member_party(member),
              member_id=member.id, audited=audited, checkin_id=checkin.id, activity_id=checkin.activity_id,
-             method=checkin.method, status=checkin.status, points=checkin.points, transfer_id=checkin.transfer_id)
+             method=checkin.method, status=checkin.status, points=checkin.points, transfer_id=checkin.transfer_id,
+             capped=checkin.capped)
     return checkin
 
 
