@@ -62,19 +62,12 @@ def rate(value: str) -> str:
     return value
 
 
-def lower_one_of(*choices: str) -> Callable[[str], str]:
+def one_of(*choices: str, spelled: Callable[[str], str] = str.upper) -> Callable[[str], str]:
+    """One of `choices`, however typed; `spelled` writes it as the choices are written."""
     def choice(value: str) -> str:
-        if value.strip().lower() not in choices:
+        if spelled(value.strip()) not in choices:
             raise ValueError(f"must be one of {', '.join(choices)}")
-        return value.strip().lower()
-    return choice
-
-
-def one_of(*choices: str) -> Callable[[str], str]:
-    def choice(value: str) -> str:
-        if value.strip().upper() not in choices:
-            raise ValueError(f"must be one of {', '.join(choices)}")
-        return value.strip().upper()
+        return spelled(value.strip())
     return choice
 
 
@@ -145,7 +138,7 @@ SETTINGS = (
       "per volunteer (then 429 until the window moves on)"),
     S("CODE_GUESS_ADDRESS_RATE_LIMIT", rate, "100 per 10 minutes", "the same per client address (a community hall "
       "shares one Wi-Fi)"),
-    S("SMS_PROVIDER", lower_one_of("log", "aliyun"), None, "sends SMS sign-in codes (`api/sms`): `log` writes them to "
+    S("SMS_PROVIDER", one_of("log", "aliyun", spelled=str.lower), None, "sends SMS sign-in codes (`api/sms`): `log` writes them to "
       "the server log as the JSON event `sms_code` (development), `aliyun` sends through Aliyun SMS. Unset, SMS "
       "sign-in is off (`/api/v1/auth/sms` answers 404)", "unset"),
     S("SMS_ACCESS_KEY_ID", text, None, "Aliyun: the RAM user's AccessKey ID (allowed `dysms:SendSms`)", "unset"),

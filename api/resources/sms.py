@@ -1,4 +1,5 @@
 """Signing in with a code sent by SMS (短信验证码登录); off (404) unless BENNIU_SMS_PROVIDER is set."""
+from dataclasses import asdict
 from datetime import timedelta
 
 from flask import abort, current_app
@@ -52,8 +53,7 @@ def sms_login(args):
     if signed_in is None:  # answered, not raised: the try the code used must be kept
         return error_response("unauthorized", "wrong phone or code, or the code has expired", status=401)
     token, person = signed_in
-    return {"token": token, "role": person.role, "name": person.name, "member_id": person.member_id,
-            "community_id": person.community_id, "partner_id": person.partner_id, "expires_at": expires_at}
+    return {**asdict(person), "token": token, "expires_at": expires_at}  # LoginSchema picks its fields
 
 
 def _sms_on() -> None:

@@ -7,12 +7,17 @@ from .conftest import PHONE
 from .test_pages import WAIT, patrol_for, sign_in, wait_until, wait_until_shown
 
 
+def organiser_at(browser, server, staff, path):
+    """A phone-sized page of an organiser signed in on `path`."""
+    page = browser.new_context(**PHONE).new_page()
+    sign_in(page, server, staff("organiser", name="罗塘派出所 民警"), "password1", path)
+    return page
+
+
 def test_a_volunteer_types_the_posters_short_code_at_scan(live_server, browser, staff, organiser, community, rules,
                                                            clock, volunteer, shot):
     activity = patrol_for(organiser, community, clock)
-    desk = browser.new_context(**PHONE).new_page()
-    sign_in(desk, live_server, staff("organiser", name="罗塘派出所 民警"), "password1",
-            f"/console/activities/{activity['id']}/poster")
+    desk = organiser_at(browser, live_server, staff, f"/console/activities/{activity['id']}/poster")
     wait_until_shown(desk, ".poster-qr")
     short = desk.get_by_test_id("short-code").inner_text()
     assert short == activity["short_code"]
@@ -34,9 +39,7 @@ def test_a_volunteer_types_the_posters_short_code_at_scan(live_server, browser, 
 def test_a_volunteer_types_the_screens_live_short_code(live_server, browser, staff, organiser, community, rules,
                                                         clock, volunteer, shot):
     activity = patrol_for(organiser, community, clock)
-    screen = browser.new_context(**PHONE).new_page()
-    sign_in(screen, live_server, staff("organiser", name="罗塘派出所 民警"), "password1",
-            f"/activities/{activity['id']}/screen")
+    screen = organiser_at(browser, live_server, staff, f"/activities/{activity['id']}/screen")
     wait_until_shown(screen, "#live-code")
     wait_until(screen, "document.getElementById('live-short-code').textContent.length === 6", "the short code")
     live = screen.get_by_test_id("short-code").inner_text()
@@ -59,9 +62,7 @@ def test_an_organiser_checks_in_by_name_a_volunteer_with_no_phone(live_server, b
                                                                   rules, clock, enrol, shot):
     no_phone, _ = enrol(name="张桂英", password=None)
     activity = patrol_for(organiser, community, clock)
-    console = browser.new_context(**PHONE).new_page()
-    sign_in(console, live_server, staff("organiser", name="罗塘派出所 民警"), "password1",
-            f"/console/activities/{activity['id']}")
+    console = organiser_at(browser, live_server, staff, f"/console/activities/{activity['id']}")
     console.get_by_label("姓名或手机号").fill("张桂英")
     shot(console, "1-typed")
     console.get_by_test_id("search-checkin").get_by_role("button", name="签到").click()

@@ -5,9 +5,8 @@ import re
 
 import pytest
 
-from api import create_app
-
 from ..api.test_logs import written  # noqa: F401  (fixture)
+from ..api.test_sms_sign_in import make_app
 from .conftest import PHONE
 from .test_pages import WAIT
 
@@ -15,9 +14,7 @@ from .test_pages import WAIT
 @pytest.fixture
 def app(database_url, clock, tmp_path):
     """The app with the development SMS provider: codes go to the log."""
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": False,
-                      "PUBLIC_URL": "https://benniu.test", "SMS_PROVIDER": "log"},
-                     clock=clock, instance_path=tmp_path / "instance")
+    app = make_app(database_url, clock, tmp_path / "sms")
     yield app
     app.extensions["benniu"].engine.dispose()
 

@@ -7,9 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from api import create_app
-
 from ..api.test_logs import written  # noqa: F401  (fixture)
+from ..api.test_sms_sign_in import make_app
 from .conftest import PageClient
 from .test_console_activities import plan, posted, text
 
@@ -107,9 +106,8 @@ def test_another_communitys_member_is_not_found_by_name(console_pages, rules, cl
 
 @pytest.fixture
 def sms_app(database_url, clock, tmp_path):
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": False,
-                      "PUBLIC_URL": "https://benniu.test", "SMS_PROVIDER": "log"},
-                     clock=clock, instance_path=tmp_path / "sms-instance")
+    """The app with the development SMS provider: codes go to the log."""
+    app = make_app(database_url, clock, tmp_path / "sms")
     yield app
     app.extensions["benniu"].engine.dispose()
 
