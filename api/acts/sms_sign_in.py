@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from points.errors import TooOften
+from points.errors import Invalid, TooOften
 from points.members import Member
 from points.phones import normalise_phone
 
@@ -30,6 +30,8 @@ def ask_for_code(session: Session, *, phone: str, secret: str, now: datetime,
     """Make a new code for `phone` and, once the transaction commits, `send(phone, code)` it if the
     phone signs someone in. TooOften past the limits (whoever the phone is)."""
     phone = normalise_phone(phone)
+    if not 5 <= len(phone) <= 20:
+        raise Invalid("a phone number has 5 to 20 digits", field="phone")
     code = sms_codes.new_code()
     if not sms_codes.keep_new_code(session, secret=secret, phone=phone, code=code, now=now):
         raise TooOften("a code was sent to this phone less than a minute ago, or ten today")

@@ -142,6 +142,12 @@ def test_a_malformed_phone_or_code_is_refused_without_a_500(app, body):
         assert answer.status_code in (202, 400, 401, 422), answer.get_json()
 
 
+def test_a_phone_without_digits_gets_no_code(app, written):  # noqa: F811
+    answer = ask(app, "no digits")
+    assert answer.status_code == 422 and answer.json["errors"] == {"phone": ["a phone number has 5 to 20 digits"]}
+    assert codes_logged(written) == []
+
+
 def test_without_a_provider_sms_sign_in_is_off(database_url, clock, tmp_path):
     off = make_app(database_url, clock, tmp_path, SMS_PROVIDER=None)
     assert_error(ask(off, PHONE), 404, "not_found")
