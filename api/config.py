@@ -62,11 +62,12 @@ def rate(value: str) -> str:
     return value
 
 
-def one_of(*choices: str) -> Callable[[str], str]:
+def one_of(*choices: str, spelled: Callable[[str], str] = str.upper) -> Callable[[str], str]:
+    """One of `choices`, however typed; `spelled` writes it as the choices are written."""
     def choice(value: str) -> str:
-        if value.strip().upper() not in choices:
+        if spelled(value.strip()) not in choices:
             raise ValueError(f"must be one of {', '.join(choices)}")
-        return value.strip().upper()
+        return spelled(value.strip())
     return choice
 
 
@@ -133,6 +134,22 @@ SETTINGS = (
       "loses nothing, but a power cut or OS crash may lose the most recent commits (the file is never corrupted). "
       "`FULL`: nothing is lost even then, at 10–25 % fewer check-ins a second. Without a UPS, choose `FULL` "
       "(or PostgreSQL)"),
+    S("CODE_GUESS_RATE_LIMIT", rate, "10 per 10 minutes", "typed short check-in codes that name no open activity, "
+      "per volunteer (then 429 until the window moves on)"),
+    S("CODE_GUESS_ADDRESS_RATE_LIMIT", rate, "100 per 10 minutes", "the same per client address (a community hall "
+      "shares one Wi-Fi)"),
+    S("SMS_PROVIDER", one_of("log", "aliyun", spelled=str.lower), None, "sends SMS sign-in codes (`api/sms`): `log` writes them to "
+      "the server log as the JSON event `sms_code` (development), `aliyun` sends through Aliyun SMS. Unset, SMS "
+      "sign-in is off (`/api/v1/auth/sms` answers 404)", "unset"),
+    S("SMS_ACCESS_KEY_ID", text, None, "Aliyun: the RAM user's AccessKey ID (allowed `dysms:SendSms`)", "unset"),
+    S("SMS_ACCESS_KEY_SECRET", text, None, "Aliyun: its AccessKey secret", "unset"),
+    S("SMS_SIGN_NAME", text, None, "Aliyun: the approved signature (短信签名), e.g. `犇牛志愿`", "unset"),
+    S("SMS_TEMPLATES", text, "", "Aliyun: each message's approved template, `login_code=SMS_123456789` (more "
+      "separated by commas); the sign-in code template has the variable `${code}`", "none"),
+    S("SMS_ENDPOINT", text, "https://dysmsapi.aliyuncs.com/", "Aliyun SMS's address (tests point it at a fake)"),
+    S("SMS_TIMEOUT_SECONDS", seconds, 5, "the SMS provider must accept a connection and answer within this long"),
+    S("SMS_ADDRESS_RATE_LIMIT", rate, "30 per hour", "SMS codes asked for per client address (each phone gets at "
+      "most one a minute and 10 a day)"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 

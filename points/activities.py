@@ -130,6 +130,14 @@ def _starting(community_id: int | None, *, start: datetime | None, end: datetime
     return query if community_id is None else query.where(Activity.community_id == community_id)
 
 
+def open_now(session: Session, *, community_id: int, now: datetime, grace: timedelta,
+             limit: int = 100) -> list[Activity]:
+    """A community's activities open for check-in now (inside their window, give or take `grace`)."""
+    return list(session.scalars(select(Activity).where(
+        Activity.community_id == community_id, Activity.starts_at <= now + grace, Activity.ends_at >= now - grace)
+        .order_by(Activity.starts_at).limit(limit)))
+
+
 def check_in_over(activity: Activity, *, now: datetime, grace: timedelta) -> bool:
     """Whether the activity's check-in (its window and the grace after it) has ended for good."""
     return now > activity.ends_at + grace

@@ -9,7 +9,7 @@ from .activities import Activity, ensure_inside, ensure_open
 from .claims import submit_claim
 from .codes import InvalidCode
 from .db import Base, UTCDateTime, fetch, insert_unless_taken, keyset
-from .earning import earn, earn_up_to_cap
+from .earning import earn_up_to_cap
 from .errors import AlreadyDone, Conflict, LimitReached, NotFound
 from .ledger import Transfer
 from .members import Member
@@ -17,6 +17,7 @@ from .rules import Rule, current_rule, in_force, latest_rule, latest_version_of
 from .tallies import attended, served, tally
 
 STATUSES = ("open", "awarded", "pending_review")
+CAPS = ("daily_cap",)  # why a check-in was paid less than its rule's points
 METHOD_NAMES = {"printed": "printed code (打印二维码)", "live": "screen code (签到大屏)", "card": "member card (会员卡)"}
 
 
@@ -42,6 +43,8 @@ class Checkin(Base):
     minutes: Mapped[int | None] = mapped_column()
     points: Mapped[int] = mapped_column(default=0)
     claim_id: Mapped[int | None] = mapped_column()
+    # Why fewer points than the rule's were paid (the member reached today's cap); attendance counts.
+    capped: Mapped[str | None] = mapped_column(String(16))
     # The award points at its check-in (transfers.checkin_id, unique); read it from there.
     transfer_id: Mapped[int | None] = column_property(
         select(Transfer.id).where(Transfer.checkin_id == id, Transfer.kind == "earn").scalar_subquery())
@@ -102,11 +105,26 @@ def check_in(session: Session, *, activity: Activity, member: Member, now: datet
         session.connection().execute(checkins.update().where(checkins.c.id == checkin.id)
                                      .values(claim_id=checkin.claim_id))
     if status == "awarded":
-        checkin.transfer_id = earn(session, member=member, rule=rule, now=now, memo=activity.title,
-                                   also=attended(activity.id), activity_id=activity.id, checkin_id=checkin.id).id
+        _pay_arrival(session, checkin, member=member, rule=rule, activity=activity, now=now)
     else:
         tally(session, member=member, at=now, deeds=attended(activity.id))
     return checkin
+
+
+def _pay_arrival(session: Session, checkin: Checkin, *, member: Member, rule: Rule, activity: Activity,
+                 now: datetime) -> None:
+    """Pay a per-event check-in what today's cap still allows. Past the cap the member was there all
+    the same: the check-in stands with fewer points (or none), marked `capped`, and counts as attended."""
+    record = earn_up_to_cap(session, member=member, rule=rule, now=now, points=rule.points, memo=activity.title,
+                            also=attended(activity.id), activity_id=activity.id, checkin_id=checkin.id)
+    checkin.transfer_id = record.id if record else None
+    if record is None:
+        tally(session, member=member, at=now, deeds=attended(activity.id))
+    if (record.amount if record else 0) < rule.points:
+        checkin.points, checkin.capped = (record.amount if record else 0), "daily_cap"
+        checkins = Checkin.__table__
+        session.connection().execute(checkins.update().where(checkins.c.id == checkin.id)
+                                     .values(points=checkin.points, capped=checkin.capped))
 
 
 def arrival_status(rule: Rule) -> str:

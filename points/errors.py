@@ -85,3 +85,9 @@ class AlreadyFulfilled(AlreadyDone):
 
 class AlreadyCancelled(AlreadyDone):
     code = "already_cancelled"
+
+
+class TooOften(DomainError):
+    """Asked again too soon (a code sent to this phone within the minute, or too many today)."""
+
+    code = "rate_limited"

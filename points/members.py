@@ -12,6 +12,7 @@ from .db import Base, UTCDateTime, fetch, flush_unique, keyset
 from .errors import PhoneTaken
 from .passwords import hash_password, password_matches
 from .periods import ALL_TIME
+from .short_codes import card_number
 from .tallies import Deeds, Figure, MemberTally, tally
 
 
@@ -37,6 +38,11 @@ class Member(Base):
     # Read with the member where a write needs it (an earning dates its lot by the validity),
     # so the write does not read it again; otherwise loaded when first used.
     community: Mapped[Community] = relationship(viewonly=True)
+
+    @property
+    def card_number(self) -> str:
+        """The 8 digits printed under the member card's QR (`points.short_codes`): one per member."""
+        return card_number(self.id)
 
 
 @dataclass(frozen=True)

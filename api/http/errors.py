@@ -5,7 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 from points.activities import OutsideArea
 from points.codes import CodeExpired, InvalidCode
-from points.errors import DomainError, Forbidden, Invalid, LimitReached, NotFound
+from points.errors import DomainError, Forbidden, Invalid, LimitReached, NotFound, TooOften
 
 
 class ServiceBusy(Exception):
@@ -39,6 +39,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     OutsideArea: 422,
     CodeExpired: 410,
     IdempotencyConflict: 422,
+    TooOften: 429,
 }
 # Answers that are not domain refusals.
 STATUS_BY_CODE = {

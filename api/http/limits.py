@@ -9,6 +9,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from points.phones import normalise_phone
+from points.short_codes import looks_short
 
 from . import limit_store  # noqa: F401  (registers the benniu-file:// storage)
 
@@ -57,3 +58,32 @@ def voucher_limits(view):
 def checkin_limit():
     """Check-ins per principal; put it under `blp.allow`, which authenticates first."""
     return limiter.limit(lambda: current_app.config["CHECKIN_RATE_LIMIT"], key_func=per_principal)
+
+
+def _short_code_missed(response) -> bool:
+    """A typed short code that named no activity (or one not open to the caller): a guess, maybe."""
+    if response.status_code not in (404, 422):
+        return False
+    body = request.get_json(silent=True)
+    typed = body.get("code") if isinstance(body, dict) else request.form.get("code")
+    return isinstance(typed, str) and looks_short(typed)
+
+
+def code_guess_limits(view):
+    """Short codes are 6 characters: guessing must be slow. Missed short codes count, at most
+    CODE_GUESS_RATE_LIMIT per signed-in volunteer and CODE_GUESS_ADDRESS_RATE_LIMIT per client address
+    (a community hall shares one Wi-Fi); past either, check-ins are refused (429) until the window moves
+    on. Put it under `blp.allow`, which authenticates first."""
+    per_member_rate = lambda: current_app.config["CODE_GUESS_RATE_LIMIT"]  # noqa: E731
+    per_address_rate = lambda: current_app.config["CODE_GUESS_ADDRESS_RATE_LIMIT"]  # noqa: E731
+    view = limiter.limit(per_member_rate, key_func=per_principal, scope="code-guess-principal",
+                         deduct_when=_short_code_missed)(view)
+    return limiter.limit(per_address_rate, key_func=get_remote_address, scope="code-guess-address",
+                         deduct_when=_short_code_missed)(view)
+
+
+def sms_limits(view):
+    """Codes asked for per client address: at most SMS_ADDRESS_RATE_LIMIT (each phone's own limits,
+    one a minute and ten a day, are kept in the database: api.identity.sms_codes)."""
+    return limiter.limit(lambda: current_app.config["SMS_ADDRESS_RATE_LIMIT"], key_func=get_remote_address,
+                         scope="sms-address")(view)

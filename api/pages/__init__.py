@@ -32,7 +32,7 @@ FILE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsaf
 
 
 def register_pages(app: Flask) -> None:
-    from . import console, counter, site, venue, volunteer
+    from . import console, counter, site, sms_login, venue, volunteer
     from .words import actor, day, template_words, when
 
     public = app.config.get("PUBLIC_URL") or ""
@@ -53,7 +53,7 @@ def register_pages(app: Flask) -> None:
     app.add_template_filter(day)
     app.add_template_filter(actor)
     app.jinja_env.globals["form_community"] = lambda: g.get("form_community")  # see console.viewed_community_id
-    for module in (site, volunteer, venue, counter, console):
+    for module in (site, volunteer, venue, counter, console, sms_login):
         app.register_blueprint(module.blp)
 
 

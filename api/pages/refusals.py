@@ -73,6 +73,11 @@ SENTENCES = {
     "organiser:conflict": _l("这条签到已经签退过了。"),
     "card_code": _l("请扫描或输入志愿者会员卡上的代码。"),
     "rule_gone": _l("这条积分规则已停用或不存在，请重新选择。"),
+    "member_search": _l("请输入志愿者的姓名或手机号。"),
+    "member_search_none": _l("没有找到这位志愿者，请核对姓名或手机号。"),
+    "sms_phone": _l("请输入手机号。"),
+    "sms_too_often": _l("验证码发送太频繁：每个手机号每分钟 1 条、每天 10 条，请稍后再试。"),
+    "sms_code_wrong": _l("验证码不对或已过期，请重新获取。"),
 }
 
 

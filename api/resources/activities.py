@@ -1,6 +1,6 @@
 """Activities (活动) and their QR codes: printed, live on a screen, and organiser check-ins by member card."""
 from flask import Response
-from marshmallow import Schema, fields, missing, validate
+from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
 from points import qr
 from points.activities import Activity, ensure_open, find_activities
@@ -11,7 +11,7 @@ from ..acts.activities import ActivityArgsSchema, CheckinMethods, LocationSchema
 from ..acts.checkins import check_in_by_card as card_check_in
 from ..http import db
 from ..http.clock import now, zone
-from ..http.fields import LocalDateTime, QueryId
+from ..http.fields import Id, LocalDateTime, QueryId
 from ..http.idempotency import idempotent
 from ..http.images import image_doc, image_routes, qr_image
 from ..http.pagination import PageArgsSchema, keyset_page, page_schema
@@ -42,6 +42,14 @@ class ActivitySchema(Schema):
     checkin_methods = CheckinMethods(attribute="methods")
     checkin_url = fields.Method("_checkin_url", metadata={"description": "staff only: what the printed QR carries"})
     qr_png = fields.Method("_qr_png", metadata={"description": "staff only"})
+    short_code = fields.Method("_short_code", metadata={
+        "description": "staff only: 6 characters printed under the poster's QR, typed at /scan or sent as "
+                       "`POST /checkins {code}`"})
+
+    def _short_code(self, activity):
+        if not sees_checkin_codes(current_principal()):
+            return missing
+        return codes.short_code(activity)
 
     def _checkin_url(self, activity):
         if not sees_checkin_codes(current_principal()):
@@ -58,10 +66,21 @@ class LiveCodeSchema(Schema):
     code = fields.String(required=True)
     url = fields.String(required=True)
     expires_at = LocalDateTime(required=True)
+    short_code = fields.String(required=True, metadata={"description": "what the screen shows beside the QR "
+                                                                       "to type; it changes with the QR"})
 
 
-class MemberCodeArgsSchema(Schema):
-    member_code = fields.String(required=True, validate=validate.Length(min=1, max=300))
+class MemberCheckinArgsSchema(Schema):
+    card = fields.String(validate=validate.Length(min=1, max=300),
+                         metadata={"description": "the member card's QR text, or its 8-digit card number"})
+    member_code = fields.String(validate=validate.Length(min=1, max=300),
+                                metadata={"description": "the same as `card` (its older name)"})
+    member_id = Id(metadata={"description": "a member chosen by name or phone"})
+
+    @validates_schema
+    def _one_member(self, data, **_):
+        if len([name for name in ("card", "member_code", "member_id") if name in data]) != 1:
+            raise ValidationError("name the member by exactly one of card or member_id", field_name="card")
 
 
 def open_activity(activity_id: int) -> Activity:
@@ -115,8 +134,10 @@ def printed_qr(fmt, activity_id):
 @blp.response(200, LiveCodeSchema)
 def live(activity_id):
     """A rotating code for a screen at the venue; it lives at most 30 seconds."""
-    code, expires_at = codes.live_code(open_activity(activity_id))
-    return {"code": code, "url": codes.checkin_url(code), "expires_at": expires_at}
+    activity = open_activity(activity_id)
+    code, expires_at = codes.live_code(activity)
+    return {"code": code, "url": codes.checkin_url(code), "expires_at": expires_at,
+            "short_code": codes.live_short_code(activity)}
 
 
 @blp.route("/<id:activity_id>/live.svg", methods=["GET"])
@@ -127,20 +148,22 @@ def live_svg(activity_id):
     activity = open_activity(activity_id)
     code, expires_at = codes.live_code(activity)
     caption = [activity.title, f"{expires_at.astimezone(zone()):%H:%M:%S} 前有效"]
+    # The screen's page shows the short code from this header beside the image, so both change together.
     return Response(qr.svg(codes.checkin_url(code), caption), mimetype="image/svg+xml",
-                    headers={"Cache-Control": "no-store"})
+                    headers={"Cache-Control": "no-store", "X-Short-Code": codes.live_short_code(activity)})
 
 
 @blp.route("/<id:activity_id>/checkins", methods=["POST"])
 @blp.allow("admin", "organiser")
 @idempotent
 @found("activity_id", "activity", visible_activity)
-@blp.arguments(MemberCodeArgsSchema())
+@blp.arguments(MemberCheckinArgsSchema(), example={"card": "14550008"})
 @blp.response(201, CheckinSchema)
 def check_in_by_card(args, activity):
-    """Check in a volunteer by scanning their member card (for volunteers without a smartphone)."""
+    """Check in a volunteer by their member card (scanned, or its number typed) or by `member_id` (chosen by
+    name or phone): for volunteers without a smartphone."""
     return card_check_in(db.writer(), current_principal(), activity_id=activity.id,
-                         member_code=args["member_code"], now=now())
+                         card=args.get("card", args.get("member_code")), member_id=args.get("member_id"), now=now())
 
 
 @blp.route("/<id:activity_id>/checkins", methods=["GET"])

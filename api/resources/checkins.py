@@ -2,14 +2,14 @@
 from marshmallow import Schema, fields, validate
 
 from points.activities import CHECKIN_METHODS
-from points.checkins import STATUSES
+from points.checkins import CAPS, STATUSES
 
 from ..acts.checkins import check_in_by_code, check_out_now
 from ..http import db
 from ..http.clock import now
 from ..http.fields import LocalDateTime
 from ..http.idempotency import idempotent
-from ..http.limits import checkin_limit
+from ..http.limits import checkin_limit, code_guess_limits
 from ..http.smorest import Blueprint, found
 from ..identity.access import visible_checkin
 from ..identity.authentication import current_principal
@@ -19,7 +19,9 @@ blp = Blueprint("checkins", __name__, url_prefix="/api/v1/checkins", description
 
 class CheckinArgsSchema(Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=500),
-                         metadata={"description": "the signed code from a printed or live QR, or the whole URL"})
+                         metadata={"description": "the signed code from a printed or live QR, the whole URL, or the "
+                                               "6-character short code under the poster's QR or beside the "
+                                               "screen's (case and spaces ignored)"})
     lat = fields.Float(validate=validate.Range(min=-90, max=90), allow_none=True)
     lng = fields.Float(validate=validate.Range(min=-180, max=180), allow_none=True)
 
@@ -31,6 +33,9 @@ class CheckinSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES),
                            metadata={"description": "awarded, open (per_hour) or pending_review"})
     points = fields.Integer(required=True)
+    capped = fields.String(allow_none=True, validate=validate.OneOf(CAPS), metadata={
+        "description": "`daily_cap`: the member had reached today's points cap, so fewer points (or none) were "
+                       "paid; the check-in counts for attendance and hours all the same"})
     transfer_id = fields.Integer(allow_none=True)
     claim_id = fields.Integer(allow_none=True)
     minutes = fields.Integer(allow_none=True)
@@ -46,6 +51,7 @@ class CheckoutArgsSchema(Schema):
 @blp.route("", methods=["POST"])
 @blp.allow("volunteer")
 @checkin_limit()
+@code_guess_limits
 @idempotent
 @blp.arguments(CheckinArgsSchema(), example=(
     {"code": "https://benniu.example/c/Ab3dEf", "lat": 22.5431, "lng": 114.0579}))

@@ -37,6 +37,8 @@ class MemberSchema(Schema):
     community_id = fields.Integer(required=True)
     team = fields.String(allow_none=True)
     joined_at = LocalDateTime(required=True)
+    card_number = fields.String(metadata={"description": "8 digits printed under the member card's QR; an "
+                                                         "organiser types it to check the member in"})
 
 
 class MemberQueryArgsSchema(PageArgsSchema):
@@ -130,7 +132,7 @@ def entries(args, member_id):
 def card(fmt, member_id):
     """The member's personal QR card, for an organiser to scan at check-in."""
     subject = visible_member(db.session(), current_principal(), member_id)
-    caption = [f"{subject.name} · 犇牛志愿者", f"编号 {subject.id}" + (f" · {subject.team}" if subject.team else "")]
+    caption = [f"{subject.name} · 犇牛志愿者", f"卡号 {subject.card_number}" + (f" · {subject.team}" if subject.team else "")]
     return qr_image(codes.member_code(subject.id), caption, fmt, f"member-{subject.id}")
 
 

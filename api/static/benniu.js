@@ -106,6 +106,8 @@
         if (!response.ok) throw new Error(String(response.status));
         const url = URL.createObjectURL(await response.blob());
         image.src = url;
+        const short = document.getElementById("live-short-code");
+        if (short) short.textContent = response.headers.get("X-Short-Code") || "";
         if (shown) URL.revokeObjectURL(shown);
         shown = url;
         status.textContent = "";

@@ -135,7 +135,7 @@ def activities_poster(activity_id: int):
     """`打印二维码`: an A4 poster of the printed QR with the title, the time and how to check in."""
     activity = _activity(activity_id)
     return render_template("console/poster.html", activity=activity, rule_names=_rule_names(activity.community_id),
-                           grace=codes.grace())
+                           grace=codes.grace(), short_code=codes.short_code(activity))
 
 
 @blp.get("/console/activities/<int:activity_id>/qr.png")
@@ -154,9 +154,8 @@ def activities_card(activity_id: int):
         return _activity_page(activity, card_message=sentence("card_code"), status=422)
 
     def checked_in():
-        checkin = check_in_by_card(db.writer(), current_principal(), activity_id=activity.id, member_code=typed,
-                                   now=now())
-        flash(_("签到成功：%(name)s。", name=_member_name(checkin.member_id)), "done")
+        checkin = check_in_by_card(db.writer(), current_principal(), activity_id=activity.id, card=typed, now=now())
+        flash(arrived(checkin, _member_name(checkin.member_id)), "done")
         return redirect(url_for(".activities_detail", activity_id=activity.id), code=303)
 
     def refused(said: str, status: int):
@@ -207,7 +206,8 @@ def _closing(activity: Activity):
 
 
 def _activity_page(activity: Activity, *, card_message: str | None = None, close_message: str | None = None,
-                   typed: str = "", status: int = 200):
+                   typed: str = "", status: int = 200, **search):
+    """The activity's page; `search`: what the check-in by name or phone found or said (console.attendance)."""
     rows = attendance(db.session(), activity_id=activity.id)
     rule = latest_rule(db.session(), community_id=activity.community_id, code=activity.rule_code)
     return render_template("console/activity.html", activity=activity, rule=None if rule.retired else rule, rows=rows,
@@ -215,7 +215,16 @@ def _activity_page(activity: Activity, *, card_message: str | None = None, close
                            method_names=METHOD_NAMES, status_names=STATUS_NAMES, basis_names=BASIS_NAMES,
                            over=check_in_over(activity, now=now(), grace=codes.grace()),
                            card_message=card_message, close_message=close_message, typed=typed,
-                           new_key=new_action_key, communities=communities_to_pick()), status
+                           short_code=codes.short_code(activity),
+                           new_key=new_action_key, communities=communities_to_pick(), **search), status
+
+
+def arrived(checkin, name: str) -> str:
+    """What the console says when staff checked someone in: capped check-ins say why no points came."""
+    if checkin.capped:
+        return _("签到成功：%(name)s。今日积分已达上限，本次获得 %(points)s 积分，出勤照常记录。", name=name,
+                 points=checkin.points)
+    return _("签到成功：%(name)s。", name=name)
 
 
 def _member_name(member_id: int) -> str:

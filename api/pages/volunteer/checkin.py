@@ -8,7 +8,7 @@ from ... import codes
 from ...acts.checkins import check_in_by_code, check_out_now
 from ...http import db
 from ...http.clock import now
-from ...http.limits import checkin_limit
+from ...http.limits import checkin_limit, code_guess_limits
 from ...identity.access import visible_checkin
 from ...identity.authentication import current_principal
 from ..blueprint import path_id
@@ -30,6 +30,7 @@ def _scan_form(*, message: str | None = None, status: int = 200, code: str = "")
 
 @blp.post("/scan")
 @checkin_limit()
+@code_guess_limits
 def scan_post():
     """Check in with the typed or scanned code (and the phone's position when the activity has a place)."""
     text = request.form.get("code", "").strip()[:500]

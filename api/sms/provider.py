@@ -1,0 +1,16 @@
+"""What every SMS provider is: something that sends a named template with its parameters to a phone."""
+from typing import Protocol
+
+
+class SmsError(Exception):
+    """The provider refused the message, failed, or did not answer in time; `code` says which
+    (the provider's own code where it gave one, `timeout`, `unreachable`, `bad_answer`, `no_template`)."""
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code
+
+
+class Provider(Protocol):
+    def send(self, phone: str, template: str, params: dict[str, str]) -> None:
+        """Send `template` with `params` to `phone`, or raise SmsError."""
