@@ -81,7 +81,9 @@ def status_for(error_class: type[DomainError]) -> int:
 
 def response_for_domain_error(error: DomainError):
     errors = {error.field or "_schema": [error.message]} if isinstance(error, Invalid) else None
-    return error_response(error.code, error.message, status=status_for(type(error)), errors=errors,
+    status = status_for(type(error))
+    headers = {"Retry-After": str(error.facts.get("retry_after", 60))} if status == 429 else None
+    return error_response(error.code, error.message, status=status, errors=errors, headers=headers,
                           extra=facts_of(error))
 
 

@@ -58,7 +58,9 @@ def test_an_unknown_phone_gets_the_same_answer_and_no_message(app, volunteer, wr
     unknown, known = ask(app, "13711112222"), ask(app, PHONE)
     assert (unknown.status_code, unknown.get_data()) == (known.status_code, known.get_data()) == (202, known.get_data())
     assert [logged["phone"] for logged in codes_logged(written)] == [PHONE]
-    assert_error(ask(app, "13711112222"), 429, "rate_limited")  # limited like a known phone, too
+    refused = ask(app, "13711112222")  # limited like a known phone, too
+    assert_error(refused, 429, "rate_limited")
+    assert refused.headers["Retry-After"] == "60"
 
 
 def test_one_code_a_minute_per_phone_however_it_is_typed(app, volunteer, clock):
