@@ -7,17 +7,14 @@ unguessable; one that was never issued, or was altered, is simply not found. The
 period and facts reuse their serial, so downloading a certificate again issues no new one.
 """
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, func, or_, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .checkins import Checkin
-from .claims import Claim
 from .db import Base, UTCDateTime, insert_unless_taken
-from .ledger import Transfer
 from .members import Member
+from .service_hours import service_of
 
 SERIAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from paper
 
@@ -37,33 +34,6 @@ class Certificate(Base):
     activities: Mapped[int] = mapped_column()
     points: Mapped[int] = mapped_column()
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-@dataclass(frozen=True)
-class Service:
-    """What a member did in [start, end)."""
-
-    minutes: int
-    activities: int
-    points: int
-
-
-def service_of(session: Session, *, member: Member, start: datetime, end: datetime) -> Service:
-    """Minutes served (closed hourly check-ins), activities attended (check-ins paid, or reviewed and
-    approved) and points earned and usable (earnings not reversed, awards made final) in [start, end)."""
-    attended = or_(Checkin.status == "awarded", and_(Checkin.status == "pending_review", Claim.status == "approved"))
-    minutes, activities = session.execute(
-        select(func.coalesce(func.sum(Checkin.minutes), 0), func.count(Checkin.id))
-        .outerjoin(Claim, Claim.id == Checkin.claim_id)
-        .where(Checkin.member_id == member.id, Checkin.checked_in_at >= start, Checkin.checked_in_at < end, attended)
-    ).one()
-    reversed_ = select(Transfer.reverses_id).where(Transfer.reverses_id.is_not(None)).scalar_subquery()
-    points = session.scalar(
-        select(func.coalesce(func.sum(Transfer.amount), 0))
-        .where(Transfer.credit_account_id == member.account_id, Transfer.kind.in_(("earn", "finalise")),
-               Transfer.at >= start, Transfer.at < end,
-               or_(Transfer.kind == "finalise", Transfer.id.not_in(reversed_))))
-    return Service(minutes=int(minutes), activities=int(activities), points=int(points))
 
 
 def certify(session: Session, *, member: Member, start: datetime, end: datetime, now: datetime) -> Certificate:

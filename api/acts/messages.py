@@ -9,6 +9,7 @@ from points.errors import Forbidden
 from points.messages import Message, Told
 from points.rules import latest_rule
 
+from ..identity.access import scope
 from ..identity.principal import Principal
 from .events import announce
 
@@ -33,9 +34,10 @@ def rule_name(session: Session, *, community_id: int, code: str) -> str:
 
 
 def _own(actor: Principal) -> int:
-    if actor.role != "volunteer" or actor.member_id is None:
+    member_id = scope(actor).member_id
+    if member_id is None:
         raise Forbidden("messages are the volunteer's own")
-    return actor.member_id
+    return member_id
 
 
 def my_messages(session: Session, actor: Principal, *, cursor: int | None = None, limit: int = 20) -> list[Message]:

@@ -22,6 +22,7 @@ def register_resources(app: Flask) -> None:
         reports,
         rewards,
         rules,
+        service,
         tokens,
         vouchers,
     )
@@ -29,5 +30,6 @@ def register_resources(app: Flask) -> None:
     app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
     api = BenniuApi(app)
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
-                   rewards, redemptions, vouchers, notices, reports, exports, audit, messages):
+                   rewards, redemptions, vouchers, notices, reports, exports, audit, messages,
+                   service):
         api.register_blueprint(module.blp)
