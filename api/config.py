@@ -62,6 +62,13 @@ def rate(value: str) -> str:
     return value
 
 
+def hours_span(value: str) -> tuple[int, int]:
+    start, _, end = value.partition("-")
+    if not (start.strip().isdigit() and end.strip().isdigit() and int(start) < 24 and int(end) < 24):
+        raise ValueError('must be two hours of the day such as "21-8" (from 21:00 to 08:00)')
+    return int(start), int(end)
+
+
 def one_of(*choices: str) -> Callable[[str], str]:
     def choice(value: str) -> str:
         if value.strip().upper() not in choices:
@@ -133,6 +140,10 @@ SETTINGS = (
       "loses nothing, but a power cut or OS crash may lose the most recent commits (the file is never corrupted). "
       "`FULL`: nothing is lost even then, at 10–25 % fewer check-ins a second. Without a UPS, choose `FULL` "
       "(or PostgreSQL)"),
+    S("REMIND_SMS_PER_RUN", count, 100, "reminder texts one `benniu remind-expiring` or `remind-vouchers` run sends "
+      "at most (the SMS provider's rate); the rest go with the next runs"),
+    S("REMIND_QUIET_HOURS", hours_span, (21, 8), "no reminder texts from the first hour to the second, local time "
+      "(`21-8`: 21:00 to 08:00); they wait for the next run after it", "`21-8`"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 
