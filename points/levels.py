@@ -2,7 +2,12 @@
 spending points demotes nobody. Each community may name its own steps; until it does, 一星 to 五星."""
 from dataclasses import dataclass
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from .errors import Invalid
+from .periods import ALL_TIME
+from .tallies import MemberTally
 
 DEFAULT_LEVELS = ((100, "一星志愿者"), (300, "二星志愿者"), (800, "三星志愿者"), (1500, "四星志愿者"),
                   (3000, "五星志愿者"))
@@ -43,3 +48,10 @@ def level_of(levels: list | None, lifetime_points: int) -> Level:
     return Level(name=reached[-1] if reached else None, points=lifetime_points,
                  next_name=ahead[0][1] if ahead else None,
                  to_next=ahead[0][0] - lifetime_points if ahead else None)
+
+
+def levels_of(session: Session, levels: list | None, member_ids: list[int]) -> dict[int, str | None]:
+    """Each member's level by their lifetime points (the all-time tally), for a ranking."""
+    lifetime = dict(session.execute(select(MemberTally.member_id, MemberTally.earned).where(
+        MemberTally.member_id.in_(member_ids), MemberTally.span == "all", MemberTally.starts_on == ALL_TIME)).all())
+    return {member_id: level_of(levels, lifetime.get(member_id, 0)).name for member_id in member_ids}

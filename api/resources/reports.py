@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from points.communities import Community, get_community
 from points.errors import Invalid
+from points.levels import levels_of
 from points.masking import masked_name
 from points.periods import next_start, period_start, starts_on
 from points.reports import summary
@@ -59,6 +60,8 @@ class StandingSchema(Schema):
 class AnnualStandingSchema(StandingSchema):
     activities = fields.Integer(required=True, metadata={"description": "check-ins in the year"})
     tips = fields.Integer(required=True, metadata={"description": "approved claims (tips, mediations) in the year"})
+    level = fields.String(allow_none=True, metadata={"description": "the level (星级) on lifetime points, null "
+                                                                    "below the first"})
 
 
 class LeaderboardSchema(Schema):
@@ -151,9 +154,11 @@ def annual_of(args: dict, *, limit: int | None) -> dict:
     """The year's ranking by points earned, with service hours, activities and tips."""
     community = reported_community(args.get("community_id"))
     year = args.get("year") or now().year
-    rows = standings(db.session(), community_id=community.id, span="year",
-                     at=datetime(year, 1, 1, tzinfo=zone()), team=args.get("team"), limit=limit)
-    return {"items": list(rows), "next_cursor": None, "year": year, "community": community}
+    rows = list(standings(db.session(), community_id=community.id, span="year",
+                          at=datetime(year, 1, 1, tzinfo=zone()), team=args.get("team"), limit=limit))
+    levels = levels_of(db.session(), community.levels, [row.member_id for row in rows])
+    return {"items": [replace(row, level=levels[row.member_id]) for row in rows], "next_cursor": None, "year": year,
+            "community": community}
 
 
 @blp.route("/leaderboard", methods=["GET"])

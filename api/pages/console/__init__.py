@@ -11,6 +11,7 @@ from . import (  # noqa: E402,F401
     audit,
     claims,
     imports,
+    levels,
     members,
     partners,
     reports,
