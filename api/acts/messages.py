@@ -59,3 +59,11 @@ def read_message(session: Session, actor: Principal, *, message_id: int, now: da
     announce(session, actor, "message_read", at=now, community_id=actor.community_id, member_id=actor.member_id,
              audited=False, message_id=message.id)
     return message
+
+
+def activity_cancelled(session: Session, *, activity, member_id: int, points_taken: int, now: datetime) -> Told | None:
+    """Tell a member who attended that `activity` was cancelled, and the points it took back (the act
+    that cancels an activity calls this for each member, in its transaction; once per member)."""
+    after = f"您因此获得的 {points_taken} 积分已收回。" if points_taken else ""
+    return tell(session, member_id, "activity_cancelled", subject_id=activity.id, now=now, title=activity.title,
+                on=day(activity.starts_at, now), after=after)
