@@ -17,6 +17,7 @@ from ..identity.principal import Principal
 from .events import announce
 
 LONGEST = timedelta(days=366 * 10)
+DAYS = (date(2000, 1, 1), date(2200, 12, 31))  # what a certificate's period may name
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ def period(start: date | None, end: date | None, *, now: datetime) -> tuple[date
     """[from, to] as local days (to included) to [start, end) instants; this year so far by default."""
     today = now.date()
     start, end = start or today.replace(month=1, day=1), end or today
+    for name, day in (("from", start), ("to", end)):
+        if not DAYS[0] <= day <= DAYS[1]:
+            raise Invalid(f"{name} must be a day from 2000 to 2200", field=name)
     if end < start:
         raise Invalid("to comes before from", field="to")
     begin = datetime.combine(start, time(), now.tzinfo)

@@ -68,9 +68,9 @@ def test_a_certificate_is_the_volunteers_own_and_a_period_must_make_sense(organi
     assert_error(phone.get(f"/api/v1/members/{other['id']}/certificate.pdf"), 404, "not_found")
     member_id = other["id"]
     assert organiser.get(f"/api/v1/members/{member_id}/certificate.pdf").status_code == 200
-    assert_error(organiser.get(f"/api/v1/members/{member_id}/certificate.pdf", **{"from": "2026-12-01",
-                                                                                "to": "2026-11-01"}),
-                 422, "validation_error")
+    for period in ({"from": "2026-12-01", "to": "2026-11-01"}, {"from": "0001-01-01"}, {"to": "9999-12-31"}):
+        assert_error(organiser.get(f"/api/v1/members/{member_id}/certificate.pdf", **period), 422,
+                     "validation_error")
 
 
 def test_the_hours_export_has_a_row_per_volunteer_per_activity(clock, organiser, community, enrol, rules, app):
