@@ -13,6 +13,7 @@ from .config import from_environment
 from .http import db
 from .operations.commands import Commands, progress, stages
 from .operations.private import PRIVATE, make_private, private_files
+from .operations.reminding import remind
 from .operations.schema import upgrade
 
 
@@ -197,6 +198,20 @@ def expire_points_command():
     from points.lots import expire_points
 
     click.echo(f"expired points of {_in_batches(_app(), expire_points)} members")
+
+
+@main.command("remind-expiring")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366))
+def remind_expiring_command(days):
+    """Remind members of points expiring within DAYS: a message per lot, once; an SMS where configured (cron-safe)."""
+    click.echo(remind(_app(), kind="points_expiring", days=days, in_batches=_in_batches, write=_write, now=_now))
+
+
+@main.command("remind-vouchers")
+@click.option("--days", default=3, show_default=True, type=click.IntRange(1, 366))
+def remind_vouchers_command(days):
+    """Remind members of unused vouchers expiring within DAYS: a message each, once; an SMS too (cron-safe)."""
+    click.echo(remind(_app(), kind="voucher_expiring", days=days, in_batches=_in_batches, write=_write, now=_now))
 
 
 @main.command()

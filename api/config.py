@@ -62,6 +62,13 @@ def rate(value: str) -> str:
     return value
 
 
+def hours_span(value: str) -> tuple[int, int]:
+    start, _, end = value.partition("-")
+    if not (start.strip().isdigit() and end.strip().isdigit() and int(start) < 24 and int(end) < 24):
+        raise ValueError('must be two hours of the day such as "21-8" (from 21:00 to 08:00)')
+    return int(start), int(end)
+
+
 def one_of(*choices: str, spelled: Callable[[str], str] = str.upper) -> Callable[[str], str]:
     """One of `choices`, however typed; `spelled` writes it as the choices are written."""
     def choice(value: str) -> str:
@@ -150,6 +157,10 @@ SETTINGS = (
     S("SMS_TIMEOUT_SECONDS", seconds, 5, "the SMS provider must accept a connection and answer within this long"),
     S("SMS_ADDRESS_RATE_LIMIT", rate, "30 per hour", "SMS codes asked for per client address (each phone gets at "
       "most one a minute and 10 a day)"),
+    S("REMIND_SMS_PER_RUN", count, 100, "reminder texts one `benniu remind-expiring` or `remind-vouchers` run sends "
+      "at most (the SMS provider's rate); the rest go with the next runs"),
+    S("REMIND_QUIET_HOURS", hours_span, (21, 8), "no reminder texts from the first hour to the second, local time "
+      "(`21-8`: 21:00 to 08:00); they wait for the next run after it", "`21-8`"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 

@@ -1,7 +1,7 @@
 """Communities (社区): each has its own members, rules, points issuance and workstation."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, select, true
+from sqlalchemy import JSON, Boolean, ForeignKey, String, select, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts import Account, open_account
@@ -29,6 +29,8 @@ class Community(Base):
     # Volunteers see each other on leaderboards as 陈*龙 unless the community turns this off.
     mask_names: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Volunteer levels on lifetime points, [{points, name}, ...] lowest first; None: points.levels' default.
+    levels: Mapped[list | None] = mapped_column(JSON)
 
 
 def found_community(session: Session, *, name: str, code: str, now: datetime, points_valid_months: int | None = None,

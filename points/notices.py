@@ -21,6 +21,7 @@ from .ledger import Posted, Transfer, transfer
 from .lots import add_lot, expiry_of
 from .masking import masked_name
 from .members import Member
+from .messages import tell
 from .tallies import earning, tally
 
 STATUSES = ("posted", "final", "withdrawn")
@@ -93,6 +94,9 @@ def finalise(session: Session, *, notice: Notice, now: datetime) -> bool:
             earned_at=earned_at, expires_at=expiry_of(community, earned_at))
     # On boards and in figures from now, in the period it was earned in.
     tally(session, member=member, at=earned_at, deeds=earning(notice.points, notice.rule_code))
+    # Here, not in an act: the window ends by itself, found by cron or by the member's next spend.
+    tell(session, member_id=member.id, kind="notice_final", subject_id=notice.id, at=now,
+         rule_name=notice.rule_name, points=notice.points)
     return True
 
 

@@ -23,6 +23,7 @@ class Standing:
     minutes: int
     activities: int
     tips: int
+    level: str | None = None  # on lifetime points (points.levels), where a ranking shows it
 
 
 def standings(session: Session, *, community_id: int, span: str, at: datetime, team: str | None = None,

@@ -1,7 +1,7 @@
 """What organisers do to a member's points: award them, reverse a mistaken earning, withdraw an
 award still on public notice."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from points.rules import Rule, current_rule
 from ..identity.access import visible_member, visible_notice, visible_transfer
 from ..identity.principal import Principal
 from .events import announce
+from .messages import day, tell
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ def award(session: Session, actor: Principal, *, member_id: int, rule_code: str,
     record = earn(session, member=member, rule=rule, now=at or now, points=points, memo=memo, actor=actor.actor)
     announce(session, actor, "award", at=now, community_id=member.community_id, subject=member_party(member),
              member_id=member.id, why=memo, transfer_id=record.id, rule_code=rule.code, points=record.amount)
+    after = f"公示期满（{day((at or now) + timedelta(days=rule.notice_days), now)}）后可以使用。" if rule.notice_days else ""
+    tell(session, member.id, "points_received", subject_id=record.id, now=now, rule_name=rule.name,
+         points=record.amount, after=after)
     return Award(record=record, member=member, rule_code=rule.code, rule_version=rule.version)
 
 

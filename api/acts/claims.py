@@ -10,6 +10,7 @@ from ..identity.access import member_acted_for, visible_claim
 from ..identity.principal import Principal
 from .awards import member_party
 from .events import announce
+from .messages import rule_name, tell
 
 
 def file_claim(session: Session, actor: Principal, *, rule_code: str, description: str, now: datetime,
@@ -42,4 +43,9 @@ def _reviewed(session: Session, actor: Principal, claim: Claim, *, now: datetime
     announce(session, actor, "claim_reviewed", at=now, community_id=claim.community_id, subject=member_party(member),
              member_id=member.id, why=claim.reason, claim_id=claim.id, rule_code=claim.rule_code,
              decision=claim.status, points=claim.points, transfer_id=claim.transfer_id)
+    name = rule_name(session, community_id=claim.community_id, code=claim.rule_code)
+    if claim.status == "approved":
+        tell(session, member.id, "claim_approved", subject_id=claim.id, now=now, rule_name=name, points=claim.points)
+    else:
+        tell(session, member.id, "claim_rejected", subject_id=claim.id, now=now, rule_name=name, reason=claim.reason)
     return claim

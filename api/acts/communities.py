@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from points.audit import Party
 from points.communities import Community, change_community, found_community
 from points.errors import Forbidden
+from points.levels import checked_levels
 
 from ..identity.access import allows, managed_community
 from ..identity.principal import Principal
@@ -23,7 +24,10 @@ def new_community(session: Session, actor: Principal, *, now: datetime, **settin
 
 
 def change_settings(session: Session, actor: Principal, *, community_id: int, now: datetime, **changes) -> Community:
-    """Change a community's settings (name, points validity, name masking): admins any, organisers their own."""
+    """Change a community's settings (name, points validity, name masking, levels): admins any, organisers
+    their own."""
+    if changes.get("levels"):
+        changes["levels"] = checked_levels(changes["levels"])
     community = change_community(session, managed_community(session, actor, community_id), **changes)
     announce(session, actor, "community_changed", at=now, community_id=community.id,
              subject=Party("community", community.id, community.name), **changes)

@@ -13,6 +13,7 @@ from ..identity.access import member_acted_for, visible_redemption, visible_rewa
 from ..identity.principal import Principal
 from .counter import look_up
 from .events import announce
+from .messages import tell
 
 
 def redeem_points(session: Session, actor: Principal, *, reward_id: int, order: Order, now: datetime,
@@ -37,6 +38,8 @@ def fulfil_voucher(session: Session, actor: Principal, *, voucher_code: str, now
     # The counter's view keeps the member and provider it read in the session: fulfil reads neither again.
     counter = look_up(session, actor, voucher_code, now=now)
     redemption = redemptions.fulfil(session, redemption=counter.redemption, now=now, by=actor.actor)
+    tell(session, redemption.member_id, "voucher_fulfilled", subject_id=redemption.id, now=now,
+         reward_name=redemption.reward_name, points=redemption.points)
     return _announced(session, actor, "fulfilment", redemption, now=now)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from points.communities import Community, get_community
 from points.errors import Invalid
+from points.levels import levels_of
 from points.masking import masked_name
 from points.periods import next_start, period_start, starts_on
 from points.reports import summary
@@ -63,12 +64,14 @@ def leaderboard_of(session: Session, actor: Principal, args: dict, *, limit: int
 
 def annual_of(session: Session, actor: Principal, args: dict, *, limit: int | None, now: datetime) -> dict:
     """The year's ranking (`year`, default this one; `team`) by points earned, with service hours,
-    activities and tips."""
+    activities, tips and each member's level (星级, on lifetime points)."""
     community = reported_community(session, actor, args.get("community_id"))
     year = args.get("year") or now.year
-    rows = standings(session, community_id=community.id, span="year",
-                     at=datetime(year, 1, 1, tzinfo=now.tzinfo), team=args.get("team"), limit=limit)
-    return {"items": list(rows), "next_cursor": None, "year": year, "community": community}
+    rows = list(standings(session, community_id=community.id, span="year",
+                          at=datetime(year, 1, 1, tzinfo=now.tzinfo), team=args.get("team"), limit=limit))
+    levels = levels_of(session, community.levels, [row.member_id for row in rows])
+    return {"items": [replace(row, level=levels[row.member_id]) for row in rows], "next_cursor": None, "year": year,
+            "community": community}
 
 
 def summary_of(session: Session, actor: Principal, args: dict, *, now: datetime) -> dict:

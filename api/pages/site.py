@@ -5,8 +5,9 @@ from flask_limiter.errors import RateLimitExceeded
 from points.communities import get_community
 from points.notices import on_notice
 
+from ..acts.certificates import checked_certificate
 from ..http import db
-from ..http.clock import now
+from ..http.clock import now, zone
 from ..http.limits import login_limits
 from ..identity.accounts import MIN_PASSWORD, sign_in
 from ..identity.authentication import current_principal, end_session, session_principal, start_session
@@ -116,3 +117,12 @@ def _next_page() -> str:
             and target.isprintable() and " " not in target):
         return target
     return url_for("site.index")
+
+
+@blp.get("/verify/<serial>")
+def verify(serial: str):
+    """Anyone holding a service-hours certificate checks it here (no sign-in): what it says, the name
+    masked; a serial never issued, or altered, is said to be so."""
+    checked = checked_certificate(db.session(), serial)
+    return render_template("site/verify.html", serial=serial[:40], checked=checked, zone=zone()), \
+        200 if checked else 404

@@ -15,6 +15,7 @@ def register_resources(app: Flask) -> None:
         exports,
         health,
         members,
+        messages,
         notices,
         partners,
         redemptions,
@@ -22,6 +23,7 @@ def register_resources(app: Flask) -> None:
         rewards,
         rules,
         sms,
+        service,
         tokens,
         vouchers,
     )
@@ -29,5 +31,6 @@ def register_resources(app: Flask) -> None:
     app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
     api = BenniuApi(app)
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
-                   rewards, redemptions, vouchers, notices, reports, exports, audit, sms):
+                   rewards, redemptions, vouchers, notices, reports, exports, audit, sms, messages,
+                   service):
         api.register_blueprint(module.blp)

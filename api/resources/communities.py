@@ -1,6 +1,8 @@
 """Communities (社区)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from points.levels import steps_of
+
 from ..acts.communities import change_settings, new_community
 from ..http import db
 from ..http.clock import now
@@ -30,11 +32,24 @@ class CommunityArgsSchema(Schema):
     mask_names = fields.Boolean(load_default=True, metadata={"description": "volunteers see 陈*龙 on boards"})
 
 
+class LevelSchema(Schema):
+    points = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=10_000_000),
+                            metadata={"description": "lifetime points earned from which a volunteer has this level"})
+    name = Name(20, required=True)
+
+
+def LEVELS(**kwargs) -> fields.List:  # noqa: N802
+    return fields.List(fields.Nested(LevelSchema), validate=validate.Length(min=1, max=10), metadata={
+        "description": "volunteer levels (星级) on lifetime points, never the balance; null in a change: back to "
+                       "一星 to 五星志愿者 at 100, 300, 800, 1500 and 3000"}, **kwargs)
+
+
 class CommunityChangeArgsSchema(Schema):
     name = Name(200)
     points_valid_months = VALID_MONTHS()
     points_expire_at_year_end = fields.Boolean()
     mask_names = fields.Boolean(metadata={"description": "false: volunteers see each other's full names"})
+    levels = LEVELS(allow_none=True)
 
     @validates_schema
     def something_changes(self, data, **kwargs):
@@ -49,7 +64,12 @@ class CommunitySchema(Schema):
     points_valid_months = fields.Integer(allow_none=True)
     points_expire_at_year_end = fields.Boolean()
     mask_names = fields.Boolean(required=True)
+    levels = fields.Method("shown_levels", metadata={"description": "the levels in force, lowest first",
+                                                     "type": "array", "items": {"type": "object"}})
     created_at = LocalDateTime()
+
+    def shown_levels(self, community) -> list[dict]:
+        return [{"points": points, "name": name} for points, name in steps_of(community.levels)]
 
 
 @blp.route("", methods=["POST"])

@@ -31,6 +31,8 @@ class StandingSchema(Schema):
 class AnnualStandingSchema(StandingSchema):
     activities = fields.Integer(required=True, metadata={"description": "check-ins in the year"})
     tips = fields.Integer(required=True, metadata={"description": "approved claims (tips, mediations) in the year"})
+    level = fields.String(allow_none=True, metadata={"description": "the level (星级) on lifetime points, null "
+                                                                    "below the first"})
 
 
 class LeaderboardSchema(Schema):

@@ -12,6 +12,7 @@ from . import (  # noqa: E402,F401
     audit,
     claims,
     imports,
+    levels,
     members,
     partners,
     reports,

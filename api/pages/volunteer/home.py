@@ -5,7 +5,9 @@ from points.activities import get_activity
 from points.balance_now import balance_now
 from points.checkins import open_checkins_of
 from points.ledger import history
+from points.levels import level_of
 
+from ...acts.messages import my_unread
 from ...acts.reports import PERIODS, leaderboard_of
 from ...http import db
 from ...http.clock import now
@@ -24,8 +26,10 @@ def home():
     member, session = me(), db.session()
     open_checkins = [(checkin, get_activity(session, checkin.activity_id))
                      for checkin in open_checkins_of(session, member.id)]
-    return render_template("volunteer/home.html", member=member, balance=balance_now(session, member, now=now()),
-                           open_checkins=open_checkins, action_key=new_action_key())
+    balance = balance_now(session, member, now=now())
+    return render_template("volunteer/home.html", member=member, balance=balance, open_checkins=open_checkins,
+                           action_key=new_action_key(), unread=my_unread(session, current_principal()),
+                           level=level_of(member.community.levels, balance.lifetime_earned))
 
 
 @blp.get("/me/entries")
