@@ -10,6 +10,7 @@ from points.ledger import community_history
 from points.lots import expiring_members
 from points.members import community_balances
 from points.notices import on_notice
+from points.service_hours import hours_by_activity
 from rewards.kinds import KINDS
 from rewards.voucher_lists import community_redemptions
 
@@ -23,8 +24,8 @@ ENTRY_KINDS = {"earn": "获得", "reversal": "撤销", "hold": "兑换冻结", "
 STATUSES = {"reserved": "待兑付", "fulfilled": "已兑付", "cancelled": "已取消", "expired": "已过期"}
 class ExportArgsSchema(LeaderboardArgsSchema):
     format = fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "csv")))
-    from_ = LocalDateTime(data_key="from", metadata={"description": "entries and redemptions: from (inclusive)"})
-    to = LocalDateTime(metadata={"description": "entries and redemptions: to (exclusive)"})
+    from_ = LocalDateTime(data_key="from", metadata={"description": "entries, redemptions, hours: from (inclusive)"})
+    to = LocalDateTime(metadata={"description": "entries, redemptions, hours: to (exclusive)"})
     year = fields.Integer(validate=validate.Range(min=2000, max=2200), metadata={"description": "annual: the year"})
     days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=366),
                           metadata={"description": "expiring: points expiring within this many days"})
@@ -123,6 +124,17 @@ def summary_sheet(summary: dict) -> Sheet:
     ], rows)
 
 
+def hours_sheet(session: Session, actor: Principal, args: dict, now: datetime) -> Sheet:
+    """Hours served, one row per volunteer per activity, for the national volunteer system's bulk import."""
+    community = reported_community(session, actor, args.get("community_id"))
+    rows = hours_by_activity(session, community_id=community.id, start=args.get("from_"), end=args.get("to"))
+    return Sheet(_named("志愿服务时长", community, now), [
+        Column("姓名", 12), Column("手机号", 14), Column("活动名称", 24), Column("服务日期", 12),
+        Column("服务时长(小时)", 14, "hours"),
+    ], ((row.name, row.phone, row.title, f"{row.starts_at.astimezone(now.tzinfo):%Y-%m-%d}", row.minutes)
+        for row in rows))
+
+
 def _named(what: str, community, now: datetime, when: str | None = None) -> str:
     """排行榜 振宇社区 2026年11月: what, whose, and when (today, for a list as it stands now)."""
     return sheet_name(what, community.name, when or f"{now:%Y-%m-%d}")
@@ -144,4 +156,5 @@ def _period(span: str, start, now: datetime) -> str:
 
 
 SHEETS = {"entries": entries_sheet, "members": members_sheet, "redemptions": redemptions_sheet,
-          "leaderboard": leaderboard_sheet, "annual": annual_sheet, "notices": notices_sheet, "expiring": expiring_sheet}
+          "leaderboard": leaderboard_sheet, "annual": annual_sheet, "notices": notices_sheet, "expiring": expiring_sheet,
+          "hours": hours_sheet}

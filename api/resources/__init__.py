@@ -22,8 +22,8 @@ def register_resources(app: Flask) -> None:
         reports,
         rewards,
         rules,
-        sms,
         service,
+        sms,
         tokens,
         vouchers,
     )

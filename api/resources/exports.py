@@ -18,13 +18,15 @@ FILE_DOC = {"responses": {"200": {"description": "the file: XLSX (a title row, t
 @blp.arguments(ExportArgsSchema(), location="query")
 @blp.doc(**FILE_DOC)
 def export(args, what):
-    """A community's entries, members, redemptions, leaderboard, annual ranking, public notice or
-    members with points expiring soon, as XLSX or CSV.
+    """A community's entries, members, redemptions, leaderboard, annual ranking, public notice,
+    members with points expiring soon or service hours, as XLSX or CSV.
 
     `what` is `entries`, `members`, `redemptions`, `leaderboard` (with the leaderboard's
     parameters), `annual` (with `year` and `team`), `notices` (the public notice, names masked, to
-    post on the community's board) or `expiring` (whom to remind, with `days`, default 30); text
-    that would start a formula is neutralised.
+    post on the community's board), `expiring` (whom to remind, with `days`, default 30) or `hours`
+    (one row per volunteer per activity, `姓名 | 手机号 | 活动名称 | 服务日期 | 服务时长(小时)`, for the
+    national volunteer system's bulk import, with `from` and `to`); text that would start a formula
+    is neutralised.
     """
     sheet = SHEETS[what](db.session(), current_principal(), args, now())
     return sheet_response(sheet, format=args["format"], zone=zone())

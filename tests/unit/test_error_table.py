@@ -18,8 +18,6 @@ CONTRACT = {
     "already_fulfilled": 409, "already_cancelled": 409, "already_reviewed": 409, "voucher_expired": 409,
     "code_expired": 410, "invalid_code": 422, "validation_error": 422, "outside_area": 422,
     "idempotency_conflict": 422, "rate_limited": 429,
-    # from the contract's sections: activation codes, temporary passwords
-    "already_used": 409, "password_change_required": 403,
 }
 
 
