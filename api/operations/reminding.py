@@ -3,21 +3,33 @@ import logging
 from functools import partial
 
 from ..acts.reminders import Texter, claim_texts, in_quiet_hours, remind_expiring_points, remind_expiring_vouchers
+from ..sms import Provider
+from ..sms.providers import provider_for
 
 LOG = logging.getLogger("benniu.reminders")
 JOBS = {"points_expiring": remind_expiring_points, "voucher_expiring": remind_expiring_vouchers}
 
 
-def texter_of(app) -> Texter | None:
-    """The SMS seam: `app.extensions["benniu_texter"]`, a callable (phone, text) that sends one text,
-    set where an SMS provider is configured; None (no texts) otherwise."""
-    return app.extensions.get("benniu_texter")
+def texter_of(app, kind: str) -> Texter | None:
+    """What sends one reminder text, (phone, text): the SMS provider BENNIU_SMS_PROVIDER names (api.sms),
+    with the message template named after the reminder's kind (`points_expiring`, `voucher_expiring` in
+    BENNIU_SMS_TEMPLATES, one variable `${text}`); a test may set `app.extensions["benniu_texter"]`;
+    None (no texts) when no provider is configured."""
+    texter = app.extensions.get("benniu_texter")
+    if texter is None and app.config.get("SMS_PROVIDER"):
+        provider = provider_for(app.config)
+        texter = partial(_text, provider, kind)
+    return texter
+
+
+def _text(provider: Provider, kind: str, phone: str, text: str) -> None:
+    provider.send(phone, kind, {"text": text})
 
 
 def remind(app, *, kind: str, days: int, in_batches, write, now) -> str:
     """Write the reminders of `kind` due within `days`, then text what this run may: one line saying what it did."""
     told = in_batches(app, partial(JOBS[kind], days=days))
-    texter = texter_of(app)
+    texter = texter_of(app, kind)
     if texter is None:
         return f"{told} reminders written; no SMS provider configured"
     moment = now(app)

@@ -1,6 +1,8 @@
 """Reminders: a message per expiring lot or voucher, once, also with two runs at the same moment
 (real threads on file SQLite and PostgreSQL); texts through the SMS seam, at most once, capped per
 run and never in the quiet hours."""
+import json
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -9,6 +11,7 @@ from api import cli
 from api.operations.reminding import remind
 from points.messages import Message
 
+from ..api.test_logs import written  # noqa: F401  (fixture)
 from ..helpers import at_once
 
 
@@ -101,3 +104,14 @@ def test_the_commands_exist_and_run_on_an_empty_ledger(tmp_path, monkeypatch, da
         result = CliRunner().invoke(cli.main, [command, "--days", "5"], catch_exceptions=False)
         assert result.exit_code == 0 and "0 reminders written" in result.output
     assert CliRunner().invoke(cli.main, ["remind-expiring", "--days", "0"]).exit_code == 2
+
+
+def test_with_an_sms_provider_each_reminder_is_texted_through_it_once(app, expiring, clock, written):  # noqa: F811
+    clock.set(clock.now().replace(hour=10))
+    app.config["SMS_PROVIDER"] = "log"  # the development provider: each text is a JSON line in the log
+    assert run(app) == "3 reminders written; 3 texts sent"
+    assert run(app) == "0 reminders written; 0 texts sent"
+    texts = [json.loads(line) for line in written.getvalue().splitlines()]
+    texts = [line for line in texts if line.get("event") == "sms"]
+    assert [text["template"] for text in texts] == ["points_expiring"] * 3
+    assert all(text["phone"].startswith("139") and "积分" in text["text"] for text in texts)
