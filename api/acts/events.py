@@ -30,6 +30,8 @@ ACTIONS = frozenset({
     "checkin", "checkout",
     "redemption", "cancellation", "fulfilment",
     "activity_scheduled", "partner_signed", "reward_stocked", "reward_changed",
+    "password_changed", "activation_issued", "member_activated",
+    "application_filed", "application_approved", "application_rejected",
 })
 
 

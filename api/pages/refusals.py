@@ -49,7 +49,7 @@ SENTENCES = {
     "RuleCodeTaken": _l("这个代码已经有规则了。要改它的积分，请打开那条规则点“修改”。"),
     # Refusals only pages give
     "login_failed": _l("手机号或密码错误"),
-    "wrong_password": _l("当前密码不对。"),
+    "wrong_password": _l("原密码不对。"),
     "weak_password": _l("新密码至少 8 位，两次输入要一样。"),
     "login_rate_limited": _l("登录尝试次数太多，为保护账号已暂停登录，请稍后再试。"),
     "csrf": _l("页面已过期，请刷新后重新提交。"),
@@ -73,6 +73,15 @@ SENTENCES = {
     "organiser:conflict": _l("这条签到已经签退过了。"),
     "card_code": _l("请扫描或输入志愿者会员卡上的代码。"),
     "rule_gone": _l("这条积分规则已停用或不存在，请重新选择。"),
+    # Getting in: own passwords, activation codes, applications to join
+    "OwnPassword": _l("自己的密码请在“修改密码”页面凭原密码修改。"),
+    "password_change_required": _l("请先修改临时密码。"),
+    "UnknownActivation": _l("找不到这个激活码，请核对纸条上的代码。"),
+    "ActivationUsed": _l("这个激活码已经用过了：请直接用手机号和密码登录。"),
+    "ActivationExpired": _l("这个激活码已过期，请找组织者重新打印。"),
+    "ApplicationPending": _l("这个手机号已经提交过申请，请等待社区审核。"),
+    "join_fields": _l("请填写姓名和正确的手机号；密码不少于 8 位。"),
+    "reason:rejection": _l("驳回时请填写原因。"),
 }
 
 
