@@ -133,6 +133,10 @@ SETTINGS = (
       "loses nothing, but a power cut or OS crash may lose the most recent commits (the file is never corrupted). "
       "`FULL`: nothing is lost even then, at 10–25 % fewer check-ins a second. Without a UPS, choose `FULL` "
       "(or PostgreSQL)"),
+    S("ACTIVATION_DAYS", count, 30, "activation codes printed on slips for members without a password work this "
+      "long, once each"),
+    S("JOIN_RATE_LIMIT", rate, "100 per hour", "applications to join (`POST /communities/{id}/applications`, "
+      "`/join/<code>`) per client address"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 

@@ -4,4 +4,4 @@ import rewards  # noqa: F401
 
 from .acts import importing  # noqa: F401
 from .http import idempotency  # noqa: F401
-from .identity import accounts, tokens  # noqa: F401
+from .identity import accounts, activation, tokens  # noqa: F401

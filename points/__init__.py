@@ -2,4 +2,16 @@
 
 Importing the package registers every table of it on `points.db.Base.metadata`.
 """
-from . import accounts, activities, audit, checkins, claims, communities, ledger, members, paper_book, rules  # noqa: F401
+from . import (  # noqa: F401
+    accounts,
+    activities,
+    applications,
+    audit,
+    checkins,
+    claims,
+    communities,
+    ledger,
+    members,
+    paper_book,
+    rules,
+)
