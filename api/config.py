@@ -161,6 +161,10 @@ SETTINGS = (
       "at most (the SMS provider's rate); the rest go with the next runs"),
     S("REMIND_QUIET_HOURS", hours_span, (21, 8), "no reminder texts from the first hour to the second, local time "
       "(`21-8`: 21:00 to 08:00); they wait for the next run after it", "`21-8`"),
+    S("ACTIVATION_DAYS", count, 30, "activation codes printed on slips for members without a password work this "
+      "long, once each"),
+    S("JOIN_RATE_LIMIT", rate, "100 per hour", "applications to join (`POST /communities/{id}/applications`, "
+      "`/join/<code>`) per client address"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 

@@ -4,4 +4,4 @@ import rewards  # noqa: F401
 
 from .acts import importing  # noqa: F401
 from .http import idempotency  # noqa: F401
-from .identity import accounts, sms_codes, tokens  # noqa: F401
+from .identity import accounts, activation, sms_codes, tokens  # noqa: F401

@@ -5,8 +5,9 @@ Importing the package registers every table of it on `points.db.Base.metadata`.
 from . import (  # noqa: F401
     accounts,
     activities,
+    applications,
     audit,
-    certificates,  # noqa: F401
+    certificates,
     checkins,
     claims,
     communities,

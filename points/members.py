@@ -3,7 +3,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, and_, func, or_, select
+from sqlalchemy import Boolean, ForeignKey, Index, String, and_, false, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .accounts import Account, open_account
@@ -28,6 +28,8 @@ class Member(Base):
     phone: Mapped[str] = mapped_column(String(32), unique=True)
     team: Mapped[str | None] = mapped_column(String(100))
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Set by someone else (an organiser's reset): to be changed at the next sign-in.
+    password_temporary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     hold_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     # Awards on public notice (公示) wait here until final.
@@ -57,7 +59,7 @@ class Balance:
 
 
 def enrol_member(session: Session, *, community_id: int, name: str, phone: str, now: datetime,
-                 team: str | None = None, password: str | None = None) -> Member:
+                 team: str | None = None, password: str | None = None, password_temporary: bool = False) -> Member:
     """Register a volunteer in a community: open their spending and hold accounts, and pick
     the community issuance account their earnings come from (by phone, so it spreads evenly)."""
     get_community(session, community_id)
@@ -70,6 +72,7 @@ def enrol_member(session: Session, *, community_id: int, name: str, phone: str, 
     member = Member(community_id=community_id, name=name, phone=phone, team=team,
                     issuance_account_id=slots[int(hashlib.sha256(phone.encode()).hexdigest(), 16) % len(slots)],
                     password_hash=hash_password(password) if password else None,
+                    password_temporary=password_temporary,
                     account_id=account.id, hold_account_id=hold.id, pending_account_id=pending.id,
                     joined_at=now)
     # A concurrent one may have won the phone since the check above.

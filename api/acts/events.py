@@ -31,6 +31,8 @@ ACTIONS = frozenset({
     "redemption", "cancellation", "fulfilment",
     "activity_scheduled", "partner_signed", "reward_stocked", "reward_changed",
     "demo_planted",
+    "password_changed", "activation_issued", "member_activated",
+    "application_filed", "application_approved", "application_rejected",
 })
 
 

@@ -12,14 +12,14 @@ from points.audit import Party
 
 from ..identity.access import disabling_staff, staff_grant, visible_staff
 from ..identity.accounts import StaffAccount, create_staff, get_staff, person_of_staff
-from ..identity.credentials import change_password, disable_account
+from ..identity.credentials import OwnPassword, change_password, disable_account
 from ..identity.principal import Principal
 from .events import announce
 
 
 def add_staff(session: Session, actor: Principal | None, *, role: str, name: str, phone: str, password: str,
               now: datetime, community_id: int | None = None, partner_id: int | None = None,
-              seen_in: int | None = None) -> StaffAccount:
+              seen_in: int | None = None, temporary: bool = False) -> StaffAccount:
     """Add an organiser of a community, a clerk of a partner, or (admins) an admin, as the policy
     grants the actor; refused (PhoneTaken) if a member or a staff account has the phone already.
 
@@ -30,16 +30,20 @@ def add_staff(session: Session, actor: Principal | None, *, role: str, name: str
         community_id, partner_id = staff_grant(session, actor, role=role, community_id=community_id,
                                                partner_id=partner_id)
     account = create_staff(session, role=role, name=name, phone=phone, password=password, now=now,
-                           community_id=community_id, partner_id=partner_id)
+                           community_id=community_id, partner_id=partner_id, temporary=temporary)
     _announce(session, actor, "staff_added", account, now=now, seen_in=seen_in, role=role)
     return account
 
 
 def reset_staff_password(session: Session, actor: Principal | None, *, staff_id: int, password: str, now: datetime,
                          seen_in: int | None = None) -> StaffAccount:
-    """Give an account the actor manages a new password: its sessions and tokens end."""
+    """Give an account the actor manages a new password, to be changed at its next sign-in (the
+    operator's, at the command line, is not): its sessions and tokens end. One's own password is
+    changed with the current one (`api.acts.sessions.change_own_password`), never here (OwnPassword)."""
     account = get_staff(session, staff_id) if actor is None else visible_staff(session, actor, staff_id)
-    change_password(session, person_of_staff(account), password=password, now=now)
+    if actor is not None and actor.staff_id == account.id:
+        raise OwnPassword("change your own password with the current one (/password, POST /auth/password)")
+    change_password(session, person_of_staff(account), password=password, now=now, temporary=actor is not None)
     _announce(session, actor, "password_reset", account, now=now, seen_in=seen_in)
     return account
 

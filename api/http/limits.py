@@ -87,3 +87,12 @@ def sms_limits(view):
     one a minute and ten a day, are kept in the database: api.identity.sms_codes)."""
     return limiter.limit(lambda: current_app.config["SMS_ADDRESS_RATE_LIMIT"], key_func=get_remote_address,
                          scope="sms-address")(view)
+def _missed(response) -> bool:
+    return response.status_code in (404, 409, 410)
+
+
+def guess_limits(view):
+    """Codes typed by people who are not signed in (activation codes): missed codes count against
+    the client address, as many as failed sign-ins (LOGIN_ADDRESS_RATE_LIMIT), so codes cannot be guessed."""
+    rate = lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]  # noqa: E731
+    return limiter.limit(rate, key_func=get_remote_address, scope="guess-address", deduct_when=_missed)(view)

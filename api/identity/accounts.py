@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, or_, select
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, false, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
@@ -30,6 +30,8 @@ class StaffAccount(Base):
     name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str] = mapped_column(String(32), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Set by someone else (a reset): to be changed at the next sign-in.
+    password_temporary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -47,11 +49,14 @@ class Person:
     partner_id: int | None = None
     member_id: int | None = None
     staff_id: int | None = None
+    must_change_password: bool = False
 
 
 def create_staff(session: Session, *, role: str, name: str, phone: str, password: str, now: datetime,
-                 community_id: int | None = None, partner_id: int | None = None) -> StaffAccount:
-    """Add an organiser, partner clerk or admin; a phone signs in as one person only."""
+                 community_id: int | None = None, partner_id: int | None = None,
+                 temporary: bool = False) -> StaffAccount:
+    """Add an organiser, partner clerk or admin; a phone signs in as one person only. `temporary`:
+    the password was set for them, to be changed at the first sign-in."""
     if role not in STAFF_ROLES:
         raise Invalid(f"role must be one of {', '.join(STAFF_ROLES)}", field="role")
     if role == "organiser" and community_id is None:
@@ -66,7 +71,8 @@ def create_staff(session: Session, *, role: str, name: str, phone: str, password
         get_partner(session, partner_id)
     refuse_taken_phone(session, phone)
     account = StaffAccount(role=role, name=name, phone=phone, password_hash=hash_password(password),
-                           community_id=community_id, partner_id=partner_id, created_at=now)
+                           community_id=community_id, partner_id=partner_id, created_at=now,
+                           password_temporary=temporary)
     session.add(account)
     session.flush()
     return account
@@ -125,10 +131,14 @@ def sign_in(session: Session, *, phone: str, password: str) -> Person | None:
     member = authenticate(session, phone=phone, password=password)
     if member is None:
         return None
-    return Person(role="volunteer", name=member.name, phone=member.phone, community_id=member.community_id,
-                  member_id=member.id)
+    return person_of_member(member)
 
 
 def person_of_staff(staff: StaffAccount) -> Person:
     return Person(role=staff.role, name=staff.name, phone=staff.phone, community_id=staff.community_id,
-                  partner_id=staff.partner_id, staff_id=staff.id)
+                  partner_id=staff.partner_id, staff_id=staff.id, must_change_password=staff.password_temporary)
+
+
+def person_of_member(member: Member) -> Person:
+    return Person(role="volunteer", name=member.name, phone=member.phone, community_id=member.community_id,
+                  member_id=member.id, must_change_password=member.password_temporary)

@@ -1,18 +1,19 @@
 """Request authentication: which principal a request acts as (a bearer token, or a browser
 session's cookie), and signing a browser in and out."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import abort, current_app, g, request, session
 
 from ..http import db
 from ..http.clock import now
-from .accounts import Person
+from .credentials import PasswordChangeRequired
 from .principal import Principal
-from .tokens import issue_for, principal_for, revoke
+from .tokens import principal_for
 
 SESSION_KEY = "sid"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 KEPT_ACROSS_SIGN_IN = ("lang",)
+WHILE_PASSWORD_CHANGE_DUE = ("auth.change_password", "auth.logout")
 
 
 def current_principal() -> Principal:
@@ -27,7 +28,7 @@ def authenticate_request() -> Principal:
         principal = session_principal()
         if principal is None:
             abort(401, "missing bearer token")
-        return principal
+        return _unless_password_change_due(principal)
     scheme, _, plain = (header or "").partition(" ")
     if scheme.lower() != "bearer" or not plain.strip():
         abort(401, "missing bearer token")
@@ -35,6 +36,13 @@ def authenticate_request() -> Principal:
     if principal is None:
         abort(401, "unknown, expired or revoked token")
     g.principal = principal
+    return _unless_password_change_due(principal)
+
+
+def _unless_password_change_due(principal: Principal) -> Principal:
+    """A sign-in with a temporary password may change it and sign out, nothing else."""
+    if principal.must_change_password and request.endpoint not in WHILE_PASSWORD_CHANGE_DUE:
+        raise PasswordChangeRequired("change the temporary password first: POST /api/v1/auth/password")
     return principal
 
 
@@ -49,13 +57,16 @@ def session_principal() -> Principal | None:
     return principal
 
 
-def start_session(person: Person) -> Principal:
-    """Sign this browser in: a server-side session record, its secret in the signed cookie."""
-    hours = current_app.config["SESSION_HOURS"]
-    plain, record = issue_for(db.writer(), person, kind="session", now=now(),
-                              expires_at=now() + timedelta(hours=hours))
+def session_expiry() -> datetime:
+    """When a browser session opened now ends at the latest."""
+    return now() + timedelta(hours=current_app.config["SESSION_HOURS"])
+
+
+def remember_session(plain: str) -> Principal:
+    """Sign this browser in with a session just opened (`api.acts.sessions.open_session`): its
+    secret in the signed cookie; a new cookie (and CSRF token), so nothing planted before carries over."""
     kept = {name: session[name] for name in KEPT_ACROSS_SIGN_IN if name in session}
-    session.clear()  # a new session (and CSRF token) on sign-in: nothing planted before it carries over
+    session.clear()
     session.update(kept)
     session.permanent = True  # the cookie's signed timestamp enforces the idle timeout
     session[SESSION_KEY] = plain
@@ -63,11 +74,7 @@ def start_session(person: Person) -> Principal:
     return g.principal
 
 
-def end_session() -> None:
-    """Sign this browser out: the session record is revoked, so a copied cookie is useless too."""
-    principal = session_principal()
-    if principal is not None:
-        revoke(db.writer(), principal.token_id, now=now())
+def forget_session() -> None:
+    """This browser forgets who signed in (after `api.acts.sessions.close_session`)."""
     session.clear()
     g.pop("principal", None)
-

@@ -16,6 +16,8 @@ class Principal:
     member_id: int | None = None
     staff_id: int | None = None
     staff_name: str | None = None
+    # Signed in with a temporary password: may only change it (or sign out) until then.
+    must_change_password: bool = False
 
     @property
     def scope(self) -> str:

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, and_, bindparam, or_, select, update
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, and_, bindparam, false, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
@@ -40,6 +40,8 @@ class ApiToken(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"), index=True)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A sign-in with a temporary password: good for changing it and signing out only.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 def hash_token(token: str) -> str:
@@ -48,7 +50,8 @@ def hash_token(token: str) -> str:
 
 def issue_token(session: Session, *, role: str, name: str, now: datetime, community_id: int | None = None,
                 partner_id: int | None = None, member_id: int | None = None, kind: str = "api",
-                staff_id: int | None = None, expires_at: datetime | None = None) -> tuple[str, ApiToken]:
+                staff_id: int | None = None, expires_at: datetime | None = None,
+                must_change_password: bool = False) -> tuple[str, ApiToken]:
     """Create a token; the plain text is returned once and only its hash is kept."""
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}", field="role")
@@ -67,7 +70,7 @@ def issue_token(session: Session, *, role: str, name: str, now: datetime, commun
     plain = "bn_" + secrets.token_urlsafe(32)
     token = ApiToken(token_hash=hash_token(plain), role=role, name=name, community_id=community_id,
                      partner_id=partner_id, member_id=member_id, created_at=now, kind=kind, staff_id=staff_id,
-                     expires_at=expires_at)
+                     expires_at=expires_at, must_change_password=must_change_password)
     session.add(token)
     session.flush()
     return plain, token
@@ -78,7 +81,8 @@ def issue_for(session: Session, person: Person, *, kind: str, now: datetime,
     """A sign-in token or a browser session for someone who has just signed in."""
     return issue_token(session, role=person.role, name=f"{person.name} {person.phone}"[:200], now=now, kind=kind,
                        community_id=person.community_id, partner_id=person.partner_id,
-                       member_id=person.member_id, staff_id=person.staff_id, expires_at=expires_at)
+                       member_id=person.member_id, staff_id=person.staff_id, expires_at=expires_at,
+                       must_change_password=person.must_change_password)
 
 
 def principal_for(session: Session, plain: str, *, now: datetime, kinds: tuple[str, ...] = KINDS) -> Principal | None:
@@ -88,7 +92,7 @@ def principal_for(session: Session, plain: str, *, now: datetime, kinds: tuple[s
     if row is None or row.kind not in kinds:
         return None
     return Principal(row.id, row.role, row.name, row.community_id, row.partner_id, row.member_id, row.staff_id,
-                     row.staff_name)
+                     row.staff_name, row.must_change_password)
 
 
 def get_token(session: Session, token_id: int) -> ApiToken:
@@ -113,19 +117,24 @@ def revoke(session: Session, token_id: int, *, now: datetime) -> None:
                     .values(revoked_at=now))
 
 
-def revoke_all(session: Session, person: Person, *, now: datetime) -> None:
-    """End every session and sign-in token of a person (a password change); API tokens stay."""
+def revoke_all(session: Session, person: Person, *, now: datetime, keep: int | None = None) -> None:
+    """End every session and sign-in token of a person (a password change) but `keep`, which is
+    freed of a temporary password's restriction; API tokens stay."""
     owner = (ApiToken.staff_id == person.staff_id) if person.staff_id is not None \
         else and_(ApiToken.member_id == person.member_id, ApiToken.staff_id.is_(None))
-    session.execute(update(ApiToken).where(owner, ApiToken.kind != "api", ApiToken.revoked_at.is_(None))
+    session.execute(update(ApiToken).where(owner, ApiToken.kind != "api", ApiToken.revoked_at.is_(None),
+                                           ApiToken.id != (keep or 0))
                     .values(revoked_at=now))
+    if keep is not None:
+        session.execute(update(ApiToken).where(ApiToken.id == keep).values(must_change_password=False))
 
 
 _tokens = ApiToken.__table__
 _staff = StaffAccount.__table__
 _PRINCIPAL = (
     select(_tokens.c.id, _tokens.c.role, _tokens.c.name, _tokens.c.community_id, _tokens.c.partner_id,
-           _tokens.c.member_id, _tokens.c.kind, _tokens.c.staff_id, _staff.c.name.label("staff_name"))
+           _tokens.c.member_id, _tokens.c.kind, _tokens.c.staff_id, _staff.c.name.label("staff_name"),
+           _tokens.c.must_change_password)
     .select_from(_tokens.outerjoin(_staff, _staff.c.id == _tokens.c.staff_id))
     .where(_tokens.c.token_hash == bindparam("hash"), _tokens.c.revoked_at.is_(None),
            or_(_tokens.c.expires_at.is_(None), _tokens.c.expires_at > bindparam("now")),

@@ -32,7 +32,7 @@ FILE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsaf
 
 
 def register_pages(app: Flask) -> None:
-    from . import console, counter, site, sms_login, venue, volunteer
+    from . import console, counter, joining, site, sms_login, venue, volunteer
     from .words import actor, day, template_words, when
 
     public = app.config.get("PUBLIC_URL") or ""
@@ -53,7 +53,7 @@ def register_pages(app: Flask) -> None:
     app.add_template_filter(day)
     app.add_template_filter(actor)
     app.jinja_env.globals["form_community"] = lambda: g.get("form_community")  # see console.viewed_community_id
-    for module in (site, volunteer, venue, counter, console, sms_login):
+    for module in (site, volunteer, venue, counter, console, sms_login, joining):
         app.register_blueprint(module.blp)
 
 
@@ -90,6 +90,6 @@ def _security_headers(response):
         headers = FILE_HEADERS
     for name, value in headers.items():
         response.headers.setdefault(name, value)
-    if request.blueprint in ("site", "volunteer", "venue", "counter", "console"):
+    if request.blueprint in ("site", "volunteer", "venue", "counter", "console", "joining"):
         response.headers.setdefault("Cache-Control", "no-store")  # pages show one person's data
     return response

@@ -4,7 +4,7 @@ import hmac
 import secrets
 from functools import wraps
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, make_response, redirect, request, url_for
 
 from points.errors import DomainError
 
@@ -15,6 +15,7 @@ from ..identity.authentication import session_principal
 from .refusals import sentence_for
 
 ACTION_FIELD = "action_key"
+WHILE_PASSWORD_CHANGE_DUE = ("site.password", "site.password_post")
 
 
 def signed_in(*roles: str):
@@ -25,6 +26,8 @@ def signed_in(*roles: str):
             principal = session_principal()
             if principal is None:
                 return redirect(url_for("site.login", next=request.full_path.rstrip("?")))
+            if principal.must_change_password and request.endpoint not in WHILE_PASSWORD_CHANGE_DUE:
+                return redirect(url_for("site.password"))  # a temporary password: changed before any other page
             if not allows(principal, roles):
                 abort(403)
             return view(*args, **kwargs)
@@ -51,6 +54,24 @@ def act_once(act, refused, *, said_to: str | None = None, with_refusal: bool = F
     except DomainError as refusal:
         extra = {"refusal": refusal} if with_refusal else {}
         return refused(sentence_for(refusal, said_to=said_to), status_for(type(refusal)), **extra)
+
+
+def act_once_showing(act, refused, shown):
+    """`act_once` whose first answer is the page `shown()` (a password made up for someone, shown
+    once) instead of the act's redirect: kept nowhere, neither in the session cookie nor among the
+    answers a repeated submission gets back (that gets the redirect)."""
+    ran = []
+
+    def once():
+        ran.append(True)
+        return act()
+
+    response = make_response(act_once(once, refused))
+    if not ran or response.status_code not in (302, 303):
+        return response
+    page = make_response(shown())
+    page.headers["Cache-Control"] = "no-store"
+    return page
 
 
 def _form_fingerprint() -> str:

@@ -49,7 +49,7 @@ SENTENCES = {
     "RuleCodeTaken": _l("这个代码已经有规则了。要改它的积分，请打开那条规则点“修改”。"),
     # Refusals only pages give
     "login_failed": _l("手机号或密码错误"),
-    "wrong_password": _l("当前密码不对。"),
+    "wrong_password": _l("原密码不对。"),
     "weak_password": _l("新密码至少 8 位，两次输入要一样。"),
     "login_rate_limited": _l("登录尝试次数太多，为保护账号已暂停登录，请稍后再试。"),
     "csrf": _l("页面已过期，请刷新后重新提交。"),
@@ -78,6 +78,15 @@ SENTENCES = {
     "sms_phone": _l("请输入手机号。"),
     "sms_too_often": _l("验证码发送太频繁：每个手机号每分钟 1 条、每天 10 条，请稍后再试。"),
     "sms_code_wrong": _l("验证码不对或已过期，请重新获取。"),
+    # Getting in: own passwords, activation codes, applications to join
+    "OwnPassword": _l("自己的密码请在“修改密码”页面凭原密码修改。"),
+    "password_change_required": _l("请先修改临时密码。"),
+    "UnknownActivation": _l("找不到这个激活码，请核对纸条上的代码。"),
+    "ActivationUsed": _l("这个激活码已经用过了：请直接用手机号和密码登录。"),
+    "ActivationExpired": _l("这个激活码已过期，请找组织者重新打印。"),
+    "ApplicationPending": _l("这个手机号已经提交过申请，请等待社区审核。"),
+    "join_fields": _l("请填写姓名和正确的手机号；密码不少于 8 位。"),
+    "reason:rejection": _l("驳回时请填写原因。"),
 }
 
 

@@ -3,15 +3,23 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
 
 from points.communities import get_community
+from points.errors import Invalid
 from points.notices import on_notice
 
 from ..acts.certificates import checked_certificate
+from ..acts.sessions import change_own_password, close_session, open_session
 from ..http import db
 from ..http.clock import now, zone
 from ..http.limits import login_limits
-from ..identity.accounts import MIN_PASSWORD, sign_in
-from ..identity.authentication import current_principal, end_session, session_principal, start_session
-from ..identity.credentials import change_password, person_signed_in
+from ..identity.accounts import MIN_PASSWORD, Person, sign_in
+from ..identity.authentication import (
+    current_principal,
+    forget_session,
+    remember_session,
+    session_expiry,
+    session_principal,
+)
+from ..identity.credentials import WrongPassword
 from .blueprint import page_blueprint
 from .errors import refusal_page
 from .guard import signed_in
@@ -56,8 +64,16 @@ def login_post():
     person = sign_in(db.session(), phone=phone, password=password) if phone and password else None
     if person is None:
         return login_form(message=sentence("login_failed"), status=401)
-    start_session(person)
+    sign_in_browser(person)
+    if person.must_change_password:
+        return redirect(url_for("site.password"), code=303)
     return redirect(_next_page(), code=303)
+
+
+def sign_in_browser(person: Person) -> None:
+    """Open a browser session for someone who has just proven who they are, and keep it in the cookie."""
+    plain, _ = open_session(db.writer(), person, kind="session", now=now(), expires_at=session_expiry())
+    remember_session(plain)
 
 
 def login_form(*, message: str | None = None, status: int = 200):
@@ -68,7 +84,10 @@ def login_form(*, message: str | None = None, status: int = 200):
 @blp.post("/logout")
 def logout():
     """Sign out: the session is revoked on the server, not just forgotten by this browser."""
-    end_session()
+    principal = session_principal()
+    if principal is not None:
+        close_session(db.writer(), principal, now=now())
+    forget_session()
     return redirect(url_for("site.login"), code=303)
 
 
@@ -80,7 +99,7 @@ def password():
 
 
 def password_form(*, message: str | None = None, status: int = 200):
-    return render_template("site/password.html", message=message), status
+    return render_template("site/password.html", message=message, principal=current_principal()), status
 
 
 @blp.post("/password")
@@ -88,14 +107,17 @@ def password_form(*, message: str | None = None, status: int = 200):
 @login_limits
 def password_post():
     """Check the current password, set the new one, end every session, and keep this browser signed in."""
-    person = person_signed_in(db.session(), current_principal().token_id)
     current, new = request.form.get("current", "")[:128], request.form.get("new", "")[:128]
-    if sign_in(db.session(), phone=person.phone, password=current) != person:
-        return password_form(message=sentence("wrong_password"), status=401)
-    if len(new) < MIN_PASSWORD or new != request.form.get("again", ""):
+    again = request.form.get("again")
+    if len(new) < MIN_PASSWORD or (again is not None and again != new):
         return password_form(message=sentence("weak_password"), status=422)
-    change_password(db.writer(), person, password=new, now=now())
-    start_session(person)
+    try:
+        person = change_own_password(db.writer(), current_principal(), current=current, new=new, now=now())
+    except WrongPassword:  # counted as a failed sign-in (login_limits): the current password cannot be guessed here
+        return password_form(message=sentence("wrong_password"), status=401)
+    except Invalid:
+        return password_form(message=sentence("weak_password"), status=422)
+    sign_in_browser(person)
     flash("password_changed")
     return redirect(url_for("site.index"), code=303)
 

@@ -14,10 +14,9 @@ from ..acts.sms_sign_in import ask_for_code, sign_in_with_code
 from ..http import db
 from ..http.clock import now
 from ..http.limits import login_limits, sms_limits
-from ..identity.authentication import start_session
 from .blueprint import page_blueprint
 from .refusals import sentence
-from .site import _next_page
+from .site import _next_page, sign_in_browser
 
 blp = page_blueprint("sms_login", __name__)
 
@@ -57,7 +56,7 @@ def sign_in():
                                 now=now()) if phone and code else None)
     if person is None:  # answered, not raised: the try the code used must be kept
         return _login_page(sms_message=sentence("sms_code_wrong"), status=401, sms_sent=bool(phone))
-    start_session(person)
+    sign_in_browser(person)
     return redirect(_next_page(), code=303)
 
 

@@ -6,7 +6,9 @@ from ..http.smorest import SPEC_OPTIONS, BenniuApi
 
 def register_resources(app: Flask) -> None:
     from . import (
+        activations,
         activities,
+        applications,
         audit,
         awards,
         checkins,
@@ -32,5 +34,5 @@ def register_resources(app: Flask) -> None:
     api = BenniuApi(app)
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
                    rewards, redemptions, vouchers, notices, reports, exports, audit, sms, messages,
-                   service):
+                   service, activations, applications):
         api.register_blueprint(module.blp)

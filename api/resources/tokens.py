@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask import abort, current_app
 from marshmallow import Schema, fields, validate
 
+from ..acts import sessions
 from ..acts import tokens as acts
 from ..http import db
 from ..http.clock import now
@@ -15,7 +16,7 @@ from ..identity.access import token_scope
 from ..identity.accounts import sign_in
 from ..identity.authentication import current_principal
 from ..identity.principal import ROLES
-from ..identity.tokens import KINDS, find_tokens, issue_for, revoke
+from ..identity.tokens import KINDS, find_tokens
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and tokens")
 
@@ -33,6 +34,14 @@ class LoginSchema(Schema):
     community_id = fields.Integer(allow_none=True)
     partner_id = fields.Integer(allow_none=True)
     expires_at = LocalDateTime(required=True)
+    must_change_password = fields.Boolean(required=True, metadata={
+        "description": "signed in with a temporary password: until POST /auth/password changes it, this token "
+                       "may call only that and /auth/logout (anything else: 403 password_change_required)"})
+
+
+class PasswordArgsSchema(Schema):
+    old_password = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    new_password = fields.String(required=True, validate=validate.Length(min=8, max=128))
 
 
 MAX_LIFETIME = 10 * 366 * 24 * 3600  # seconds: ten years
@@ -79,10 +88,27 @@ def login(args):
     person = sign_in(db.session(), phone=args["phone"], password=args["password"])
     if person is None:
         abort(401, "wrong phone or password")
+    return signed_in(person)
+
+
+def signed_in(person) -> dict:
+    """A sign-in token for someone who has just proven who they are, as /auth/login answers it."""
     expires_at = now() + timedelta(hours=current_app.config["LOGIN_TOKEN_HOURS"])
-    token, _ = issue_for(db.writer(), person, kind="login", now=now(), expires_at=expires_at)
+    token, _ = sessions.open_session(db.writer(), person, kind="login", now=now(), expires_at=expires_at)
     return {"token": token, "role": person.role, "name": person.name, "member_id": person.member_id,
-            "community_id": person.community_id, "partner_id": person.partner_id, "expires_at": expires_at}
+            "community_id": person.community_id, "partner_id": person.partner_id, "expires_at": expires_at,
+            "must_change_password": person.must_change_password}
+
+
+@blp.route("/auth/password", methods=["POST"])
+@blp.allow(*ROLES)
+@blp.arguments(PasswordArgsSchema(), example={"old_password": "k7hm2qx9ab", "new_password": "my own secret"})
+@blp.response(204)
+def change_password(args):
+    """Change one's own password (the current one first; 422 if wrong): every other session and
+    sign-in token ends, this token keeps working (a temporary password's restriction lifted)."""
+    sessions.change_own_password(db.writer(), current_principal(), current=args["old_password"],
+                                 new=args["new_password"], now=now(), keep_signed_in=True)
 
 
 @blp.route("/auth/logout", methods=["POST"])
@@ -91,7 +117,7 @@ def login(args):
 @blp.response(204)
 def logout(args):
     """Revoke the caller's own token: it is refused from the next request on."""
-    revoke(db.writer(), current_principal().token_id, now=now())
+    sessions.close_session(db.writer(), current_principal(), now=now())
 
 
 @blp.route("/tokens", methods=["POST"])

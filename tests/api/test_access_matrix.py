@@ -11,7 +11,7 @@ from ..helpers import Client
 
 ROLES = ("admin", "organiser", "partner", "volunteer")
 ID_PARAMS = {"member_id", "activity_id", "checkin_id", "claim_id", "transfer_id", "reward_id", "redemption_id",
-             "partner_id", "community_id", "notice_id", "token_id", "message_id"}
+             "partner_id", "community_id", "notice_id", "token_id", "message_id", "application_id"}
 
 
 @pytest.fixture
@@ -44,6 +44,8 @@ def world(app, clock, admin, community, organiser, volunteer, rules, shop):
                                        "notice_days": 7}, expect=201)
     b_organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "deed"}, expect=201)
     [notice] = app.test_client().get("/api/v1/notices", query_string={"community_id": b["id"]}).json["items"]
+    application = app.test_client().post(f"/api/v1/communities/{b['id']}/applications", json={
+        "name": "李申请", "phone": "13912340000", "password": "password-1"}).json
     a_member, a_phone = volunteer
     b_token = next(item["id"] for item in admin.get("/api/v1/tokens", limit=500).json["items"]
                    if item["member_id"] == member["id"])
@@ -52,13 +54,14 @@ def world(app, clock, admin, community, organiser, volunteer, rules, shop):
         "a": {"member_id": a_member["id"], "partner_id": shop["barber"]["id"], "reward_id": shop["rice"]["id"],
               "activity_id": 1, "checkin_id": 1, "claim_id": 1, "transfer_id": 1, "redemption_id": 1,
               "token_id": 1, "code": "patrol", "community_id": community["id"], "notice_id": 1, "what": "members",
-              "message_id": 1},
+              "message_id": 1, "application_id": 1},
         "b": {"community_id": b["id"], "member_id": member["id"], "partner_id": partner["id"],
               "reward_id": reward["id"], "activity_id": activity["id"], "checkin_id": checkin["id"],
               "claim_id": claim["id"], "transfer_id": award["transfer_id"], "redemption_id": redemption["id"],
               "voucher_code": redemption["voucher_code"], "checkin_url": activity["checkin_url"],
               "notice_id": notice["entry_id"], "token_id": b_token, "what": "members",
-              "message_id": b_phone.get("/api/v1/me/messages").json["items"][0]["id"]},
+              "message_id": b_phone.get("/api/v1/me/messages").json["items"][0]["id"],
+              "application_id": application["id"]},
     }
 
 
@@ -85,7 +88,8 @@ def foreign_bodies(b: dict) -> dict:
 # Operations that name nothing of another community: they act on the caller's own scope only
 # (their lists are checked for foreign rows below) or are the admin's alone.
 OWN_SCOPE_ONLY = {("post", "/api/v1/communities"), ("get", "/api/v1/communities"), ("get", "/api/v1/partners"),
-                  ("get", "/api/v1/redemptions"), ("put", "/api/v1/rules/{code}"), ("post", "/api/v1/auth/logout")}
+                  ("get", "/api/v1/redemptions"), ("put", "/api/v1/rules/{code}"), ("post", "/api/v1/auth/logout"),
+                  ("post", "/api/v1/auth/password")}
 
 
 def operations(app) -> list[tuple[str, str, dict]]:

@@ -8,7 +8,8 @@ def test_openapi_lists_every_route_of_the_app(app):
                   if method in ("get", "post", "put", "patch", "delete")}
     served = set()
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(("api-docs", "static", "site.", "volunteer.", "venue.", "counter.", "console.", "sms_login.")) or rule.rule == "/openapi.json":
+        if rule.endpoint.startswith(("api-docs", "static", "site.", "volunteer.", "venue.", "counter.", "console.",
+                                     "sms_login.", "joining.")) or rule.rule == "/openapi.json":
             continue
         path = re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule)
         served |= {(path, method) for method in rule.methods - {"HEAD", "OPTIONS"}}
@@ -85,7 +86,7 @@ def test_closed_values_are_enums(app):
 def test_each_image_operation_declares_one_media_type_and_every_file_is_binary(app):
     spec = spec_of(app)
     images = [(path, operation) for path, _, operation in operations(spec) if path.endswith((".png", ".svg"))]
-    assert len(images) == 7  # card, qr and voucher as PNG and SVG; the live screen's SVG
+    assert len(images) == 8  # card, qr and voucher as PNG and SVG; the live screen's SVG; the join poster's PNG
     for path, operation in images:
         content = operation["responses"]["200"]["content"]
         assert list(content) == ["image/png" if path.endswith(".png") else "image/svg+xml"], path

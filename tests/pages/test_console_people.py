@@ -29,8 +29,22 @@ def history_table(response) -> str:
     return html[start:html.index("</table>", start)] + html[html.index("</table>", start):].split("<h2>")[0]
 
 
-def temporary_password(response) -> str:
-    return re.search(r'data-testid="temporary-password">([^<]+)<', text(response)).group(1)
+def temporary_password(response, browser) -> str:
+    """The password made up for someone, shown on the answer itself: never kept in the cookie, never cached."""
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    password = re.search(r'data-testid="temporary-password">([^<]+)<', text(response)).group(1)
+    assert password not in cookie_of(browser)
+    return password
+
+
+def cookie_of(browser) -> str:
+    """What the browser's session cookie carries, decoded: signed is not encrypted."""
+    import zlib
+
+    from itsdangerous import base64_decode
+    raw = browser.client.get_cookie("benniu_session").value
+    payload = base64_decode(raw.lstrip(".").split(".")[0])
+    return (zlib.decompress(payload) if raw.startswith(".") else payload).decode()
 
 
 @pytest.fixture
@@ -168,15 +182,16 @@ def test_members_are_found_by_name_phone_or_team_and_link_to_import(console_page
 def test_adding_a_member_is_audited_and_a_made_up_password_is_shown_once_and_signs_in(app, pages, console_pages,
                                                                                     community):
     added = console_pages.submit("/console/members", name="王小明", phone="13512345678", team="巡逻二队")
-    assert added.status_code == 303
-    page = console_pages.get(added.location)
-    password = temporary_password(page)
-    assert "王小明" in text(page) and "巡逻二队" in text(page)
-    assert "temporary-password" not in text(console_pages.get(added.location))  # once
-    member_id = int(added.location.rsplit("/", 1)[1])
+    password = temporary_password(added, console_pages)
+    assert "王小明" in text(added) and "巡逻二队" in text(added)
+    [member_id] = [int(found) for found in re.findall(r'/console/members/(\d+)/password', text(added))]
+    assert "temporary-password" not in text(console_pages.get(f"/console/members/{member_id}"))  # once
     assert [(action, facts["name"]) for action, _, facts in trail(app, member_id=member_id)] == [
         ("member_added", "王小明")]
-    assert pages().sign_in("13512345678", password).get("/me").status_code == 200
+    browser = pages().sign_in("13512345678", password)
+    assert browser.get("/me").location == "/password"  # a temporary password is changed first
+    assert browser.submit("/password", current=password, new="mine-now-1").status_code == 303
+    assert browser.get("/me").status_code == 200
 
 
 def test_a_phone_already_registered_is_a_sentence_not_a_second_member(console_pages, volunteer, staff):
@@ -193,7 +208,8 @@ def test_an_admin_picks_the_community_before_adding_a_member(pages, staff, commu
     refused = admin_pages.submit("/console/members", name="王小明", phone="13512345678")
     assert refused.status_code == 422 and "请先在左侧选择社区" in text(refused)
     admin_pages.get(f"/console/members?community_id={community['id']}")
-    assert admin_pages.submit("/console/members", name="王小明", phone="13512345678").status_code == 303
+    assert admin_pages.submit("/console/members", name="王小明", phone="13512345678", password="password9"
+                              ).status_code == 303
 
 
 def test_a_members_page_shows_balance_history_claims_vouchers_and_card(console_pages, organiser, volunteer, rules,
@@ -402,13 +418,13 @@ def test_resetting_a_volunteers_password_ends_their_sessions_and_is_audited(app,
     phone_browser = pages().sign_in(member["phone"], "secret123")
     path = f"/console/members/{member['id']}"
     made_up = console_pages.submit(path, f"{path}/password")
-    password = temporary_password(console_pages.get(made_up.location))
+    password = temporary_password(made_up, console_pages)
     assert phone_browser.get("/me").location.startswith("/login")
-    assert pages().sign_in(member["phone"], password).get("/me").status_code == 200
+    assert pages().sign_in(member["phone"], password).get("/me").location == "/password"
     too_short = console_pages.submit(path, f"{path}/password", password="123")
     assert too_short.status_code == 422
     assert console_pages.submit(path, f"{path}/password", password="typed-by-me").status_code == 303
-    assert pages().sign_in(member["phone"], "typed-by-me").get("/me").status_code == 200
+    assert pages().sign_in(member["phone"], "typed-by-me").get("/me").location == "/password"
     assert [action for action, _, _ in trail(app, member_id=member["id"])] == [
         "password_reset", "password_reset", "member_added"]
 
@@ -434,9 +450,9 @@ def test_adding_an_organiser_and_a_clerk_is_audited_and_they_sign_in(app, pages,
     assert organiser_added.status_code == 303
     clerk_added = console_pages.submit("/console/staff", name="理发店 小王", phone="13711110001", role="partner",
                                        partner_id=str(shop["barber"]["id"]))
-    password = temporary_password(console_pages.get(clerk_added.location))
-    assert pages().sign_in("13711110000", "password9").get("/console").status_code == 200
-    assert pages().sign_in("13711110001", password).get("/counter").status_code == 200
+    password = temporary_password(clerk_added, console_pages)
+    assert pages().sign_in("13711110000", "password9").get("/console").location == "/password"
+    assert pages().sign_in("13711110001", password).get("/counter").location == "/password"
     assert [(facts["name"], facts["role"]) for _, _, facts in trail(app, community_id=community["id"],
                                                                      action="staff_added")] == [
         ("理发店 小王", "partner"), ("网格员 小刘", "organiser")]
@@ -488,9 +504,28 @@ def test_resetting_a_clerks_password_ends_their_session_and_is_audited(app, page
     done = console_pages.submit("/console/staff", f"/console/staff/{staff_id}/password", password="new-pass-1")
     assert done.status_code == 303
     assert clerk.get("/counter").location.startswith("/login")
-    assert pages().sign_in(phone, "new-pass-1").get("/counter").status_code == 200
+    reset_clerk = pages().sign_in(phone, "new-pass-1")
+    assert reset_clerk.get("/counter").location == "/password"  # a password set by someone else is changed first
+    assert reset_clerk.submit("/password", current="new-pass-1", new="clerks-own-1").status_code == 303
+    assert reset_clerk.get("/counter").status_code == 200
     assert [facts["staff_id"] for _, _, facts in trail(app, community_id=community["id"],
                                                        action="password_reset")] == [staff_id]
+
+
+def test_an_organiser_changes_their_own_password_with_the_current_one_never_by_a_reset(app, pages, staff):
+    phone = staff("organiser", name="网格员 小刘")
+    console = pages().sign_in(phone, "password1")
+    own = re.search(r'id="staff-(\d+)">\s*<td>网格员 小刘<', text(console.get("/console/staff"))).group(1)
+    row = text(console.get("/console/staff")).split(f'id="staff-{own}"')[1].split("</tr>")[0]
+    assert 'href="/password"' in row and "/password\"" not in row.replace('href="/password"', "")
+    refused = console.submit("/console/staff", f"/console/staff/{own}/password", password="no-current-1")
+    assert refused.status_code == 403 and "凭原密码修改" in text(refused)
+    assert pages().submit("/login", phone=phone, password="no-current-1").status_code == 401
+    wrong = console.submit("/password", current="not-mine-1", new="mine-own-22")
+    assert wrong.status_code == 401 and "原密码不对" in text(wrong)
+    assert console.submit("/password", current="password1", new="mine-own-22").status_code == 303
+    assert pages().sign_in(phone, "mine-own-22").get("/console").status_code == 200
+    assert [action for action, _, _ in trail(app, action="password_changed")] == ["password_changed"]
 
 
 def test_a_disabled_clerk_is_sent_to_login_at_once_and_their_token_stops(app, clock, pages, console_pages, staff,

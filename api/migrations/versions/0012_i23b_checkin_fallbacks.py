@@ -1,7 +1,7 @@
 """i23b check-in fallbacks and SMS sign-in: a capped check-in says why, SMS codes per phone
 
 Revision ID: 0012_i23b_checkin_fallbacks
-Revises: 0010_i25_city_indexes
+Revises: 0011_i23a_getting_in
 Create Date: 2026-12-06 23:00:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import points.db
 
 revision = '0012_i23b_checkin_fallbacks'
-down_revision = '0010_i25_city_indexes'
+down_revision = '0011_i23a_getting_in'
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,9 @@ so an id of another community answers the 403/404 page, never its data.
 """
 # Each module's views join the blueprint.
 from . import (  # noqa: E402,F401
+    activations,
     activities,
+    applications,
     attendance,
     audit,
     claims,

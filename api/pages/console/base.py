@@ -19,7 +19,8 @@ FORM_COMMUNITY = "form_community_id"
 SECTIONS = (("console.today", _l("今日概览")), ("console.rules", _l("积分规则")), ("console.activities", _l("活动签到")),
             ("console.claims", _l("线索审核")), ("console.members", _l("志愿者")), ("console.batch_awards", _l("批量发放")),
             ("console.rewards", _l("积分超市")), ("console.partners", _l("合作商家")), ("console.reports", _l("报表")),
-            ("console.staff", _l("工作人员")), ("console.tokens", _l("令牌与登录")), ("console.audit", _l("操作记录")))
+            ("console.staff", _l("工作人员")), ("console.tokens", _l("令牌与登录")), ("console.audit", _l("操作记录")),
+            ("console.applications", _l("入队申请")))
 
 
 @blp.context_processor

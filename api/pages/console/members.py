@@ -22,7 +22,7 @@ from ...http.clock import now
 from ...identity.access import visible_member, visible_transfer
 from ...identity.authentication import current_principal
 from ..blueprint import path_id
-from ..guard import act_once, new_action_key
+from ..guard import act_once, act_once_showing, new_action_key
 from ..refusals import sentence
 from .base import acting_community, blp, communities_to_pick, viewed_community_id
 from .entered import new_password, optional_points, optional_text, phone_number, required_text
@@ -65,13 +65,16 @@ def members_add():
 
     def added():
         member = add_member(db.writer(), current_principal(), community_id=community.id, name=name, phone=phone,
-                            team=team, password=password, now=now())
+                            team=team, password=password, now=now(), temporary=True)
+        added_member.append(member)
         flash(_("已添加志愿者 %(name)s。", name=name), "done")
-        if made_up:
-            flash(password, "password")
         return redirect(url_for(".members_detail", member_id=member.id), code=303)
 
-    return act_once(added, lambda said, status: _list(message=said, status=status))
+    added_member = []
+    refused = lambda said, status: _list(message=said, status=status)  # noqa: E731
+    if not made_up:
+        return act_once(added, refused)
+    return act_once_showing(added, refused, lambda: _member_page(added_member[0], made_password=password)[0])
 
 
 @blp.get("/console/members/<int:member_id>")
@@ -84,7 +87,7 @@ def _member(member_id: int):
     return visible_member(db.session(), current_principal(), path_id(member_id))
 
 
-def _member_page(member, *, message: str | None = None, status: int = 200):
+def _member_page(member, *, message: str | None = None, status: int = 200, made_password: str | None = None):
     session = db.session()
     before = path_id(request.args.get("before", type=int))
     rows = history(session, member.account_id, cursor=before, limit=HISTORY_PAGE + 1)
@@ -107,7 +110,7 @@ def _member_page(member, *, message: str | None = None, status: int = 200):
         rules=rules, rule_names=rule_names(session, member.community_id),
         trail=audit_trail(session, member_id=member.id, limit=50),
         audit_names=AUDIT_ACTIONS, message=message, new_key=new_action_key, form=request.form,
-        communities=communities_to_pick()), status
+        made_password=made_password, communities=communities_to_pick()), status
 
 
 @blp.get("/console/members/<int:member_id>/card")
@@ -205,11 +208,11 @@ def members_password(member_id: int):
     def reset():
         reset_password(db.writer(), current_principal(), member_id=member.id, password=password, now=now())
         flash(_("已重置 %(name)s 的密码，其已登录的设备都已退出。", name=member.name), "done")
-        if made_up:
-            flash(password, "password")
         return redirect(url_for(".members_detail", member_id=member.id), code=303)
 
-    return act_once(reset, _refused(member))
+    if not made_up:
+        return act_once(reset, _refused(member))
+    return act_once_showing(reset, _refused(member), lambda: _member_page(member, made_password=password)[0])
 
 
 def _refused(member):

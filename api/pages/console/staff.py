@@ -18,7 +18,7 @@ from ...identity.access import disabling_staff, staff_cut, visible_staff
 from ...identity.accounts import find_staff
 from ...identity.authentication import current_principal
 from ..blueprint import path_id
-from ..guard import act_once, new_action_key
+from ..guard import act_once, act_once_showing, new_action_key
 from ..refusals import sentence
 from .base import blp, communities_to_pick, viewed_community_id
 from .entered import new_password, phone_number, required_text
@@ -34,7 +34,7 @@ def staff():
     return _staff_page()
 
 
-def _staff_page(*, message: str | None = None, status: int = 200):
+def _staff_page(*, message: str | None = None, status: int = 200, made: dict | None = None):
     session, principal, community_id = db.session(), current_principal(), viewed_community_id()
     cut = staff_cut(session, principal, community_id)
     accounts = find_staff(session, community_id=cut.community_id, partner_ids=cut.partner_ids)
@@ -47,7 +47,8 @@ def _staff_page(*, message: str | None = None, status: int = 200):
         "console/staff.html", accounts=accounts, partners=partners, roles=ROLES, message=message,
         partner_names=partner_names(session, [account.partner_id for account in accounts if account.partner_id]),
         community_names={community.id: community.name for community in list_communities(session)},
-        changes=changes, audit_names=AUDIT_ACTIONS, form=request.form, new_key=new_action_key,
+        changes=changes, audit_names=AUDIT_ACTIONS, form=request.form, new_key=new_action_key, made=made,
+        own_staff_id=principal.staff_id,
         communities=communities_to_pick()), status
 
 
@@ -68,13 +69,11 @@ def staff_add():
     def added():
         add_staff(db.writer(), current_principal(), role=role, name=name, phone=phone, password=password, now=now(),
                   community_id=community_id, partner_id=path_id(partner_id) if role == "partner" else None,
-                  seen_in=viewed_community_id())
+                  seen_in=viewed_community_id(), temporary=True)
         flash(_("已添加账号 %(name)s，用手机号 %(phone)s 登录。", name=name, phone=phone), "done")
-        if made_up:
-            flash({"name": name, "password": password}, "password")
         return redirect(url_for(".staff"), code=303)
 
-    return act_once(added, _refused)
+    return _shown_once(added, made_up, name, password)
 
 
 @blp.post("/console/staff/<int:staff_id>/password")
@@ -89,11 +88,9 @@ def staff_password(staff_id: int):
         reset_staff_password(db.writer(), current_principal(), staff_id=account.id, password=password, now=now(),
                              seen_in=viewed_community_id())
         flash(_("已重置 %(name)s 的密码，其已登录的设备都已退出。", name=account.name), "done")
-        if made_up:
-            flash({"name": account.name, "password": password}, "password")
         return redirect(url_for(".staff"), code=303)
 
-    return act_once(reset, _refused)
+    return _shown_once(reset, made_up, account.name, password)
 
 
 @blp.post("/console/staff/<int:staff_id>/disable")
@@ -109,6 +106,14 @@ def staff_disable(staff_id: int):
     return act_once(disabled, _refused)
 
 
+def _shown_once(act, made_up: bool, name: str, password: str):
+    """Run the form's act; a password made up here is shown on this answer only (`act_once_showing`)."""
+    if not made_up:
+        return act_once(act, _refused)
+    return act_once_showing(act, _refused, lambda: _staff_page(made={"name": name, "password": password})[0])
+
+
 def _refused(said: str, status: int):
     """The page again with the refusal; a refusal of the policy says what an organiser may manage."""
-    return _staff_page(message=sentence("forbidden:staff") if status == 403 else said, status=status)
+    generic = status == 403 and said == sentence("forbidden")
+    return _staff_page(message=sentence("forbidden:staff") if generic else said, status=status)

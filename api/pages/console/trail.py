@@ -12,4 +12,7 @@ AUDIT_ACTIONS = {"community_founded": _l("新建社区"), "community_changed": _
                  "redemption": _l("兑换"), "cancellation": _l("取消兑换"), "fulfilment": _l("核销"),
                  "activity_scheduled": _l("创建活动"), "partner_signed": _l("新增合作商家"),
                  "reward_stocked": _l("上架奖品"), "reward_changed": _l("修改奖品"),
-                 "demo_planted": _l("载入演示数据")}
+                 "demo_planted": _l("载入演示数据"),
+                 "password_changed": _l("修改自己的密码"), "activation_issued": _l("打印激活码"),
+                 "member_activated": _l("激活账号"), "application_filed": _l("申请加入"),
+                 "application_approved": _l("通过申请"), "application_rejected": _l("驳回申请")}
