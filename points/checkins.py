@@ -2,8 +2,19 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, bindparam, func, select, update
-from sqlalchemy.orm import Mapped, Session, column_property, contains_eager, mapped_column
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    bindparam,
+    exists,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, aliased, column_property, contains_eager, mapped_column
 
 from .activities import Activity, ensure_inside, ensure_open
 from .claims import submit_claim
@@ -24,6 +35,9 @@ class AlreadyCheckedIn(AlreadyDone):
     code = "already_checked_in"
 
 
+_REVERSAL = aliased(Transfer)
+
+
 class Checkin(Base):
     __tablename__ = "checkins"
     __table_args__ = (
@@ -42,9 +56,12 @@ class Checkin(Base):
     minutes: Mapped[int | None] = mapped_column()
     points: Mapped[int] = mapped_column(default=0)
     claim_id: Mapped[int | None] = mapped_column()
-    # The award points at its check-in (transfers.checkin_id, unique); read it from there.
+    # The award points at its check-in (transfers.checkin_id); read it from there: the one not
+    # reversed (an undone check-out's award is, and the next check-out pays anew).
     transfer_id: Mapped[int | None] = column_property(
-        select(Transfer.id).where(Transfer.checkin_id == id, Transfer.kind == "earn").scalar_subquery())
+        select(Transfer.id).where(Transfer.checkin_id == id, Transfer.kind == "earn",
+                                  ~exists().where(_REVERSAL.reverses_id == Transfer.id))
+        .order_by(Transfer.id.desc()).limit(1).scalar_subquery())
 
 
 @dataclass(frozen=True)

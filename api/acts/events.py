@@ -30,6 +30,8 @@ ACTIONS = frozenset({
     "checkin", "checkout",
     "redemption", "cancellation", "fulfilment",
     "activity_scheduled", "partner_signed", "reward_stocked", "reward_changed",
+    "activity_changed", "activity_cancelled", "checkout_undone", "partner_changed", "partner_retired",
+    "staff_enabled",
 })
 
 

@@ -37,6 +37,12 @@ def disable_account(session: Session, staff: StaffAccount, *, now: datetime) -> 
     session.flush()
 
 
+def enable_account(session: Session, staff: StaffAccount) -> None:
+    """Enable a disabled staff account: it may sign in again (its old sessions stay ended)."""
+    staff.disabled_at = None
+    session.flush()
+
+
 def person_of_member(member: Member) -> Person:
     return Person(role="volunteer", name=member.name, phone=member.phone, community_id=member.community_id,
                   member_id=member.id)
