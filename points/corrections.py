@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from .activities import Activity, Place
 from .checkins import Checkin
 from .earning import reverse
-from .errors import AlreadySpent, Conflict, Forbidden, Invalid
+from .errors import AlreadySpent, Conflict, Invalid
 from .ledger import Transfer
 from .members import Member
 from .tallies import served, tally
@@ -33,9 +33,9 @@ class NotCheckedOut(Conflict):
     """Only a check-out can be undone, once: this check-in is open (or was never checked out)."""
 
 
-class UndoTooLate(Forbidden):
+class UndoTooLate(Conflict):
     """The volunteer's 10 minutes to undo a check-out, or the organiser's time (the activity's
-    end), have passed."""
+    end), have passed: 409 conflict, as any state that no longer allows the change."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,21 @@ def reopen_checkin(session: Session, checkin: Checkin, *, now: datetime, by_staf
         tally(session, member=member, at=checked_out_at.astimezone(now.tzinfo), deeds=served(-minutes))
     session.refresh(checkin)
     return checkin
+
+
+def undoable_by_member(checkin: Checkin, *, now: datetime) -> bool:
+    """Whether the volunteer may still undo this check-out themselves (UNDO_MINUTES after it)."""
+    return (checkin.status == "awarded" and checkin.checked_out_at is not None
+            and now <= checkin.checked_out_at + timedelta(minutes=UNDO_MINUTES))
+
+
+def undoable_checkouts(session: Session, member_id: int, *, now: datetime) -> list[tuple[Checkin, Activity]]:
+    """The member's check-outs they may still undo (within UNDO_MINUTES), newest first, with their activity."""
+    return list(session.execute(
+        select(Checkin, Activity).join(Activity, Activity.id == Checkin.activity_id)
+        .where(Checkin.member_id == member_id, Checkin.status == "awarded", Activity.cancelled_at.is_(None),
+               Checkin.checked_out_at >= now - timedelta(minutes=UNDO_MINUTES))
+        .order_by(Checkin.checked_out_at.desc()).limit(5)).all())
 
 
 def ensure_not_cancelled(activity: Activity) -> None:

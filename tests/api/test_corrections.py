@@ -119,13 +119,13 @@ def test_after_ten_minutes_only_an_organiser_may_undo_and_only_until_the_end(org
     clock.advance(hours=2)
     phone.post(f"/api/v1/checkins/{checkin['id']}/checkout", {}, expect=200)
     clock.advance(minutes=10, seconds=1)
-    assert_error(phone.post(f"/api/v1/checkins/{checkin['id']}/undo-checkout", {}), 403, "forbidden")
+    assert_error(phone.post(f"/api/v1/checkins/{checkin['id']}/undo-checkout", {}), 409, "conflict")
     assert balance(phone, member) == 40
     organiser.post(f"/api/v1/checkins/{checkin['id']}/undo-checkout", {}, expect=200)
     assert balance(phone, member) == 0
     organiser.post(f"/api/v1/checkins/{checkin['id']}/checkout", {}, expect=200)
     clock.advance(hours=2)  # the activity has ended
-    assert_error(organiser.post(f"/api/v1/checkins/{checkin['id']}/undo-checkout", {}), 403, "forbidden")
+    assert_error(organiser.post(f"/api/v1/checkins/{checkin['id']}/undo-checkout", {}), 409, "conflict")
     [row, *_] = organiser.get("/api/v1/audit", action="checkout_undone").json["items"]
     assert row["subject"]["name"] == member["name"]
 

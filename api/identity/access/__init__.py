@@ -36,6 +36,7 @@ from .shop import (
     counter_of,
     fulfillable_voucher,
     managed_partner,
+    may_change_partner,
     may_sign_partner,
     redemption_filters,
     reward_filters,
@@ -62,5 +63,5 @@ __all__ = [
     "settlement_view", "staff_cut", "staff_grant", "token_grant", "token_scope", "visible_activity",
     "visible_checkin", "visible_claim", "visible_communities", "visible_member", "visible_notice", "visible_partners",
     "visible_redemption", "visible_reward", "visible_staff", "visible_token", "visible_transfer",
-    "managed_activity", "managed_partner",
+    "managed_activity", "managed_partner", "may_change_partner",
 ]

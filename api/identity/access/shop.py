@@ -77,9 +77,16 @@ def managed_partner(session: Session, principal: Principal, partner_id: int) -> 
         return partner
     if principal.role != "organiser" or not partner_serves(session, partner.id, principal.community_id):
         raise NotFound(f"partner {partner_id} not found")
-    if communities_served(session, partner.id) != [principal.community_id]:
+    if not may_change_partner(principal, communities_served(session, partner.id)):
         raise Forbidden("this partner also serves other communities: an admin changes it")
     return partner
+
+
+def may_change_partner(principal: Principal, served: list) -> bool:
+    """Whether this principal may change a partner serving `served` (ids or communities): admins
+    any; an organiser one serving their community alone."""
+    ids = [getattr(community, "id", community) for community in served]
+    return principal.role == "admin" or (principal.role == "organiser" and ids == [principal.community_id])
 
 
 def settlement_view(session: Session, principal: Principal, partner_id: int) -> tuple[Partner, int | None]:

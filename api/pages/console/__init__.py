@@ -8,10 +8,12 @@ so an id of another community answers the 403/404 page, never its data.
 # Each module's views join the blueprint.
 from . import (  # noqa: E402,F401
     activities,
+    activity_changes,
     audit,
     claims,
     imports,
     members,
+    partner_changes,
     partners,
     reports,
     rewards,
