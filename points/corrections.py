@@ -111,6 +111,10 @@ def call_off(session: Session, activity: Activity, *, reason: str, now: datetime
             reversed_.append(transfer_id)
         except AlreadySpent:
             spent.append(transfer_id)
+    if reversed_:  # their check-ins paid nothing in the end
+        session.execute(update(Checkin).where(Checkin.id.in_(
+            select(Transfer.checkin_id).where(Transfer.id.in_(reversed_), Transfer.checkin_id.is_not(None))))
+            .values(points=0).execution_options(synchronize_session=False))
     return Cancellation(activity, reversed_, spent, closed)
 
 

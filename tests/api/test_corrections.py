@@ -65,6 +65,8 @@ def test_cancelling_reverses_what_the_activity_paid_with_the_reason(organiser, m
     assert len(cancelled["reversed"]) == 2 and cancelled["not_reversed"] == []
     assert cancelled["activity"]["cancel_reason"] == "台风预警" and cancelled["activity"]["cancelled_at"]
     assert [balance(phone, member) for member, phone in paid] == [0, 0]
+    checkins = organiser.get(f"/api/v1/activities/{patrol['id']}/checkins").json["items"]
+    assert [checkin["points"] for checkin in checkins] == [0, 0]
     member, phone = paid[0]
     newest = phone.get(f"/api/v1/members/{member['id']}/entries").json["items"][0]
     assert (newest["amount"], newest["memo"], newest["reverses"]) == (-50, "台风预警", cancelled["reversed"][0])
