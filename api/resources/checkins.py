@@ -80,9 +80,8 @@ def checkout(args, checkin):
 @blp.allow("admin", "organiser", "volunteer")
 @idempotent
 @found("checkin_id", "checkin", visible_checkin)
-@blp.arguments(CheckoutArgsSchema())
 @blp.response(200, CheckinSchema)
-def undo_checkout(args, checkin):
+def undo_checkout(checkin):
     """Undo a check-out: the hours' points are reversed and the check-in is open again (the
     volunteer within 10 minutes of checking out, an organiser until the activity ends)."""
     return undo_check_out(db.writer(), current_principal(), checkin_id=checkin.id, now=now())

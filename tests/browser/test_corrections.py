@@ -26,6 +26,13 @@ def screen(request, browser):
         context.close()
 
 
+def confirm(place, label, reason_label, reason, yes):
+    """Open the question behind `label` (nothing is sent yet), give the reason, and confirm."""
+    place.locator("summary", has_text=label).click()
+    place.get_by_label(reason_label).fill(reason)
+    place.get_by_role("button", name=yes).click()
+
+
 def activity_for(organiser, community, clock, rule_code="patrol", hours=2, title="周六夜间巡逻"):
     start = clock.now()
     return organiser.post("/api/v1/activities", {
@@ -61,10 +68,9 @@ def test_cancelling_an_activity_asks_a_reason_and_reverses_its_points(live_serve
     sign_in(desk, live_server, staff("organiser", name="刘明"), "password1", f"/console/activities/{made['id']}")
     ask = desk.get_by_test_id("confirm-cancel")
     ask.locator("summary").click()  # opens the question; nothing is sent yet
-    ask.get_by_label("取消原因（志愿者会看到）").fill("台风预警，停止户外巡逻")
     shot(desk, f"{size}-1-asked")
     assert organiser.get(f"/api/v1/activities/{made['id']}").json["cancelled_at"] is None
-    ask.get_by_role("button", name="确认取消").click()
+    confirm(ask, "取消活动", "取消原因（志愿者会看到）", "台风预警，停止户外巡逻", "确认取消")
     desk.get_by_text("活动已取消：撤回 1 笔积分").wait_for(timeout=WAIT)
     desk.get_by_test_id("cancelled").get_by_text("台风预警，停止户外巡逻").wait_for(timeout=WAIT)
     shot(desk, f"{size}-2-cancelled")
@@ -78,11 +84,8 @@ def test_retiring_a_partner_asks_first_and_its_clerk_is_told(live_server, screen
     clerk = staff("partner", name="王芳", partner_id=shop["barber"]["id"])
     desk = open_page()
     sign_in(desk, live_server, staff("organiser", name="刘明"), "password1", f"/console/partners/{shop['barber']['id']}")
-    ask = desk.get_by_test_id("confirm-retire")
-    ask.locator("summary").click()
-    ask.get_by_label("停用原因（可选）").fill("店铺已关门")
-    shot(desk, f"{size}-1-asked")
-    ask.get_by_role("button", name="确认停用").click()
+    shot(desk, f"{size}-1-partner")
+    confirm(desk.get_by_test_id("confirm-retire"), "停用", "停用原因（可选）", "店铺已关门", "确认停用")
     desk.get_by_test_id("retired").wait_for(timeout=WAIT)
     shot(desk, f"{size}-2-retired")
     counter = open_page()
@@ -99,11 +102,8 @@ def test_staff_are_disabled_with_a_reason_told_so_and_enabled_again(live_server,
         colleague_id = session.query(StaffAccount).filter_by(phone=colleague).one().id
     desk = open_page()
     sign_in(desk, live_server, staff("organiser", name="刘明"), "password1", "/console/staff")
-    row = desk.locator(f"#staff-{colleague_id}")
-    row.locator("summary", has_text="停用").click()
-    row.get_by_label("停用原因").fill("调往其他社区")
-    shot(desk, f"{size}-1-asked")
-    row.get_by_role("button", name="确认停用").click()
+    shot(desk, f"{size}-1-staff")
+    confirm(desk.locator(f"#staff-{colleague_id}"), "停用", "停用原因", "调往其他社区", "确认停用")
     desk.get_by_text("已停用 张伟 的账号").wait_for(timeout=WAIT)
     shot(desk, f"{size}-2-disabled")
     told = open_page()
@@ -111,10 +111,7 @@ def test_staff_are_disabled_with_a_reason_told_so_and_enabled_again(live_server,
     told.get_by_text("您的账号已被停用").wait_for(timeout=WAIT)
     assert told.get_by_text("手机号或密码错误").count() == 0
     shot(told, f"{size}-3-told")
-    row = desk.locator(f"#staff-{colleague_id}")
-    row.locator("summary", has_text="启用").click()
-    row.get_by_label("启用原因（可选）").fill("回到本社区")
-    row.get_by_role("button", name="确认启用").click()
+    confirm(desk.locator(f"#staff-{colleague_id}"), "启用", "启用原因（可选）", "回到本社区", "确认启用")
     desk.get_by_text("已启用 张伟 的账号").wait_for(timeout=WAIT)
     desk.get_by_test_id("audit-trail").get_by_text("调往其他社区").wait_for(timeout=WAIT)
     desk.get_by_test_id("audit-trail").get_by_text("回到本社区").wait_for(timeout=WAIT)
