@@ -26,10 +26,12 @@ def screen(request, browser):
         context.close()
 
 
-def confirm(place, label, reason_label, reason, yes):
-    """Open the question behind `label` (nothing is sent yet), give the reason, and confirm."""
+def confirm(place, label, reason_label, reason, yes, asked=lambda: None):
+    """Open the question behind `label` (nothing is sent yet), give the reason, `asked()` (a
+    screenshot, a look at what is still unchanged), and confirm."""
     place.locator("summary", has_text=label).click()
     place.get_by_label(reason_label).fill(reason)
+    asked()
     place.get_by_role("button", name=yes).click()
 
 
@@ -66,11 +68,12 @@ def test_cancelling_an_activity_asks_a_reason_and_reverses_its_points(live_serve
     assert organiser.get(f"/api/v1/members/{member['id']}/balance").json["available"] == 50
     desk = open_page()
     sign_in(desk, live_server, staff("organiser", name="刘明"), "password1", f"/console/activities/{made['id']}")
-    ask = desk.get_by_test_id("confirm-cancel")
-    ask.locator("summary").click()  # opens the question; nothing is sent yet
-    shot(desk, f"{size}-1-asked")
-    assert organiser.get(f"/api/v1/activities/{made['id']}").json["cancelled_at"] is None
-    confirm(ask, "取消活动", "取消原因（志愿者会看到）", "台风预警，停止户外巡逻", "确认取消")
+    def asked():
+        shot(desk, f"{size}-1-asked")
+        assert organiser.get(f"/api/v1/activities/{made['id']}").json["cancelled_at"] is None
+
+    confirm(desk.get_by_test_id("confirm-cancel"), "取消活动", "取消原因（志愿者会看到）", "台风预警，停止户外巡逻",
+            "确认取消", asked)
     desk.get_by_text("活动已取消：撤回 1 笔积分").wait_for(timeout=WAIT)
     desk.get_by_test_id("cancelled").get_by_text("台风预警，停止户外巡逻").wait_for(timeout=WAIT)
     shot(desk, f"{size}-2-cancelled")
@@ -84,8 +87,8 @@ def test_retiring_a_partner_asks_first_and_its_clerk_is_told(live_server, screen
     clerk = staff("partner", name="王芳", partner_id=shop["barber"]["id"])
     desk = open_page()
     sign_in(desk, live_server, staff("organiser", name="刘明"), "password1", f"/console/partners/{shop['barber']['id']}")
-    shot(desk, f"{size}-1-partner")
-    confirm(desk.get_by_test_id("confirm-retire"), "停用", "停用原因（可选）", "店铺已关门", "确认停用")
+    confirm(desk.get_by_test_id("confirm-retire"), "停用", "停用原因（可选）", "店铺已关门", "确认停用",
+            lambda: shot(desk, f"{size}-1-asked"))
     desk.get_by_test_id("retired").wait_for(timeout=WAIT)
     shot(desk, f"{size}-2-retired")
     counter = open_page()
@@ -102,8 +105,8 @@ def test_staff_are_disabled_with_a_reason_told_so_and_enabled_again(live_server,
         colleague_id = session.query(StaffAccount).filter_by(phone=colleague).one().id
     desk = open_page()
     sign_in(desk, live_server, staff("organiser", name="刘明"), "password1", "/console/staff")
-    shot(desk, f"{size}-1-staff")
-    confirm(desk.locator(f"#staff-{colleague_id}"), "停用", "停用原因", "调往其他社区", "确认停用")
+    confirm(desk.locator(f"#staff-{colleague_id}"), "停用", "停用原因", "调往其他社区", "确认停用",
+            lambda: shot(desk, f"{size}-1-asked"))
     desk.get_by_text("已停用 张伟 的账号").wait_for(timeout=WAIT)
     shot(desk, f"{size}-2-disabled")
     told = open_page()
