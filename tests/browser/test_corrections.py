@@ -35,6 +35,15 @@ def confirm(place, label, reason_label, reason, yes, asked=lambda: None):
     place.get_by_role("button", name=yes).click()
 
 
+def told_at_sign_in(open_page, server, phone, sentence):
+    """A fresh browser signing in with the right password, told `sentence` (not 手机号或密码错误)."""
+    page = open_page()
+    sign_in(page, server, phone, "password1")
+    page.get_by_text(sentence).wait_for(timeout=WAIT)
+    assert page.get_by_text("手机号或密码错误").count() == 0
+    return page
+
+
 def activity_for(organiser, community, clock, rule_code="patrol", hours=2, title="周六夜间巡逻"):
     start = clock.now()
     return organiser.post("/api/v1/activities", {
@@ -91,10 +100,7 @@ def test_retiring_a_partner_asks_first_and_its_clerk_is_told(live_server, screen
             lambda: shot(desk, f"{size}-1-asked"))
     desk.get_by_test_id("retired").wait_for(timeout=WAIT)
     shot(desk, f"{size}-2-retired")
-    counter = open_page()
-    sign_in(counter, live_server, clerk, "password1")
-    counter.get_by_text("您所在的合作商家已停止合作").wait_for(timeout=WAIT)
-    shot(counter, f"{size}-3-clerk-told")
+    shot(told_at_sign_in(open_page, live_server, clerk, "您所在的合作商家已停止合作"), f"{size}-3-clerk-told")
 
 
 def test_staff_are_disabled_with_a_reason_told_so_and_enabled_again(live_server, screen, staff, app, shot):
@@ -109,11 +115,7 @@ def test_staff_are_disabled_with_a_reason_told_so_and_enabled_again(live_server,
             lambda: shot(desk, f"{size}-1-asked"))
     desk.get_by_text("已停用 张伟 的账号").wait_for(timeout=WAIT)
     shot(desk, f"{size}-2-disabled")
-    told = open_page()
-    sign_in(told, live_server, colleague, "password1")
-    told.get_by_text("您的账号已被停用").wait_for(timeout=WAIT)
-    assert told.get_by_text("手机号或密码错误").count() == 0
-    shot(told, f"{size}-3-told")
+    shot(told_at_sign_in(open_page, live_server, colleague, "您的账号已被停用"), f"{size}-3-told")
     confirm(desk.locator(f"#staff-{colleague_id}"), "启用", "启用原因（可选）", "回到本社区", "确认启用")
     desk.get_by_text("已启用 张伟 的账号").wait_for(timeout=WAIT)
     desk.get_by_test_id("audit-trail").get_by_text("调往其他社区").wait_for(timeout=WAIT)
