@@ -94,6 +94,8 @@ def test_cancelling_an_activity_asks_a_reason_and_reverses_its_points(console_pa
     assert 'data-testid="corrections"' not in page and 'data-testid="cancelled"' in page
     assert organiser.get(f"/api/v1/members/{member['id']}/balance").json["available"] == 0
     assert audit_reasons(organiser, "activity_cancelled") == ["台风预警"]
+    listed = text(console_pages.get("/console/activities"))
+    assert re.search(r"治安巡逻</a>\s*<span class=\"badge\">已取消</span>", listed)
 
 
 def test_an_organiser_undoes_a_check_out_from_the_activity_page(console_pages, organiser, community, rules, clock,
