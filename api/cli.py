@@ -126,7 +126,8 @@ def user_create(role, name, phone, community_id, partner_id, password):
 
 @user.command("disable")
 @click.option("--phone", required=True)
-def user_disable(phone):
+@click.option("--reason", default=None, help="why (kept in the audit trail)")
+def user_disable(phone, reason):
     """Disable a staff account: its sessions and tokens are refused from the next request on."""
     from sqlalchemy import select
 
@@ -136,7 +137,7 @@ def user_disable(phone):
     def disable(session):
         staff_id = session.scalar(select(StaffAccount.id).where(StaffAccount.phone == phone))
         if staff_id is not None:
-            account = disable_staff(session, None, staff_id=staff_id, now=_now(app))
+            account = disable_staff(session, None, staff_id=staff_id, now=_now(app), reason=reason)
             return f"{account.role} {account.name} disabled"
 
     app = _app()

@@ -53,6 +53,9 @@ class Activity(Base):
     # the number of check-ins, a deferred count (see points.checkins).
     places_taken: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Cancelled (取消): no more check-ins, and what it paid was reversed with this reason.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
 
     @property
     def methods(self) -> list[str]:
@@ -139,11 +142,14 @@ def open_now(session: Session, *, community_id: int, now: datetime, grace: timed
 
 
 def check_in_over(activity: Activity, *, now: datetime, grace: timedelta) -> bool:
-    """Whether the activity's check-in (its window and the grace after it) has ended for good."""
-    return now > activity.ends_at + grace
+    """Whether the activity's check-in (its window and the grace after it) has ended for good,
+    or the activity was cancelled."""
+    return activity.cancelled_at is not None or now > activity.ends_at + grace
 
 
 def ensure_open(activity: Activity, *, now: datetime, grace: timedelta) -> None:
+    if activity.cancelled_at is not None:
+        raise ActivityNotOpen(f"{activity.title} was cancelled: {activity.cancel_reason}")
     if now < activity.starts_at - grace or check_in_over(activity, now=now, grace=grace):
         raise ActivityNotOpen(f"{activity.title} is open for check-in from "
                               f"{activity.starts_at.isoformat()} to {activity.ends_at.isoformat()}")

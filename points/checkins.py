@@ -2,8 +2,19 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, bindparam, func, select, update
-from sqlalchemy.orm import Mapped, Session, column_property, contains_eager, mapped_column
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    bindparam,
+    exists,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, aliased, column_property, contains_eager, mapped_column
 
 from .activities import Activity, ensure_inside, ensure_open
 from .claims import submit_claim
@@ -23,6 +34,9 @@ METHOD_NAMES = {"printed": "printed code (打印二维码)", "live": "screen cod
 
 class AlreadyCheckedIn(AlreadyDone):
     code = "already_checked_in"
+
+
+_REVERSAL = aliased(Transfer)
 
 
 class Checkin(Base):
@@ -45,9 +59,12 @@ class Checkin(Base):
     claim_id: Mapped[int | None] = mapped_column()
     # Why fewer points than the rule's were paid (the member reached today's cap); attendance counts.
     capped: Mapped[str | None] = mapped_column(String(16))
-    # The award points at its check-in (transfers.checkin_id, unique); read it from there.
+    # The award points at its check-in (transfers.checkin_id); read it from there: the one not
+    # reversed (an undone check-out's award is, and the next check-out pays anew).
     transfer_id: Mapped[int | None] = column_property(
-        select(Transfer.id).where(Transfer.checkin_id == id, Transfer.kind == "earn").scalar_subquery())
+        select(Transfer.id).where(Transfer.checkin_id == id, Transfer.kind == "earn",
+                                  ~exists().where(_REVERSAL.reverses_id == Transfer.id))
+        .order_by(Transfer.id.desc()).limit(1).scalar_subquery())
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,14 @@ class Transfer(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     memo: Mapped[str] = mapped_column(String(500), default="")
     actor: Mapped[str | None] = mapped_column(String(200))
-    # What the points were for. The unique ones are the natural idempotency keys:
-    # one award per check-in, one per claim, at most one reversal per transfer.
+    # What the points were for. The unique ones are the natural idempotency keys: one award
+    # per claim, at most one reversal per transfer. A check-in has one award that is not
+    # reversed (its row's status guards that: an undone check-out opens it again, and the next
+    # check-out pays anew), so `checkin_id` is indexed, not unique.
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("rules.id"))
     rule_code: Mapped[str | None] = mapped_column(String(64))
     activity_id: Mapped[int | None] = mapped_column()
-    checkin_id: Mapped[int | None] = mapped_column(unique=True)
+    checkin_id: Mapped[int | None] = mapped_column(index=True)
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), unique=True)
     redemption_id: Mapped[int | None] = mapped_column(index=True)  # rewards' table; no FK upward
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id"), unique=True)

@@ -1,14 +1,14 @@
 """Partners (合作商户): shops, clinics, schools, the property company and the workstation."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, select
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from points.accounts import open_account
 from points.communities import Community, get_community
 from points.db import Base, UTCDateTime, fetch
-from points.errors import Invalid
+from points.errors import Conflict, Invalid
 
 KINDS = ("shop", "clinic", "school", "property", "station")
 
@@ -16,7 +16,14 @@ partner_communities = Table(
     "partner_communities", Base.metadata,
     Column("partner_id", ForeignKey("partners.id"), primary_key=True),
     Column("community_id", ForeignKey("communities.id"), primary_key=True),
+    # The partner's name while it serves (NULL once retired): one partner of a name per community.
+    Column("name_key", String(200)),
+    UniqueConstraint("community_id", "name_key"),
 )
+
+
+class PartnerNameTaken(Conflict):
+    """A community has a partner of this name already: two 老街理发店 in one list confuse everyone."""
 
 
 class Partner(Base):
@@ -30,6 +37,8 @@ class Partner(Base):
     # community's station account, so UNIQUE also means one workstation partner per community.
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Retired (停用): its clerks cannot sign in, its rewards are off the shelf.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     communities: Mapped[list[Community]] = relationship(secondary=partner_communities, order_by=Community.id,
                                                         viewonly=True)
 
@@ -44,9 +53,26 @@ def sign_partner(session: Session, *, name: str, kind: str, community_ids: list[
     partner = Partner(name=name, kind=kind, account_id=account.id, created_at=now)
     session.add(partner)
     session.flush()
-    session.execute(partner_communities.insert(),
-                    [{"partner_id": partner.id, "community_id": c} for c in sorted(set(community_ids))])
+    serve(session, partner, community_ids)
     return partner
+
+
+def serve(session: Session, partner: Partner, community_ids: list[int]) -> None:
+    """Make `partner` (under its present name) serve exactly `community_ids`; refused
+    (PartnerNameTaken) where another partner of that name serves one of them already."""
+    wanted = sorted(set(community_ids))
+    taken = session.scalar(select(partner_communities.c.community_id).where(
+        partner_communities.c.community_id.in_(wanted), partner_communities.c.name_key == partner.name,
+        partner_communities.c.partner_id != partner.id).limit(1))
+    if taken is not None:
+        raise PartnerNameTaken(f"community {taken} has a partner named {partner.name} already", name=partner.name)
+    try:
+        with session.begin_nested():  # a partner of the name signed at the same moment: the constraint says so
+            session.execute(partner_communities.delete().where(partner_communities.c.partner_id == partner.id))
+            session.execute(partner_communities.insert(), [
+                {"partner_id": partner.id, "community_id": c, "name_key": partner.name} for c in wanted])
+    except IntegrityError as clash:
+        raise PartnerNameTaken(f"a partner named {partner.name} was signed meanwhile", name=partner.name) from clash
 
 
 def station_of(session: Session, community: Community, *, now: datetime) -> Partner:

@@ -33,6 +33,8 @@ ACTIONS = frozenset({
     "demo_planted",
     "password_changed", "activation_issued", "member_activated",
     "application_filed", "application_approved", "application_rejected",
+    "activity_changed", "activity_cancelled", "checkout_undone", "partner_changed", "partner_retired",
+    "staff_enabled",
 })
 
 

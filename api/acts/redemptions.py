@@ -43,6 +43,14 @@ def fulfil_voucher(session: Session, actor: Principal, *, voucher_code: str, now
     return _announced(session, actor, "fulfilment", redemption, now=now)
 
 
+def cancel_retired_voucher(session: Session, actor: Principal, *, redemption: Redemption,
+                           now: datetime) -> Redemption:
+    """Cancel an unused voucher of a partner being retired (api.acts.partners.retire): the points
+    are released, as any cancellation."""
+    redemption = redemptions.cancel(session, redemption=redemption, now=now)
+    return _announced(session, actor, "cancellation", redemption, now=now)
+
+
 def _announced(session: Session, actor: Principal, action: str, redemption: Redemption, *, now: datetime):
     announce(session, actor, action, at=now, community_id=redemption.community_id,
              subject=Party("voucher", redemption.id, redemption.reward_name), member_id=redemption.member_id,

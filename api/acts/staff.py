@@ -1,5 +1,5 @@
 """What admins and organisers do to staff accounts (organisers, partner clerks, admins): add one,
-reset its password, disable it.
+reset its password, disable it (with a reason) and enable it again.
 
 `actor` None is the operator at the command line (`benniu user ...`): whoever holds the server
 and its database may do any of these; the audit names them `system`.
@@ -12,7 +12,7 @@ from points.audit import Party
 
 from ..identity.access import disabling_staff, staff_grant, visible_staff
 from ..identity.accounts import StaffAccount, create_staff, get_staff, person_of_staff
-from ..identity.credentials import OwnPassword, change_password, disable_account
+from ..identity.credentials import OwnPassword, change_password, disable_account, enable_account
 from ..identity.principal import Principal
 from .events import announce
 
@@ -48,14 +48,25 @@ def reset_staff_password(session: Session, actor: Principal | None, *, staff_id:
     return account
 
 
-def disable_staff(session: Session, actor: Principal | None, *, staff_id: int, now: datetime,
+def disable_staff(session: Session, actor: Principal | None, *, staff_id: int, now: datetime, reason: str | None = None,
                   seen_in: int | None = None) -> StaffAccount:
-    """Disable an account the actor manages (never their own): its sessions and tokens are refused
-    from the next request on. An account disabled already stays as it was, unaudited."""
+    """Disable an account the actor manages (never their own), saying why: its sessions and tokens
+    are refused from the next request on. An account disabled already stays as it was, unaudited."""
     account = get_staff(session, staff_id) if actor is None else disabling_staff(session, actor, staff_id)
     if account.disabled_at is None:
         disable_account(session, account, now=now)
-        _announce(session, actor, "staff_disabled", account, now=now, seen_in=seen_in)
+        _announce(session, actor, "staff_disabled", account, now=now, seen_in=seen_in, why=reason)
+    return account
+
+
+def enable_staff(session: Session, actor: Principal | None, *, staff_id: int, now: datetime, reason: str | None = None,
+                 seen_in: int | None = None) -> StaffAccount:
+    """Enable a disabled account again (启用): its person signs in anew (old sessions stay ended).
+    An account enabled already stays as it was, unaudited."""
+    account = get_staff(session, staff_id) if actor is None else disabling_staff(session, actor, staff_id)
+    if account.disabled_at is not None:
+        enable_account(session, account)
+        _announce(session, actor, "staff_enabled", account, now=now, seen_in=seen_in, why=reason)
     return account
 
 

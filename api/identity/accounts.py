@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from points.communities import get_community
 from points.db import Base, UTCDateTime, fetch
-from points.errors import Invalid, PhoneTaken
+from points.errors import Forbidden, Invalid, PhoneTaken
 from points.members import Member, authenticate
 from points.passwords import hash_password, password_matches
 from points.phones import normalise_phone
@@ -15,6 +15,14 @@ from rewards.partners import get_partner
 
 STAFF_ROLES = ("admin", "organiser", "partner")
 MIN_PASSWORD = 8
+
+
+class AccountDisabled(Forbidden):
+    """The right password of a disabled staff account: told so (not "wrong phone or password")."""
+
+
+class PartnerGone(AccountDisabled):
+    """The right password of a clerk whose partner was retired (停用)."""
 
 
 class StaffAccount(Base):
@@ -119,15 +127,20 @@ def find_staff(session: Session, *, community_id: int | None = None, partner_ids
 
 def sign_in(session: Session, *, phone: str, password: str) -> Person | None:
     """The person with this phone (however typed: `points.phones`) and password (staff first, then
-    volunteers), or None."""
+    volunteers), or None; the right password of a disabled account (or a retired partner's clerk)
+    is refused as AccountDisabled (403)."""
     phone = normalise_phone(phone)
     if not phone:
         return None
     staff = session.scalar(select(StaffAccount).where(StaffAccount.phone == phone))
     if staff is not None:
-        if staff.disabled_at is None and password_matches(staff.password_hash, password):
-            return person_of_staff(staff)
-        return None
+        if not password_matches(staff.password_hash, password):
+            return None
+        if staff.disabled_at is not None:  # only whoever knows the password learns this
+            raise AccountDisabled("this account is disabled: ask the organiser who manages it")
+        if staff.partner_id is not None and get_partner(session, staff.partner_id).retired_at is not None:
+            raise PartnerGone("this account's partner no longer takes part")
+        return person_of_staff(staff)
     member = authenticate(session, phone=phone, password=password)
     if member is None:
         return None

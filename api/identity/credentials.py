@@ -54,6 +54,12 @@ def disable_account(session: Session, staff: StaffAccount, *, now: datetime) -> 
     session.flush()
 
 
+def enable_account(session: Session, staff: StaffAccount) -> None:
+    """Enable a disabled staff account: it may sign in again (its old sessions stay ended)."""
+    staff.disabled_at = None
+    session.flush()
+
+
 def person_signed_in(session: Session, token_id: int) -> Person:
     """Who a session or sign-in token belongs to (for changing their own password)."""
     token = get_token(session, token_id)

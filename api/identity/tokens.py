@@ -11,7 +11,7 @@ from points.communities import get_community
 from points.db import Base, UTCDateTime, execute, fetch, keyset
 from points.errors import Invalid
 from points.members import get_member
-from rewards.partners import get_partner
+from rewards.partners import Partner, get_partner
 
 from .accounts import Person, StaffAccount
 from .principal import ROLES, Principal
@@ -87,7 +87,7 @@ def issue_for(session: Session, person: Person, *, kind: str, now: datetime,
 
 def principal_for(session: Session, plain: str, *, now: datetime, kinds: tuple[str, ...] = KINDS) -> Principal | None:
     """Who holds this token or session (one indexed lookup on every request), or None if it is
-    unknown, expired, revoked, of another kind, or its staff account is disabled."""
+    unknown, expired, revoked, of another kind, its staff account is disabled or its partner retired."""
     row = execute(session.connection(), _PRINCIPAL, {"hash": hash_token(plain), "now": now}).first()
     if row is None or row.kind not in kinds:
         return None
@@ -131,12 +131,14 @@ def revoke_all(session: Session, person: Person, *, now: datetime, keep: int | N
 
 _tokens = ApiToken.__table__
 _staff = StaffAccount.__table__
+_partners = Partner.__table__
 _PRINCIPAL = (
     select(_tokens.c.id, _tokens.c.role, _tokens.c.name, _tokens.c.community_id, _tokens.c.partner_id,
            _tokens.c.member_id, _tokens.c.kind, _tokens.c.staff_id, _staff.c.name.label("staff_name"),
            _tokens.c.must_change_password)
-    .select_from(_tokens.outerjoin(_staff, _staff.c.id == _tokens.c.staff_id))
+    .select_from(_tokens.outerjoin(_staff, _staff.c.id == _tokens.c.staff_id)
+                 .outerjoin(_partners, _partners.c.id == _tokens.c.partner_id))
     .where(_tokens.c.token_hash == bindparam("hash"), _tokens.c.revoked_at.is_(None),
            or_(_tokens.c.expires_at.is_(None), _tokens.c.expires_at > bindparam("now")),
-           _staff.c.disabled_at.is_(None))
+           _staff.c.disabled_at.is_(None), _partners.c.retired_at.is_(None))
 )

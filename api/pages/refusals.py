@@ -88,6 +88,18 @@ SENTENCES = {
     "ApplicationPending": _l("这个手机号已经提交过申请，请等待社区审核。"),
     "join_fields": _l("请填写姓名和正确的手机号；密码不少于 8 位。"),
     "reason:rejection": _l("驳回时请填写原因。"),
+    # Corrections (issue 24): activities, partners, staff accounts, undone check-outs
+    "AccountDisabled": _l("您的账号已被停用，请联系管理您账号的社区组织者。"),
+    "PartnerGone": _l("您所在的合作商家已停止合作，店员账号不能再登录。"),
+    "ActivityCancelled": _l("这个活动已经取消了。"),
+    "LeavesOutCheckins": _l("已经有人签到：新的时间要包含已有的签到时间，人数上限也不能少于已签到的人数。"),
+    "NotCheckedOut": _l("这次签到现在没有签退，无需撤销。"),
+    "UndoTooLate": _l("已超过可以撤销签退的时间（签退后 10 分钟内）。"),
+    "organiser:UndoTooLate": _l("活动已经结束，不能再撤销签退。"),
+    "PartnerNameTaken": _l("本社区已经有一家同名的合作商家了，请换一个名称（例如加上分店名）。"),
+    "PartnerRetired": _l("这家合作商家已经停用了。"),
+    "cancel_reason": _l("取消活动时请填写原因，志愿者会看到它。"),
+    "disable_reason": _l("停用账号时请填写原因。"),
 }
 
 

@@ -11,7 +11,7 @@ from ..acts.sessions import change_own_password, close_session, open_session
 from ..http import db
 from ..http.clock import now, zone
 from ..http.limits import login_limits
-from ..identity.accounts import MIN_PASSWORD, Person, sign_in
+from ..identity.accounts import MIN_PASSWORD, AccountDisabled, Person, sign_in
 from ..identity.authentication import (
     current_principal,
     forget_session,
@@ -23,7 +23,7 @@ from ..identity.credentials import WrongPassword
 from .blueprint import page_blueprint
 from .errors import refusal_page
 from .guard import signed_in
-from .refusals import sentence
+from .refusals import sentence, sentence_for
 
 blp = page_blueprint("site", __name__)
 
@@ -61,7 +61,10 @@ def login():
 def login_post():
     """Check the phone and password, open a session, and go back where the person was going."""
     phone, password = request.form.get("phone", "").strip()[:32], request.form.get("password", "")[:128]
-    person = sign_in(db.session(), phone=phone, password=password) if phone and password else None
+    try:
+        person = sign_in(db.session(), phone=phone, password=password) if phone and password else None
+    except AccountDisabled as refusal:
+        return login_form(message=sentence_for(refusal), status=403)
     if person is None:
         return login_form(message=sentence("login_failed"), status=401)
     sign_in_browser(person)

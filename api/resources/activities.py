@@ -9,6 +9,7 @@ from points.checkins import find_checkins
 from .. import codes
 from ..acts.activities import ActivityArgsSchema, CheckinMethods, LocationSchema, schedule
 from ..acts.checkins import check_in_by_card as card_check_in
+from ..acts.corrections import ActivityChangeArgsSchema, ReasonArgsSchema, cancel_activity, change_activity
 from ..http import db
 from ..http.clock import now, zone
 from ..http.fields import Id, LocalDateTime, QueryId
@@ -16,7 +17,7 @@ from ..http.idempotency import idempotent
 from ..http.images import image_doc, image_routes, qr_image
 from ..http.pagination import PageArgsSchema, keyset_page, page_schema
 from ..http.smorest import Blueprint, found
-from ..identity.access import community_for, sees_checkin_codes, visible_activity
+from ..identity.access import community_for, managed_activity, sees_checkin_codes, visible_activity
 from ..identity.authentication import current_principal
 from .checkins import CheckinSchema
 
@@ -40,6 +41,8 @@ class ActivitySchema(Schema):
     capacity = fields.Integer(allow_none=True)
     checkin_count = fields.Integer()
     checkin_methods = CheckinMethods(attribute="methods")
+    cancelled_at = LocalDateTime(allow_none=True, metadata={"description": "set once the activity is cancelled"})
+    cancel_reason = fields.String(allow_none=True)
     checkin_url = fields.Method("_checkin_url", metadata={"description": "staff only: what the printed QR carries"})
     qr_png = fields.Method("_qr_png", metadata={"description": "staff only"})
     short_code = fields.Method("_short_code", metadata={
@@ -60,6 +63,16 @@ class ActivitySchema(Schema):
         if not sees_checkin_codes(current_principal()):
             return missing
         return codes.public_url(f"/api/v1/activities/{activity.id}/qr.png")
+
+
+class CancellationSchema(Schema):
+    activity = fields.Nested(ActivitySchema, required=True)
+    reversed = fields.List(fields.Integer(), required=True,
+                           metadata={"description": "the earnings (transfer ids) it paid, now reversed"})
+    not_reversed = fields.List(fields.Integer(), required=True, attribute="spent", metadata={
+        "description": "earnings whose points were spent since: not taken back"})
+    closed_checkins = fields.Integer(required=True, attribute="closed",
+                                     metadata={"description": "check-ins still open, closed unpaid"})
 
 
 class LiveCodeSchema(Schema):
@@ -100,6 +113,30 @@ def open_activity(activity_id: int) -> Activity:
 def create_activity(args):
     """Schedule an activity; its `checkin_url` is what the printed QR code carries."""
     return schedule(db.writer(), current_principal(), now=now(), **args)
+
+
+@blp.route("/<id:activity_id>", methods=["PATCH"])
+@blp.allow("admin", "organiser")
+@found("activity_id", "activity", managed_activity)
+@blp.arguments(ActivityChangeArgsSchema(), example={"title": "周六晚间治安巡逻（改期）",
+                                                    "starts_at": "2026-11-29T19:00:00+08:00", "capacity": 30})
+@blp.response(200, ActivitySchema)
+def change(args, activity):
+    """Change an activity's title, times, capacity or place; times that would leave out check-ins
+    already made are refused (409 conflict)."""
+    return change_activity(db.writer(), current_principal(), activity_id=activity.id, now=now(), **args)
+
+
+@blp.route("/<id:activity_id>/cancel", methods=["POST"])
+@blp.allow("admin", "organiser")
+@idempotent
+@found("activity_id", "activity", managed_activity)
+@blp.arguments(ReasonArgsSchema(), example={"reason": "台风预警，巡逻取消"})
+@blp.response(200, CancellationSchema)
+def cancel(args, activity):
+    """Cancel an activity: no more check-ins, and the points it paid are reversed with the reason."""
+    return cancel_activity(db.writer(), current_principal(), activity_id=activity.id, reason=args["reason"],
+                           now=now())
 
 
 @blp.route("", methods=["GET"])

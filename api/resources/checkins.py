@@ -5,6 +5,7 @@ from points.activities import CHECKIN_METHODS
 from points.checkins import CAPS, STATUSES
 
 from ..acts.checkins import check_in_by_code, check_out_now
+from ..acts.corrections import undo_check_out
 from ..http import db
 from ..http.clock import now
 from ..http.fields import LocalDateTime
@@ -79,3 +80,14 @@ def checkin(checkin_id):
 def checkout(args, checkin):
     """Check out of a per-hour activity: full hours served earn the rule's points per hour."""
     return check_out_now(db.writer(), current_principal(), checkin_id=checkin.id, now=now())
+
+
+@blp.route("/<id:checkin_id>/undo-checkout", methods=["POST"])
+@blp.allow("admin", "organiser", "volunteer")
+@idempotent
+@found("checkin_id", "checkin", visible_checkin)
+@blp.response(200, CheckinSchema)
+def undo_checkout(checkin):
+    """Undo a check-out: the hours' points are reversed and the check-in is open again (the
+    volunteer within 10 minutes of checking out, an organiser until the activity ends)."""
+    return undo_check_out(db.writer(), current_principal(), checkin_id=checkin.id, now=now())

@@ -7,13 +7,14 @@ from rewards.partners import KINDS
 from rewards.settlement import settlement_for
 
 from ..acts.counter import settlement_sheet
-from ..acts.partners import sign
+from ..acts.partners import change_partner, retire, sign
 from ..http import db
 from ..http.clock import now, zone
 from ..http.fields import Id, LocalDateTime, Name
+from ..http.idempotency import idempotent
 from ..http.sheets import FORMATS, sheet_name, sheet_response
-from ..http.smorest import Blueprint
-from ..identity.access import settlement_view, visible_partners
+from ..http.smorest import Blueprint, found
+from ..identity.access import managed_partner, settlement_view, visible_partners
 from ..identity.authentication import current_principal
 
 blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Points supermarket")
@@ -25,6 +26,16 @@ class PartnerArgsSchema(Schema):
     community_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=100))
 
 
+class PartnerChangeArgsSchema(Schema):
+    name = Name(200)
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    community_ids = fields.List(Id(), validate=validate.Length(min=1, max=100))
+
+
+class RetireArgsSchema(Schema):
+    reason = fields.String(validate=validate.Length(min=1, max=500))
+
+
 class PartnerSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
@@ -32,6 +43,7 @@ class PartnerSchema(Schema):
     community_ids = fields.Function(lambda partner: [community.id for community in partner.communities],
                                     required=True)
     created_at = LocalDateTime()
+    retired_at = LocalDateTime(allow_none=True, metadata={"description": "set once the partner is retired"})
 
 
 class PartnerListSchema(Schema):
@@ -87,6 +99,29 @@ def create_partner(args):
 def partners():
     """Partners serving this token's community (admins: all; a partner: itself)."""
     return {"items": visible_partners(db.session(), current_principal()), "next_cursor": None}
+
+
+@blp.route("/<id:partner_id>", methods=["PATCH"])
+@blp.allow("admin", "organiser")
+@found("partner_id", "partner", managed_partner)
+@blp.arguments(PartnerChangeArgsSchema(), example={"name": "老街理发店（东门）"})
+@blp.response(200, PartnerSchema)
+def change(args, partner):
+    """Change a partner's name, kind or communities; a name another partner has in one of them:
+    409 conflict."""
+    return change_partner(db.writer(), current_principal(), partner_id=partner.id, now=now(), **args)
+
+
+@blp.route("/<id:partner_id>/retire", methods=["POST"])
+@blp.allow("admin", "organiser")
+@idempotent
+@found("partner_id", "partner", managed_partner)
+@blp.arguments(RetireArgsSchema(), example={"reason": "店铺已关门"})
+@blp.response(200, PartnerSchema)
+def retire_partner(args, partner):
+    """Retire a partner: its clerks can no longer sign in, its rewards leave the shelf, and its
+    unused vouchers are cancelled (the points go back to the volunteers)."""
+    return retire(db.writer(), current_principal(), partner_id=partner.id, now=now(), reason=args.get("reason"))
 
 
 @blp.route("/<id:partner_id>/settlement", methods=["GET"])

@@ -64,7 +64,8 @@ def test_a_disabled_accounts_tokens_are_refused_at_once(app, clock, community):
     with app.extensions["benniu"].sessionmaker() as session, session.begin():
         disable_account(session, get_staff(session, staff_id), now=clock.now())
     assert token.get("/api/v1/members", community_id=community["id"]).status_code == 401
-    assert login(app, "13700000001").status_code == 401
+    refused = login(app, "13700000001")  # the right password: told the account is disabled (issue 24)
+    assert (refused.status_code, refused.get_json()["code"]) == (403, "forbidden")
 
 
 def test_a_password_change_ends_sign_in_tokens_but_not_issued_api_tokens(app, clock, volunteer):

@@ -543,21 +543,33 @@ def test_a_disabled_clerk_is_sent_to_login_at_once_and_their_token_stops(app, cl
                                staff_id=account.id)
     token = Client(app, plain)
     assert token.get("/api/v1/rewards").status_code == 200
-    done = console_pages.submit("/console/staff", f"/console/staff/{staff_id}/disable")
+    asked = console_pages.submit("/console/staff", f"/console/staff/{staff_id}/disable")  # no reason given
+    assert asked.status_code == 422 and "停用账号时请填写原因" in text(asked)
+    assert token.get("/api/v1/rewards").status_code == 200
+    done = console_pages.submit("/console/staff", f"/console/staff/{staff_id}/disable", reason="调岗")
     assert done.status_code == 303
     assert clerk.get("/counter").location.startswith("/login")
     assert token.get("/api/v1/rewards").status_code == 401
-    assert pages().submit("/login", phone=phone, password="password1").status_code == 401
+    refused = pages().submit("/login", phone=phone, password="password1")
+    assert refused.status_code == 403 and "您的账号已被停用" in text(refused)
+    wrong = pages().submit("/login", phone=phone, password="not-the-one")
+    assert wrong.status_code == 401 and "手机号或密码错误" in text(wrong)
     assert "已停用" in text(console_pages.get("/console/staff"))
     assert [facts["staff_id"] for _, _, facts in trail(app, community_id=community["id"],
                                                        action="staff_disabled")] == [staff_id]
+    enabled = console_pages.submit("/console/staff", f"/console/staff/{staff_id}/enable", reason="回岗")
+    assert enabled.status_code == 303
+    assert pages().submit("/login", phone=phone, password="password1").status_code == 303
+    assert [facts["staff_id"] for _, _, facts in trail(app, community_id=community["id"],
+                                                       action="staff_enabled")] == [staff_id]
+    assert "回岗" in text(console_pages.get("/console/staff")) and "调岗" in text(console_pages.get("/console/staff"))
 
 
 def test_an_organiser_cannot_disable_their_own_account(console_pages, app):
     from api.identity.accounts import StaffAccount
     with app.extensions["benniu"].sessionmaker() as session:
         own = session.query(StaffAccount).filter_by(name="罗塘派出所 民警").one().id
-    assert console_pages.submit("/console/staff", f"/console/staff/{own}/disable").status_code == 403
+    assert console_pages.submit("/console/staff", f"/console/staff/{own}/disable", reason="x").status_code == 403
     assert console_pages.get("/console").status_code == 200
 
 
@@ -588,7 +600,8 @@ def test_another_communitys_ids_get_403_or_404_and_none_of_its_data(app, console
              (f"/console/members/{mine['id']}/entries/{transfer}/reverse", {"reason": "x"}),
              (f"/console/staff/{b_staff}/password", {"password": "hijacked1"}),
              (f"/console/staff/{b_clerk}/password", {"password": "hijacked1"}),
-             (f"/console/staff/{b_staff}/disable", {}), (f"/console/staff/{b_clerk}/disable", {})]
+             (f"/console/staff/{b_staff}/disable", {"reason": "x"}), (f"/console/staff/{b_clerk}/disable", {}),
+             (f"/console/staff/{b_staff}/enable", {}), (f"/console/staff/{b_clerk}/enable", {"reason": "x"})]
     answers = [(path, console_pages.get(path)) for path in gets]
     answers += [(path, console_pages.submit("/console/members", path, **fields)) for path, fields in posts]
     for path, response in answers:

@@ -136,11 +136,13 @@ def test_an_hourly_activity_is_checked_out_from_the_result_and_from_home(volunte
                                                                        rules, clock):
     made, path = activity(organiser, community, clock, rule_code="patrol_hours", title="巡逻服务")
     result = volunteer_pages.submit("/scan", code=path)
-    assert "签到成功" in text(volunteer_pages.get(result.location)) and "签退" in text(volunteer_pages.get("/me"))
+    assert "签到成功" in text(volunteer_pages.get(result.location)) and "确认签退" in text(volunteer_pages.get("/me"))
     clock.advance(hours=2)
     out = volunteer_pages.submit("/me", result.location + "/checkout")
     page = text(volunteer_pages.get(out.location))
     assert "签退成功" in page and "获得 40 积分" in page
+    assert "确认签退" not in text(volunteer_pages.get("/me"))
+    clock.advance(minutes=11)  # past the 10 minutes in which 撤销签退 is offered
     assert "签退" not in text(volunteer_pages.get("/me")).replace("退出", "")
 
 

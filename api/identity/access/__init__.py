@@ -9,6 +9,7 @@ caller's to do answers 403. By area: roles (and communities), people, shop, staf
 """
 from .people import (
     listed_member,
+    managed_activity,
     may_see_member,
     member_acted_for,
     sees_checkin_codes,
@@ -34,6 +35,8 @@ from .roles import (
 from .shop import (
     counter_of,
     fulfillable_voucher,
+    managed_partner,
+    may_change_partner,
     may_sign_partner,
     redemption_filters,
     reward_filters,
@@ -60,4 +63,5 @@ __all__ = [
     "settlement_view", "staff_cut", "staff_grant", "token_grant", "token_scope", "visible_activity",
     "visible_checkin", "visible_claim", "visible_communities", "visible_member", "visible_notice", "visible_partners",
     "visible_redemption", "visible_reward", "visible_staff", "visible_token", "visible_transfer",
+    "managed_activity", "managed_partner", "may_change_partner",
 ]

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from points.activities import Activity, get_activity
 from points.checkins import Checkin, get_checkin
 from points.claims import Claim, get_claim
-from points.errors import Invalid, NotFound
+from points.errors import Forbidden, Invalid, NotFound
 from points.ledger import Transfer, get_transfer
 from points.members import Member, get_member
 from points.notices import Notice, get_notice
@@ -52,6 +52,14 @@ def visible_activity(session: Session, principal: Principal, activity_id: int) -
     activity = get_activity(session, activity_id)
     if principal.role == "partner" or not in_community(principal, activity.community_id):
         raise NotFound(f"activity {activity_id} not found")
+    return activity
+
+
+def managed_activity(session: Session, principal: Principal, activity_id: int) -> Activity:
+    """An activity this principal may change or cancel: staff of its community (others 403/404)."""
+    activity = visible_activity(session, principal, activity_id)
+    if not is_staff(principal):
+        raise Forbidden("only organisers change activities")
     return activity
 
 

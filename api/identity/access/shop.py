@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 from points.communities import get_community
 from points.errors import Forbidden, Invalid, NotFound
 from rewards.catalogue import Reward, get_reward
-from rewards.partners import Partner, find_partners, get_partner, partner_serves, station_if_any
+from rewards.partners import Partner, communities_served, find_partners, get_partner, partner_serves, station_if_any
 from rewards.redemptions import Redemption, by_voucher, get_redemption
 
 from ..principal import Principal
@@ -67,6 +67,26 @@ def may_sign_partner(principal: Principal, community_ids: list[int]) -> None:
     """Organisers sign partners for their own community only."""
     for community_id in community_ids:
         community_for(principal, community_id)
+
+
+def managed_partner(session: Session, principal: Principal, partner_id: int) -> Partner:
+    """A partner this principal may change or retire: admins any; an organiser one serving their
+    community (another: 404) and only it (one shared with other communities: 403, an admin's)."""
+    partner = get_partner(session, partner_id)
+    if principal.role == "admin":
+        return partner
+    if principal.role != "organiser" or not partner_serves(session, partner.id, principal.community_id):
+        raise NotFound(f"partner {partner_id} not found")
+    if not may_change_partner(principal, communities_served(session, partner.id)):
+        raise Forbidden("this partner also serves other communities: an admin changes it")
+    return partner
+
+
+def may_change_partner(principal: Principal, served: list) -> bool:
+    """Whether this principal may change a partner serving `served` (ids or communities): admins
+    any; an organiser one serving their community alone."""
+    ids = [getattr(community, "id", community) for community in served]
+    return principal.role == "admin" or (principal.role == "organiser" and ids == [principal.community_id])
 
 
 def settlement_view(session: Session, principal: Principal, partner_id: int) -> tuple[Partner, int | None]:

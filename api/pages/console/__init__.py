@@ -9,6 +9,7 @@ so an id of another community answers the 403/404 page, never its data.
 from . import (  # noqa: E402,F401
     activations,
     activities,
+    activity_changes,
     applications,
     attendance,
     audit,
@@ -16,6 +17,7 @@ from . import (  # noqa: E402,F401
     imports,
     levels,
     members,
+    partner_changes,
     partners,
     reports,
     rewards,

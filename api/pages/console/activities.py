@@ -214,7 +214,7 @@ def _activity_page(activity: Activity, *, card_message: str | None = None, close
                            open_count=sum(1 for checkin, _member in rows if checkin.status == "open"),
                            method_names=METHOD_NAMES, status_names=STATUS_NAMES, basis_names=BASIS_NAMES,
                            over=check_in_over(activity, now=now(), grace=codes.grace()),
-                           card_message=card_message, close_message=close_message, typed=typed,
+                           card_message=card_message, close_message=close_message, typed=typed, moment=now(),
                            short_code=codes.short_code(activity),
                            new_key=new_action_key, communities=communities_to_pick(), **search), status
 

@@ -13,7 +13,7 @@ from ...acts.partners import sign
 from ...http import db
 from ...http.clock import now, zone
 from ...http.sheets import sheet_name, sheet_response
-from ...identity.access import may_sign_partner, settlement_view
+from ...identity.access import may_change_partner, may_sign_partner, settlement_view
 from ...identity.accounts import clerks_of
 from ...identity.authentication import current_principal
 from ..blueprint import path_id
@@ -62,7 +62,8 @@ def partners_one(partner_id: int):
     served = find_partners(db.session(), partner_id=partner.id)[0].communities
     return render_template("console/partner.html", partner=partner, served=served, month=month,
                            settlement=settlement, clerks=clerks_of(db.session(), [partner.id])[partner.id],
-                           kind_labels=PARTNER_KINDS)
+                           kind_labels=PARTNER_KINDS, new_key=new_action_key,
+                           manageable=partner.kind != "station" and may_change_partner(current_principal(), served))
 
 
 @blp.get("/console/partners/<int:partner_id>/settlement.xlsx")

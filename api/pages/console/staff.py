@@ -1,4 +1,5 @@
-"""`/console/staff`: the organiser and clerk accounts of a community — add, reset a password, disable.
+"""`/console/staff`: the organiser and clerk accounts of a community — add, reset a password, disable
+(asked first, with a reason) and enable again.
 
 Who manages whom is the access policy's (`staff_cut`, `visible_staff`, `staff_grant`): admins every
 account; organisers their community's organisers and the clerks of partners serving only it. A
@@ -11,7 +12,7 @@ from points.audit import audit_trail
 from points.communities import list_communities
 from rewards.partners import find_partners, partner_names
 
-from ...acts.staff import add_staff, disable_staff, reset_staff_password
+from ...acts.staff import add_staff, disable_staff, enable_staff, reset_staff_password
 from ...http import db
 from ...http.clock import now
 from ...identity.access import disabling_staff, staff_cut, visible_staff
@@ -21,11 +22,11 @@ from ..blueprint import path_id
 from ..guard import act_once, act_once_showing, new_action_key
 from ..refusals import sentence
 from .base import blp, communities_to_pick, viewed_community_id
-from .entered import new_password, phone_number, required_text
+from .entered import new_password, optional_text, phone_number, required_text
 from .trail import AUDIT_ACTIONS
 
 ROLES = {"organiser": _l("组织者"), "partner": _l("商家店员")}
-ACCOUNT_ACTS = ("staff_added", "staff_changed", "staff_disabled", "password_reset")
+ACCOUNT_ACTS = ("staff_added", "staff_changed", "staff_disabled", "password_reset", "staff_enabled")
 
 
 @blp.get("/console/staff")
@@ -95,11 +96,15 @@ def staff_password(staff_id: int):
 
 @blp.post("/console/staff/<int:staff_id>/disable")
 def staff_disable(staff_id: int):
-    """Disable an account: its sessions and tokens stop working at once (never one's own)."""
+    """`停用`, asked first and with a reason: its sessions and tokens stop working at once (never one's own)."""
     account = disabling_staff(db.session(), current_principal(), path_id(staff_id))
+    reason = required_text(request.form.get("reason"), 500)
+    if reason is None:
+        return _staff_page(message=sentence("disable_reason"), status=422)
 
     def disabled():
-        disable_staff(db.writer(), current_principal(), staff_id=account.id, now=now(), seen_in=viewed_community_id())
+        disable_staff(db.writer(), current_principal(), staff_id=account.id, now=now(), reason=reason,
+                      seen_in=viewed_community_id())
         flash(_("已停用 %(name)s 的账号。", name=account.name), "done")
         return redirect(url_for(".staff"), code=303)
 
@@ -111,6 +116,21 @@ def _shown_once(act, made_up: bool, name: str, password: str):
     if not made_up:
         return act_once(act, _refused)
     return act_once_showing(act, _refused, lambda: _staff_page(made={"name": name, "password": password})[0])
+
+
+@blp.post("/console/staff/<int:staff_id>/enable")
+def staff_enable(staff_id: int):
+    """`启用`: a disabled account may sign in again (with a new sign-in: its old sessions stay ended)."""
+    account = disabling_staff(db.session(), current_principal(), path_id(staff_id))
+    reason = optional_text(request.form.get("reason"), 500)
+
+    def enabled():
+        enable_staff(db.writer(), current_principal(), staff_id=account.id, now=now(), reason=reason,
+                     seen_in=viewed_community_id())
+        flash(_("已启用 %(name)s 的账号，可以重新登录。", name=account.name), "done")
+        return redirect(url_for(".staff"), code=303)
+
+    return act_once(enabled, _refused)
 
 
 def _refused(said: str, status: int):

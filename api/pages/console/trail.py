@@ -15,4 +15,7 @@ AUDIT_ACTIONS = {"community_founded": _l("新建社区"), "community_changed": _
                  "demo_planted": _l("载入演示数据"),
                  "password_changed": _l("修改自己的密码"), "activation_issued": _l("打印激活码"),
                  "member_activated": _l("激活账号"), "application_filed": _l("申请加入"),
-                 "application_approved": _l("通过申请"), "application_rejected": _l("驳回申请")}
+                 "application_approved": _l("通过申请"), "application_rejected": _l("驳回申请"),
+                 "activity_changed": _l("修改活动"), "activity_cancelled": _l("取消活动"),
+                 "checkout_undone": _l("撤销签退"), "partner_changed": _l("修改合作商家"),
+                 "partner_retired": _l("停用合作商家"), "staff_enabled": _l("启用账号")}

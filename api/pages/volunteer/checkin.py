@@ -1,11 +1,14 @@
-"""Checking in: the camera or a typed code on /scan, a scanned link on /c/<code>, and checking out."""
+"""Checking in: the camera or a typed code on /scan, a scanned link on /c/<code>, checking out, and
+undoing a check-out within 10 minutes."""
 from flask import redirect, render_template, request, url_for
 
 from points.activities import get_activity
+from points.corrections import undoable_by_member
 from points.errors import DomainError
 
 from ... import codes
 from ...acts.checkins import check_in_by_code, check_out_now
+from ...acts.corrections import undo_check_out
 from ...http import db
 from ...http.clock import now
 from ...http.limits import checkin_limit, code_guess_limits
@@ -67,7 +70,8 @@ def checkin(checkin_id: int):
     """A check-in's result: the points earned, or that they await review or a check-out."""
     found = visible_checkin(db.session(), current_principal(), path_id(checkin_id))
     return render_template("volunteer/checkin_result.html", checkin=found,
-                           activity=get_activity(db.session(), found.activity_id), action_key=new_action_key())
+                           activity=get_activity(db.session(), found.activity_id), action_key=new_action_key(),
+                           undoable=undoable_by_member(found, now=now()))
 
 
 @blp.post("/me/checkins/<int:checkin_id>/checkout")
@@ -80,6 +84,18 @@ def checkout(checkin_id: int):
         return redirect(url_for(".checkin", checkin_id=found.id), code=303)
 
     return act_once(checked_out, said_page)
+
+
+@blp.post("/me/checkins/<int:checkin_id>/undo-checkout")
+def undo_checkout(checkin_id: int):
+    """`撤销签退` within 10 minutes of checking out: the points are taken back and the check-in is open again."""
+    found = visible_checkin(db.session(), current_principal(), path_id(checkin_id))
+
+    def undone():
+        undo_check_out(db.writer(), current_principal(), checkin_id=found.id, now=now())
+        return redirect(url_for(".checkin", checkin_id=found.id), code=303)
+
+    return act_once(undone, said_page)
 
 
 def _coordinate(value: str | None, limit: float) -> float | None:

@@ -4,6 +4,7 @@ from flask import render_template, request
 from points.activities import get_activity
 from points.balance_now import balance_now
 from points.checkins import open_checkins_of
+from points.corrections import undoable_checkouts
 from points.ledger import history
 from points.levels import level_of
 
@@ -22,12 +23,14 @@ PAGE = 20
 @blp.get("/me")
 def home():
     """Name, available, held and pending points (公示中), the next expiry, open hourly check-ins to check
-    out of, and the way to everything else."""
+    out of (签退 asks first), check-outs of the last 10 minutes to undo (撤销签退), and the way to
+    everything else."""
     member, session = me(), db.session()
     open_checkins = [(checkin, get_activity(session, checkin.activity_id))
                      for checkin in open_checkins_of(session, member.id)]
     balance = balance_now(session, member, now=now())
     return render_template("volunteer/home.html", member=member, balance=balance, open_checkins=open_checkins,
+                           undoable=undoable_checkouts(session, member.id, now=now()),
                            action_key=new_action_key(), unread=my_unread(session, current_principal()),
                            level=level_of(member.community.levels, balance.lifetime_earned))
 
