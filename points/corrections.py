@@ -170,3 +170,13 @@ def ensure_not_cancelled(activity: Activity) -> None:
 def _facts(activity: Activity) -> dict:
     return {"title": activity.title, "starts_at": activity.starts_at.isoformat(),
             "ends_at": activity.ends_at.isoformat(), "capacity": activity.capacity, "place": activity.location}
+
+
+def points_taken_back(session: Session, cancellation: Cancellation) -> dict[int, int]:
+    """Each member who checked in to a cancelled activity or was paid for it: {member id: points its
+    cancellation took back} (0 for those whose points were spent since, or who were paid nothing)."""
+    attended = session.scalars(select(Checkin.member_id).where(Checkin.activity_id == cancellation.activity.id))
+    taken = dict(session.execute(
+        select(Member.id, func.sum(Transfer.amount)).join(Member, Member.account_id == Transfer.credit_account_id)
+        .where(Transfer.id.in_(cancellation.reversed)).group_by(Member.id)).all()) if cancellation.reversed else {}
+    return {member_id: taken.get(member_id, 0) for member_id in sorted(set(attended) | set(taken))}

@@ -18,6 +18,7 @@ from .. import codes
 from ..http.fields import LocalDateTime, Name
 from ..identity.access import is_staff, managed_activity, visible_checkin
 from ..identity.principal import Principal
+from . import messages
 from .activities import LocationSchema, activity_party
 from .awards import member_party
 from .events import announce
@@ -56,9 +57,12 @@ def change_activity(session: Session, actor: Principal, *, activity_id: int, now
 
 def cancel_activity(session: Session, actor: Principal, *, activity_id: int, reason: str,
                     now: datetime) -> corrections.Cancellation:
-    """Cancel an activity: no more check-ins, and the points it paid reversed with the reason."""
+    """Cancel an activity: no more check-ins, the points it paid reversed with the reason, and each
+    volunteer who came told (a message)."""
     activity = managed_activity(session, actor, activity_id)
     cancellation = corrections.call_off(session, activity, reason=reason, now=now, actor=actor.actor)
+    for member_id, points in corrections.points_taken_back(session, cancellation).items():
+        messages.activity_cancelled(session, activity=activity, member_id=member_id, points_taken=points, now=now)
     announce(session, actor, "activity_cancelled", at=now, community_id=activity.community_id,
              subject=activity_party(activity), why=reason, activity_id=activity.id,
              reversed=cancellation.reversed, spent=cancellation.spent, closed=cancellation.closed)

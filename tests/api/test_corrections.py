@@ -223,3 +223,17 @@ def test_a_volunteer_cannot_change_or_cancel_an_activity(make_patrol, volunteer)
     patrol = make_patrol()
     assert_error(phone.patch(f"/api/v1/activities/{patrol['id']}", {"title": "x"}), 403, "forbidden")
     assert_error(phone.post(f"/api/v1/activities/{patrol['id']}/cancel", {"reason": "x"}), 403, "forbidden")
+
+
+def test_a_cancellation_tells_each_volunteer_who_came_once_also_when_retried(organiser, make_patrol, enrol):
+    patrol = make_patrol()
+    came = [enrol(name=name) for name in ("陈元龙", "李华")]
+    for _, phone in came:
+        phone.post("/api/v1/checkins", {"code": patrol["checkin_url"]}, expect=201)
+    _, stayed_home = enrol(name="王五")
+    for _ in range(2):  # a retry with the same key: the same answer, no second message
+        organiser.post(f"/api/v1/activities/{patrol['id']}/cancel", {"reason": "台风预警"}, key="cancel-1", expect=200)
+    for _, phone in came:
+        [told] = phone.get("/api/v1/me/messages").json["items"]
+        assert told["kind"] == "activity_cancelled" and "已取消" in told["body"] and "50 积分已收回" in told["body"]
+    assert stayed_home.get("/api/v1/me/messages").json["items"] == []
