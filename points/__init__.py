@@ -2,4 +2,17 @@
 
 Importing the package registers every table of it on `points.db.Base.metadata`.
 """
-from . import accounts, activities, audit, checkins, claims, communities, ledger, members, paper_book, rules  # noqa: F401
+from . import (  # noqa: F401
+    accounts,
+    activities,
+    audit,
+    checkins,
+    claims,
+    communities,
+    ledger,
+    members,
+    offline,
+    paper_book,
+    photos,
+    rules,
+)

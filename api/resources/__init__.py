@@ -16,6 +16,7 @@ def register_resources(app: Flask) -> None:
         health,
         members,
         notices,
+        offline,
         partners,
         redemptions,
         reports,
@@ -28,5 +29,5 @@ def register_resources(app: Flask) -> None:
     app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
     api = BenniuApi(app)
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
-                   rewards, redemptions, vouchers, notices, reports, exports, audit):
+                   rewards, redemptions, vouchers, notices, reports, exports, audit, offline):
         api.register_blueprint(module.blp)

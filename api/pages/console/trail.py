@@ -11,4 +11,5 @@ AUDIT_ACTIONS = {"community_founded": _l("新建社区"), "community_changed": _
                  "rule_retired": _l("停用规则"), "checkin": _l("签到"), "checkout": _l("签退"),
                  "redemption": _l("兑换"), "cancellation": _l("取消兑换"), "fulfilment": _l("核销"),
                  "activity_scheduled": _l("创建活动"), "partner_signed": _l("新增合作商家"),
-                 "reward_stocked": _l("上架奖品"), "reward_changed": _l("修改奖品")}
+                 "reward_stocked": _l("上架奖品"), "reward_changed": _l("修改奖品"),
+                 "offline_checkins": _l("上传离线签到")}
