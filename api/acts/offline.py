@@ -5,17 +5,37 @@ so a card is read the same way online and offline), answered once per nonce.
 from dataclasses import dataclass
 from datetime import datetime
 
+from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
 from points.checkins import AlreadyCheckedIn
 from points.errors import DomainError
 from points.offline import Answer, claim_nonce, ensure_uploadable, settle
 
+from ..http.fields import LocalDateTime
 from ..identity.access import visible_activity
 from ..identity.principal import Principal
 from .activities import activity_party
 from .checkins import check_in_by_card
 from .events import announce
+
+MAX_SCANS = 500  # one upload; a phone with more sends them in several
+NONCE = r"^[A-Za-z0-9_-]{8,64}$"
+
+
+class ScanSchema(Schema):
+    card = fields.String(required=True, validate=validate.Length(min=1, max=300),
+                         metadata={"description": "what the member card gave: its QR text (or number)"})
+    at = LocalDateTime(required=True, metadata={"description": "when the card was scanned, by the phone's clock"})
+    nonce = fields.String(required=True, validate=validate.Regexp(NONCE, error="8 to 64 letters, digits, - or _"),
+                          metadata={"description": "the scan's own id, fresh for each scan: a repeat is answered "
+                                                   "as the first time"})
+
+
+class OfflineArgsSchema(Schema):
+    device = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                           metadata={"description": "which phone scanned (kept with each scan)"})
+    scans = fields.List(fields.Nested(ScanSchema), required=True, validate=validate.Length(min=1, max=MAX_SCANS))
 
 
 @dataclass(frozen=True)
@@ -25,6 +45,11 @@ class Scan:
     card: str
     at: datetime
     nonce: str
+
+
+def scans_of(args: dict) -> list[Scan]:
+    """The scans of an upload as `OfflineArgsSchema` loaded them."""
+    return [Scan(card=scan["card"], at=scan["at"], nonce=scan["nonce"]) for scan in args["scans"]]
 
 
 def check_in_offline(session: Session, actor: Principal, *, activity_id: int, device: str, scans: list[Scan],
@@ -54,7 +79,9 @@ def _answer(session: Session, actor: Principal, activity, scan: Scan, *, now: da
     try:
         with session.begin_nested():
             ensure_uploadable(activity, scanned_at=scan.at, now=now)
-            checkin = check_in_by_card(session, actor, activity_id=activity.id, member_code=scan.card, now=scan.at)
+            # In the service's zone (`now`'s), which decides the day and week the deed counts in.
+            checkin = check_in_by_card(session, actor, activity_id=activity.id, member_code=scan.card,
+                                       now=scan.at.astimezone(now.tzinfo))
     except AlreadyCheckedIn:
         return Answer(scan.nonce, "duplicate", AlreadyCheckedIn.code)
     except DomainError as refusal:

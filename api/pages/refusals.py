@@ -73,6 +73,13 @@ SENTENCES = {
     "organiser:conflict": _l("这条签到已经签退过了。"),
     "card_code": _l("请扫描或输入志愿者会员卡上的代码。"),
     "rule_gone": _l("这条积分规则已停用或不存在，请重新选择。"),
+    # Answers to scans made offline, shown beside each scan (`api.pages.console.offline`)
+    "offline:already_checked_in": _l("重复：这位志愿者已经签到过本次活动。"),
+    "offline:invalid_code": _l("未签到：这不是有效的会员卡。"),
+    "offline:not_found": _l("未签到：不是本社区的志愿者，或会员卡已注销。"),
+    "offline:activity_not_open": _l("未签到：扫码时间不在签到时间内，或活动结束已超过 72 小时。"),
+    "offline:validation_error": _l("未签到：扫码时间晚于服务器时间，请检查手机时钟。"),
+    "offline:limit_reached": _l("未签到：本活动名额已满，或已达到积分上限。"),
 }
 
 

@@ -3,39 +3,23 @@ from marshmallow import Schema, fields, validate
 
 from points.offline import ANSWERS
 
-from ..acts.offline import Scan, check_in_offline
+from ..acts.offline import OfflineArgsSchema, check_in_offline, scans_of
 from ..http import db
 from ..http.clock import now
-from ..http.fields import LocalDateTime
 from ..http.smorest import Blueprint, found
 from ..identity.access import visible_activity
 from ..identity.authentication import current_principal
 
 blp = Blueprint("offline", __name__, url_prefix="/api/v1/activities", description="Activities and QR check-in")
-MAX_SCANS = 500  # one upload; a phone with more sends them in several
-NONCE = r"^[A-Za-z0-9_-]{8,64}$"
-
-
-class ScanSchema(Schema):
-    card = fields.String(required=True, validate=validate.Length(min=1, max=300),
-                         metadata={"description": "what the member card gave: its QR text (or number)"})
-    at = LocalDateTime(required=True, metadata={"description": "when the card was scanned, by the phone's clock"})
-    nonce = fields.String(required=True, validate=validate.Regexp(NONCE, error="8 to 64 letters, digits, - or _"),
-                          metadata={"description": "the scan's own id, fresh for each scan: a repeat is answered "
-                                                   "as the first time"})
-
-
-class OfflineArgsSchema(Schema):
-    device = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                           metadata={"description": "which phone scanned (kept with each scan)"})
-    scans = fields.List(fields.Nested(ScanSchema), required=True, validate=validate.Length(min=1, max=MAX_SCANS))
 
 
 class AnswerSchema(Schema):
     nonce = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(ANSWERS))
-    code = fields.String(metadata={"description": "why: already_checked_in (a duplicate), or the refusal's code "
-                                                   "(invalid_code: not a card; not_found: no such member here; activity_not_open: outside the window plus grace, or uploaded over 72 hours after the end; validation_error: dated ahead of the server's clock)"})
+    code = fields.String(metadata={"description": (
+        "why: already_checked_in (a duplicate), or the refusal's code (invalid_code: not a card; not_found: "
+        "no such member here; activity_not_open: outside the window plus grace, or uploaded over 72 hours "
+        "after the end; validation_error: dated ahead of the server's clock)")})
 
 
 class OfflineAnswersSchema(Schema):
@@ -50,8 +34,7 @@ class OfflineAnswersSchema(Schema):
 @blp.response(200, OfflineAnswersSchema)
 def check_in_offline_scans(args, activity):
     """Upload member-card scans made with no signal: each nonce counts once, each member once per activity."""
-    scans = [Scan(card=scan["card"], at=scan["at"], nonce=scan["nonce"]) for scan in args["scans"]]
     answers = check_in_offline(db.writer(), current_principal(), activity_id=activity.id, device=args["device"],
-                               scans=scans, now=now())
+                               scans=scans_of(args), now=now())
     return {"results": [{"nonce": answer.nonce, "status": answer.status,
                          **({"code": answer.code} if answer.code else {})} for answer in answers]}
