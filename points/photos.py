@@ -88,14 +88,13 @@ def reencode(data: bytes) -> tuple[bytes, str, int, int]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=list(FORMATS))
             if image.width * image.height > MAX_PIXELS:  # read from the header: nothing decoded yet
-                raise NotAPhoto("the photo declares too many pixels", why="too_many_pixels")
+                raise Image.DecompressionBombError(f"{image.width} x {image.height}")
             kind = image.format
             image = ImageOps.exif_transpose(image)  # the phone's rotation, before EXIF is dropped
             image.thumbnail((MAX_SIDE, MAX_SIDE))
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
-            SyntaxError, ValueError) as error:
-        if isinstance(error, NotAPhoto):
-            raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise NotAPhoto("the photo declares too many pixels to be a photo", why="too_many_pixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise NotAPhoto("not a JPEG or PNG photo", why="not_image") from None
     return _encoded(image, kind), FORMATS[kind], image.width, image.height
 

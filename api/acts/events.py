@@ -30,7 +30,7 @@ ACTIONS = frozenset({
     "checkin", "checkout",
     "redemption", "cancellation", "fulfilment",
     "activity_scheduled", "partner_signed", "reward_stocked", "reward_changed",
-    "offline_checkins",
+    "offline_checkins", "tip_photo_opened",
 })
 
 

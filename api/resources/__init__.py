@@ -22,6 +22,7 @@ def register_resources(app: Flask) -> None:
         reports,
         rewards,
         rules,
+        tip_photos,
         tokens,
         vouchers,
     )
@@ -29,5 +30,5 @@ def register_resources(app: Flask) -> None:
     app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
     api = BenniuApi(app)
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
-                   rewards, redemptions, vouchers, notices, reports, exports, audit, offline):
+                   rewards, redemptions, vouchers, notices, reports, exports, audit, offline, tip_photos):
         api.register_blueprint(module.blp)

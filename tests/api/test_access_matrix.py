@@ -51,12 +51,13 @@ def world(app, clock, admin, community, organiser, volunteer, rules, shop):
         "clients": {"admin": admin, "organiser": organiser, "partner": shop["barber_clerk"], "volunteer": a_phone},
         "a": {"member_id": a_member["id"], "partner_id": shop["barber"]["id"], "reward_id": shop["rice"]["id"],
               "activity_id": 1, "checkin_id": 1, "claim_id": 1, "transfer_id": 1, "redemption_id": 1,
-              "token_id": 1, "code": "patrol", "community_id": community["id"], "notice_id": 1, "what": "members"},
+              "token_id": 1, "code": "patrol", "community_id": community["id"], "notice_id": 1, "what": "members",
+              "n": 1},
         "b": {"community_id": b["id"], "member_id": member["id"], "partner_id": partner["id"],
               "reward_id": reward["id"], "activity_id": activity["id"], "checkin_id": checkin["id"],
               "claim_id": claim["id"], "transfer_id": award["transfer_id"], "redemption_id": redemption["id"],
               "voucher_code": redemption["voucher_code"], "checkin_url": activity["checkin_url"],
-              "notice_id": notice["entry_id"], "token_id": b_token, "what": "members"},
+              "notice_id": notice["entry_id"], "token_id": b_token, "what": "members", "n": 1},
     }
 
 

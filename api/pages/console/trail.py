@@ -12,4 +12,5 @@ AUDIT_ACTIONS = {"community_founded": _l("新建社区"), "community_changed": _
                  "redemption": _l("兑换"), "cancellation": _l("取消兑换"), "fulfilment": _l("核销"),
                  "activity_scheduled": _l("创建活动"), "partner_signed": _l("新增合作商家"),
                  "reward_stocked": _l("上架奖品"), "reward_changed": _l("修改奖品"),
-                 "offline_checkins": _l("上传离线签到")}
+                 "offline_checkins": _l("上传离线签到"),
+                 "tip_photo_opened": _l("查看线索照片")}
