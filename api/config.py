@@ -133,6 +133,8 @@ SETTINGS = (
       "loses nothing, but a power cut or OS crash may lose the most recent commits (the file is never corrupted). "
       "`FULL`: nothing is lost even then, at 10–25 % fewer check-ins a second. Without a UPS, choose `FULL` "
       "(or PostgreSQL)"),
+    S("TIP_PHOTO_DAYS", count, 90, "`benniu forget-tip-photos` (daily) deletes the photos of tips rejected longer "
+      "ago than this"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 

@@ -136,3 +136,28 @@ def test_a_tip_sent_as_json_still_works_and_has_no_photos(volunteer, rules, poli
     _, phone = volunteer
     claim = phone.post("/api/v1/claims", {"rule_code": "rental_tip", "description": "无照片"}, expect=201).json
     assert claim["photos"] == [] and police.get(f"/api/v1/claims/{claim['id']}").json["description"] == "无照片"
+
+
+def test_photos_of_a_rejected_tip_go_after_the_days_and_others_stay(app, volunteer, rules, organiser, police, clock,
+                                                                    tmp_path):
+    from api.acts.tips import forget_old_tip_photos
+    from api.http.photo_store import photo_store
+    _, phone = volunteer
+    rejected = send(phone, ("a.png", _png(20, 20))).json
+    pending = send(phone, ("b.png", _png(20, 20))).json
+    organiser.post(f"/api/v1/claims/{rejected['id']}/reject", {"reason": "查无此事"}, expect=200)
+    kept = sorted(path.name for path in (tmp_path / "instance" / "tip-photos").iterdir())
+    assert len(kept) == 2
+
+    def forget():
+        with app.app_context(), app.extensions["benniu"].sessionmaker() as session, session.begin():
+            return forget_old_tip_photos(session, days=app.config["TIP_PHOTO_DAYS"], store=photo_store(),
+                                         now=clock.now())
+    clock.advance(days=89)
+    assert forget() == 0
+    clock.advance(days=2)
+    assert forget() == 1 and forget() == 0
+    assert len(list((tmp_path / "instance" / "tip-photos").iterdir())) == 1
+    assert police.get(rejected["photos"][0]).status_code == 404
+    assert police.get(f"/api/v1/claims/{rejected['id']}").json["photos"] == []
+    assert police.get(pending["photos"][0]).status_code == 200
