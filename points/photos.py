@@ -27,7 +27,7 @@ class NotAPhoto(Invalid):
 
     def __init__(self, message: str, *, why: str):
         super().__init__(message, field="photo")
-        self.why = why  # which sentence a page says: not_image, too_large, too_many_pixels, too_many
+        self.facts = {"kind": why}  # which: not_image, too_large, too_many_pixels, too_many (a page's sentence)
 
 
 class ClaimPhoto(Base):

@@ -13,7 +13,7 @@ from ..http.photo_store import photo_store
 from ..http.smorest import Blueprint, found
 from ..identity.access import community_for, listed_member, member_acted_for, reads_claim, visible_claim
 from ..identity.authentication import current_principal
-from .tip_photos import MULTIPART_DOC, photo_urls, sent_photos
+from .tip_photos import MULTIPART_DOC, photo_urls, with_photos
 
 blp = Blueprint("claims", __name__, url_prefix="/api/v1/claims", description="Claims awaiting review")
 
@@ -62,7 +62,7 @@ class ClaimSchema(Schema):
 
 @blp.route("", methods=["POST"])
 @blp.allow("admin", "organiser", "volunteer")
-@sent_photos
+@with_photos
 @blp.arguments(ClaimArgsSchema(), location="json_or_form",
                example={"rule_code": "rental_tip", "description": "5栋302出租屋新住户未登记"})
 @blp.doc(**MULTIPART_DOC)

@@ -4,17 +4,16 @@ from functools import wraps
 
 from flask import Response, request
 
-from points.photos import MAX_BYTES, MAX_PHOTOS, NotAPhoto, photos_of
+from points.photos import MAX_PHOTOS, photos_of
 
 from ..acts.tips import open_tip_photo
 from ..http import db
 from ..http.clock import now
-from ..http.photo_store import photo_store
+from ..http.photo_store import PHOTOS_BYTES, photo_store, sent_photos
 from ..http.smorest import BINARY, Blueprint
 from ..identity.authentication import current_principal
 
 blp = Blueprint("tip_photos", __name__, url_prefix="/api/v1/claims", description="Claims awaiting review")
-FORM_BYTES = 64 * 1024  # the form's text fields, beside the photos
 
 MULTIPART_DOC = {"requestBody": {"content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["rule_code", "description"],
@@ -25,27 +24,17 @@ MULTIPART_DOC = {"requestBody": {"content": {"multipart/form-data": {"schema": {
                                             "no EXIF or GPS)"}}}}}}}
 
 
-def sent_photos(view):
-    """Hand the view the `photo` files of a multipart request (bytes, at most MAX_PHOTOS), after
-    the caller is known: only then may the body be as large as three photos."""
+def with_photos(view):
+    """Hand the view the `photo` files of a multipart request, once the caller is known: only then
+    may the body be as large as three photos."""
     @wraps(view)
-    def with_photos(*args, **kwargs):
+    def photos_read(*args, **kwargs):
         photos = []
         if request.mimetype == "multipart/form-data":
-            request.max_content_length = MAX_PHOTOS * MAX_BYTES + FORM_BYTES
-            files = request.files.getlist("photo")
-            if len(files) > MAX_PHOTOS:
-                raise NotAPhoto(f"at most {MAX_PHOTOS} photos", why="too_many")
-            photos = [_read(file) for file in files if file.filename or file.content_length]
+            request.max_content_length = PHOTOS_BYTES
+            photos = sent_photos()
         return view(*args, photos=photos, **kwargs)
-    return with_photos
-
-
-def _read(file) -> bytes:
-    data = file.stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise NotAPhoto("a photo may be at most 10 MB", why="too_large")
-    return data
+    return photos_read
 
 
 def photo_urls(claim) -> list[str]:

@@ -52,7 +52,7 @@ from .staff import (
     visible_staff,
     visible_token,
 )
-from .tips import readable_claim, reads_claim, sees_tips, tips_grant
+from .tips import grants_tips, readable_claim, reads_claim, sees_tips, tips_grant
 
 __all__ = [
     "STAFF", "Scope", "StaffCut", "allows", "community_for", "counter_of", "disabling_staff", "fulfillable_voucher",
@@ -61,5 +61,5 @@ __all__ = [
     "settlement_view", "staff_cut", "staff_grant", "token_grant", "token_scope", "visible_activity",
     "visible_checkin", "visible_claim", "visible_communities", "visible_member", "visible_notice", "visible_partners",
     "visible_redemption", "visible_reward", "visible_staff", "visible_token", "visible_transfer",
-    "readable_claim", "reads_claim", "sees_tips", "tips_grant",
+    "grants_tips", "readable_claim", "reads_claim", "sees_tips", "tips_grant",
 ]

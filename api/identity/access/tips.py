@@ -35,10 +35,15 @@ def readable_claim(session: Session, principal: Principal, claim_id: int) -> Cla
     return claim
 
 
+def grants_tips(session: Session, principal: Principal) -> bool:
+    """Whether this principal may let accounts see tips at all (an admin, or staff who see them)."""
+    return principal.role == "admin" or sees_tips(session, principal)
+
+
 def tips_grant(session: Session, principal: Principal, staff_id: int) -> StaffAccount:
     """A staff account whose `sees_tips` this principal may set: an admin any they manage, an
     organiser who has it an organiser account of their own community."""
     account = visible_staff(session, principal, staff_id)
-    if principal.role == "admin" or (sees_tips(session, principal) and account.role == "organiser"):
+    if principal.role == "admin" or (account.role == "organiser" and grants_tips(session, principal)):
         return account
     raise Forbidden("only an admin, or an organiser who sees tips, may let an account see tips")
