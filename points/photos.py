@@ -90,13 +90,16 @@ def reencode(data: bytes) -> tuple[bytes, str, int, int]:
             if image.width * image.height > MAX_PIXELS:  # read from the header: nothing decoded yet
                 raise Image.DecompressionBombError(f"{image.width} x {image.height}")
             kind = image.format
+            if kind == "JPEG":  # decoded at 1/2, 1/4 or 1/8 scale when that still covers MAX_SIDE: less memory
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
             image = ImageOps.exif_transpose(image)  # the phone's rotation, before EXIF is dropped
             image.thumbnail((MAX_SIDE, MAX_SIDE))
+            encoded = _encoded(image, kind)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise NotAPhoto("the photo declares too many pixels to be a photo", why="too_many_pixels") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise NotAPhoto("not a JPEG or PNG photo", why="not_image") from None
-    return _encoded(image, kind), FORMATS[kind], image.width, image.height
+    return encoded, FORMATS[kind], image.width, image.height
 
 
 def _encoded(image: Image.Image, kind: str) -> bytes:

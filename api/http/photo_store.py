@@ -22,6 +22,7 @@ def sent_photos() -> list[bytes]:
         raise NotAPhoto(f"at most {MAX_PHOTOS} photos", why="too_many")
     photos = []
     for file in files:
+        file.stream.seek(0)  # a request retried whole (a lock, a deadlock) reads its photos again
         data = file.stream.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             raise NotAPhoto("a photo may be at most 10 MB", why="too_large")
