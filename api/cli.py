@@ -215,6 +215,18 @@ def remind_vouchers_command(days):
     click.echo(remind(_app(), kind="voucher_expiring", days=days, in_batches=_in_batches, write=_write, now=_now))
 
 
+@main.command("forget-tip-photos")
+def forget_tip_photos_command():
+    """Delete the photos of tips rejected more than BENNIU_TIP_PHOTO_DAYS ago (cron-safe)."""
+    from .acts.tips import forget_old_tip_photos
+    from .http.photo_store import photo_store
+
+    app = _app()
+    gone = _write(app, lambda session: forget_old_tip_photos(session, days=app.config["TIP_PHOTO_DAYS"],
+                                                             store=photo_store(), now=_now(app)))
+    click.echo(f"deleted {gone} photos of rejected tips")
+
+
 @main.command()
 def verify():
     """Check the ledger's invariants and the tallies kept from it; print ok, or what is wrong and exit 1."""

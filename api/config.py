@@ -165,6 +165,8 @@ SETTINGS = (
       "long, once each"),
     S("JOIN_RATE_LIMIT", rate, "100 per hour", "applications to join (`POST /communities/{id}/applications`, "
       "`/join/<code>`) per client address"),
+    S("TIP_PHOTO_DAYS", count, 90, "`benniu forget-tip-photos` (daily) deletes the photos of tips rejected longer "
+      "ago than this"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 

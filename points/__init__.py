@@ -14,6 +14,8 @@ from . import (  # noqa: F401
     ledger,
     members,
     messages,
+    offline,
     paper_book,
+    photos,
     rules,
 )

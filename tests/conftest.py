@@ -203,7 +203,8 @@ def staff(app, clock, community):
         with app.extensions["benniu"].sessionmaker() as session, session.begin():
             if role == "organiser":
                 kwargs.setdefault("community_id", community["id"])
+            sees_tips = kwargs.pop("sees_tips", False)  # police: reads tips' text and photos
             create_staff(session, role=role, name=kwargs.pop("name", f"{role} staff"), phone=phone,
-                         password="password1", now=clock.now(), **kwargs)
+                         password="password1", now=clock.now(), **kwargs).sees_tips = sees_tips
         return phone
     return make

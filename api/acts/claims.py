@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from points.claims import Claim, approve_claim, reject_claim, submit_claim
 from points.members import Member
+from points.photos import PhotoStore, keep_photos
 
 from ..identity.access import member_acted_for, visible_claim
 from ..identity.principal import Principal
@@ -14,13 +15,16 @@ from .messages import rule_name, tell
 
 
 def file_claim(session: Session, actor: Principal, *, rule_code: str, description: str, now: datetime,
-               member_id: int | None = None) -> Claim:
-    """File a tip or a mediation for review: volunteers for themselves, organisers for a member."""
+               member_id: int | None = None, photos: list[bytes] = (), store: PhotoStore | None = None) -> Claim:
+    """File a tip or a mediation for review: volunteers for themselves, organisers for a member;
+    with up to 3 photos (re-encoded, every EXIF field dropped) kept in `store`."""
     member = member_acted_for(session, actor, member_id)
     claim = submit_claim(session, member=member, rule_code=rule_code, description=description, now=now)
+    if photos:
+        keep_photos(session, store, claim_id=claim.id, photos=list(photos), now=now)
     # The audit names the claim, never its text: a tip may name people.
     announce(session, actor, "claim_filed", at=now, community_id=member.community_id, subject=member_party(member),
-             member_id=member.id, claim_id=claim.id, rule_code=rule_code)
+             member_id=member.id, claim_id=claim.id, rule_code=rule_code, photos=len(photos))
     return claim
 
 

@@ -35,6 +35,7 @@ ACTIONS = frozenset({
     "application_filed", "application_approved", "application_rejected",
     "activity_changed", "activity_cancelled", "checkout_undone", "partner_changed", "partner_retired",
     "staff_enabled",
+    "offline_checkins", "tip_photo_opened",
 })
 
 

@@ -22,9 +22,9 @@ CLIENT_SECONDS = setting("CLIENT_TIMEOUT_SECONDS")
 # (`Turns`): far longer than a request takes (a few ms), far shorter than a large import.
 TURN_SECONDS = 0.5
 
-# What is read of a request's body before its turn: more than any request may send (the
-# console's uploads, 10 MB, are the largest); the app refuses what is over its own limits (413).
-BODY_LIMIT = 16 * 1024 * 1024
+# What is read of a request's body before its turn: more than any request may send (a tip with
+# three photos of 10 MB each is the largest); the app refuses what is over its own limits (413).
+BODY_LIMIT = 32 * 1024 * 1024
 
 
 class _PatientSocket(socket.socket):

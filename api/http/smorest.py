@@ -43,6 +43,12 @@ class JSONOnlyParser(FlaskParser):
     def load_querystring(self, req, schema):
         return _storable(super().load_querystring(req, schema), "query")
 
+    def load_json_or_form(self, req, schema):
+        """JSON, or a multipart form (a tip with its photos: the view reads the files)."""
+        if req.mimetype == "multipart/form-data":
+            return _storable(self.load_form(req, schema), "form")
+        return self.load_json(req, schema)
+
 
 def _storable(data, location: str):
     """Refuse NUL characters and unpaired surrogates: PostgreSQL text cannot hold them."""
@@ -71,6 +77,9 @@ class Blueprint(SmorestBlueprint):
     """A resource's blueprint: every operation says who may call it, with `allow` or `public`."""
 
     ARGUMENTS_PARSER = JSONOnlyParser()
+    # A body that may also come as a multipart form is documented as JSON; its operation adds the form.
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**SmorestBlueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+                                             "json_or_form": "application/json"}
 
     def allow(self, *roles: str):
         """Open the operation to `roles`: no valid token is 401, another role 403.

@@ -100,6 +100,18 @@ SENTENCES = {
     "PartnerRetired": _l("这家合作商家已经停用了。"),
     "cancel_reason": _l("取消活动时请填写原因，志愿者会看到它。"),
     "disable_reason": _l("停用账号时请填写原因。"),
+    # Answers to scans made offline, shown beside each scan (`api.pages.console.offline`)
+    "offline:already_checked_in": _l("重复：这位志愿者已经签到过本次活动。"),
+    "offline:invalid_code": _l("未签到：这不是有效的会员卡。"),
+    "offline:not_found": _l("未签到：不是本社区的志愿者，或会员卡已注销。"),
+    "offline:activity_not_open": _l("未签到：扫码时间不在签到时间内，或活动结束已超过 72 小时。"),
+    "offline:validation_error": _l("未签到：扫码时间晚于服务器时间，请检查手机时钟。"),
+    "offline:limit_reached": _l("未签到：本活动名额已满，或已达到积分上限。"),
+    # A tip's photos refused (points.photos.NotAPhoto, by its kind)
+    "validation_error:not_image": _l("照片只能是 JPEG 或 PNG 图片，这个文件不是。"),
+    "validation_error:too_large": _l("每张照片最大 10 MB。"),
+    "validation_error:too_many_pixels": _l("这张图片的尺寸大得不像照片，未保存。"),
+    "validation_error:too_many": _l("最多 3 张照片。"),
 }
 
 

@@ -19,6 +19,7 @@ def register_resources(app: Flask) -> None:
         members,
         messages,
         notices,
+        offline,
         partners,
         redemptions,
         reports,
@@ -26,6 +27,7 @@ def register_resources(app: Flask) -> None:
         rules,
         service,
         sms,
+        tip_photos,
         tokens,
         vouchers,
     )
@@ -34,5 +36,5 @@ def register_resources(app: Flask) -> None:
     api = BenniuApi(app)
     for module in (health, tokens, communities, members, rules, claims, awards, activities, checkins, partners,
                    rewards, redemptions, vouchers, notices, reports, exports, audit, sms, messages,
-                   service, activations, applications):
+                   service, activations, applications, offline, tip_photos):
         api.register_blueprint(module.blp)

@@ -1,5 +1,5 @@
 """Claims (线索、调解): tips and mediations that earn points once an organiser approves them."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, missing, validate
 
 from points.claims import STATUSES, find_claims
 
@@ -9,9 +9,11 @@ from ..http.clock import now
 from ..http.fields import Id, LocalDateTime, Points, QueryId, RuleCode
 from ..http.idempotency import idempotent
 from ..http.pagination import PageArgsSchema, keyset_page, page_schema
+from ..http.photo_store import photo_store
 from ..http.smorest import Blueprint, found
-from ..identity.access import community_for, listed_member, member_acted_for, visible_claim
+from ..identity.access import community_for, listed_member, member_acted_for, reads_claim, visible_claim
 from ..identity.authentication import current_principal
+from .tip_photos import MULTIPART_DOC, photo_urls, with_photos
 
 blp = Blueprint("claims", __name__, url_prefix="/api/v1/claims", description="Claims awaiting review")
 
@@ -42,22 +44,34 @@ class ClaimSchema(Schema):
     member_id = fields.Integer()
     community_id = fields.Integer()
     rule_code = fields.String()
-    description = fields.String()
+    description = fields.Method("_description", metadata={
+        "description": "for the member who sent it and staff who see tips (sees_tips) only"})
+    photos = fields.Method("_photos", metadata={"description": "the photos' addresses, for whoever reads the text"})
     points = fields.Integer(allow_none=True)
     reason = fields.String(allow_none=True)
     transfer_id = fields.Integer(allow_none=True)
     created_at = LocalDateTime()
     reviewed_at = LocalDateTime(allow_none=True)
 
+    def _description(self, claim):
+        return claim.description if reads_claim(db.session(), current_principal(), claim) else missing
+
+    def _photos(self, claim):
+        return photo_urls(claim) if reads_claim(db.session(), current_principal(), claim) else missing
+
 
 @blp.route("", methods=["POST"])
 @blp.allow("admin", "organiser", "volunteer")
-@blp.arguments(ClaimArgsSchema(), example={"rule_code": "rental_tip", "description": "5栋302出租屋新住户未登记"})
+@with_photos
+@blp.arguments(ClaimArgsSchema(), location="json_or_form",
+               example={"rule_code": "rental_tip", "description": "5栋302出租屋新住户未登记"})
+@blp.doc(**MULTIPART_DOC)
 @blp.response(201, ClaimSchema)
-def create_claim(args):
-    """File a tip or a mediation for review (volunteers for themselves, organisers for a member)."""
+def create_claim(args, photos):
+    """File a tip or a mediation for review (volunteers for themselves, organisers for a member), as
+    JSON, or as multipart/form-data with up to 3 `photo` files (JPEG or PNG, 10 MB each)."""
     member_acted_for(db.session(), current_principal(), args.get("member_id"))  # 404 before the write lock
-    return file_claim(db.writer(), current_principal(), now=now(), **args)
+    return file_claim(db.writer(), current_principal(), now=now(), photos=photos, store=photo_store(), **args)
 
 
 @blp.route("", methods=["GET"])

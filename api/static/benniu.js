@@ -27,67 +27,77 @@
     }, () => submit(form), { enableHighAccuracy: true, timeout: 10000 });
   }
 
-  // /scan: the camera, read by the browser's BarcodeDetector or else by jsQR, loaded only now.
+  // The camera, read by the browser's BarcodeDetector or else by jsQR (loaded only now): calls
+  // `found(text)` for each code it reads until that returns false. /scan and the offline check-in use it.
+  function loadDecoder(url) {
+    return new Promise((resolve, reject) => {
+      if (window.jsQR) return resolve(window.jsQR);
+      const script = document.createElement("script");
+      script.src = url;
+      script.onload = () => resolve(window.jsQR);
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  async function reader(video, decoderUrl) {
+    if ("BarcodeDetector" in window) {
+      const formats = await window.BarcodeDetector.getSupportedFormats();
+      if (formats.includes("qr_code")) {
+        const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+        return async () => ((await detector.detect(video))[0] || {}).rawValue;
+      }
+    }
+    const decode = await loadDecoder(decoderUrl);
+    const canvas = document.createElement("canvas");
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    return async () => {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      context.drawImage(video, 0, 0);
+      const image = context.getImageData(0, 0, canvas.width, canvas.height);
+      return (decode(image.data, image.width, image.height) || {}).data;
+    };
+  }
+
+  async function watchCamera(video, decoderUrl, found) {
+    video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    video.hidden = false;
+    await video.play();
+    const read = await reader(video, decoderUrl);
+    const tick = async () => {
+      const text = video.videoWidth ? await read() : null;
+      if (text && (await found(text)) === false) {
+        video.srcObject.getTracks().forEach((track) => track.stop());
+        return;
+      }
+      setTimeout(tick, 200);
+    };
+    tick();
+  }
+  window.BenniuCamera = { available: () => !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia),
+                          watch: watchCamera };
+
+  // /scan: the first code read is sent at once.
   function scanner(root) {
     const open = root.querySelector("#camera-open");
     const video = root.querySelector("#camera");
     const status = root.querySelector("#camera-status");
     const form = root.querySelector("#scan-form");
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
+    if (!window.BenniuCamera.available()) return;
     open.hidden = false;
-
-    function found(text) {
-      video.srcObject.getTracks().forEach((track) => track.stop());
-      form.elements.code.value = text;
-      submit(form);
-    }
-
-    function loadDecoder() {
-      return new Promise((resolve, reject) => {
-        if (window.jsQR) return resolve(window.jsQR);
-        const script = document.createElement("script");
-        script.src = root.dataset.decoder;
-        script.onload = () => resolve(window.jsQR);
-        script.onerror = reject;
-        document.head.appendChild(script);
-      });
-    }
-
-    async function reader() {
-      if ("BarcodeDetector" in window) {
-        const formats = await window.BarcodeDetector.getSupportedFormats();
-        if (formats.includes("qr_code")) {
-          const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-          return async () => ((await detector.detect(video))[0] || {}).rawValue;
-        }
-      }
-      const decode = await loadDecoder();
-      const canvas = document.createElement("canvas");
-      const context = canvas.getContext("2d", { willReadFrequently: true });
-      return async () => {
-        canvas.width = video.videoWidth;
-        canvas.height = video.videoHeight;
-        context.drawImage(video, 0, 0);
-        const image = context.getImageData(0, 0, canvas.width, canvas.height);
-        return (decode(image.data, image.width, image.height) || {}).data;
-      };
-    }
 
     open.addEventListener("click", async () => {
       open.hidden = true;
       status.textContent = status.dataset.starting || "";
       try {
-        video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
-        video.hidden = false;
-        await video.play();
-        const read = await reader();
+        await watchCamera(video, root.dataset.decoder, (text) => {
+          status.textContent = "";
+          form.elements.code.value = text;
+          submit(form);
+          return false;
+        });
         status.textContent = "";
-        const tick = async () => {
-          const text = video.videoWidth ? await read() : null;
-          if (text) return found(text);
-          setTimeout(tick, 200);
-        };
-        tick();
       } catch (error) {
         status.textContent = status.dataset.failed || "";
         open.hidden = false;

@@ -54,14 +54,14 @@ def world(app, clock, admin, community, organiser, volunteer, rules, shop):
         "a": {"member_id": a_member["id"], "partner_id": shop["barber"]["id"], "reward_id": shop["rice"]["id"],
               "activity_id": 1, "checkin_id": 1, "claim_id": 1, "transfer_id": 1, "redemption_id": 1,
               "token_id": 1, "code": "patrol", "community_id": community["id"], "notice_id": 1, "what": "members",
-              "message_id": 1, "application_id": 1},
+              "message_id": 1, "application_id": 1, "n": 1},
         "b": {"community_id": b["id"], "member_id": member["id"], "partner_id": partner["id"],
               "reward_id": reward["id"], "activity_id": activity["id"], "checkin_id": checkin["id"],
               "claim_id": claim["id"], "transfer_id": award["transfer_id"], "redemption_id": redemption["id"],
               "voucher_code": redemption["voucher_code"], "checkin_url": activity["checkin_url"],
               "notice_id": notice["entry_id"], "token_id": b_token, "what": "members",
               "message_id": b_phone.get("/api/v1/me/messages").json["items"][0]["id"],
-              "application_id": application["id"]},
+              "application_id": application["id"], "n": 1},
     }
 
 

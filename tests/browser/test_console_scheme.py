@@ -21,7 +21,7 @@ def test_an_organiser_runs_a_week_of_the_scheme_from_the_console(live_server, br
     desk = desk_context.new_page()
     errors = []
     desk.on("pageerror", lambda error: errors.append(str(error)))
-    sign_in(desk, live_server, staff("organiser", name="罗塘派出所 民警"), "password1", "/console")
+    sign_in(desk, live_server, staff("organiser", name="罗塘派出所 民警", sees_tips=True), "password1", "/console")
     desk.get_by_role("heading", name="今日概览").wait_for(timeout=WAIT)
 
     # A rule and an activity under it.

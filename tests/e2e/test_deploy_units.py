@@ -22,7 +22,8 @@ def timer_commands() -> dict[str, str]:
 def test_each_timer_runs_a_command_benniu_has():
     commands = timer_commands()
     assert set(commands.values()) == {"close-open-checkins", "expire-vouchers", "finalise-notices", "expire-points",
-                                      "remind-expiring", "remind-vouchers"}
+                                      "remind-expiring", "remind-vouchers",
+                                      "forget-tip-photos"}
     for command in commands.values():
         assert CliRunner().invoke(main, [command, "--help"]).exit_code == 0
 

@@ -49,6 +49,12 @@ def console_pages(pages, staff):
 
 
 @pytest.fixture
+def police_pages(pages, staff):
+    """The console of an organiser who reads tips (police: `sees_tips`)."""
+    return pages().sign_in(staff("organiser", name="罗塘派出所 民警", sees_tips=True), "password1")
+
+
+@pytest.fixture
 def other_community(admin, app, clock):
     """A second community (B) with its own organiser token, for tenant isolation."""
     from .. import conftest

@@ -89,39 +89,39 @@ def b_side(other_community, admin, app, clock):
 # The review queue --------------------------------------------------------------------------
 
 def test_the_queue_shows_pending_tips_oldest_first_with_the_member_and_their_recent_history(
-        console_pages, organiser, tips):
+        police_pages, organiser, tips):
     member = tips["member"]
     organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "patrol", "memo": "夜间巡逻"},
                    expect=201)
-    html = text(console_pages.get("/console/claims"))
+    html = text(police_pages.get("/console/claims"))
     assert html.index("3栋502 新租户未登记") < html.index("5栋101 群租") < html.index("菜场门口纠纷已调解")
     assert f'href="/console/members/{member["id"]}"' in html and member["phone"] in html and "服管委员会" in html
     assert "夜间巡逻" in html  # the member's recent history beside their tip
     assert html.count(">通过</button>") == 3 and html.count(">驳回</button>") == 3
 
 
-def test_the_queue_filters_by_status_and_by_rule(console_pages, organiser, tips, rules):
+def test_the_queue_filters_by_status_and_by_rule(police_pages, organiser, tips, rules):
     organiser.post(f"/api/v1/claims/{tips['first']['id']}/reject", {"reason": "重复"}, expect=200)
-    pending = text(console_pages.get("/console/claims"))
+    pending = text(police_pages.get("/console/claims"))
     assert "3栋502" not in pending and "5栋101 群租" in pending
-    rejected = text(console_pages.get("/console/claims?status=rejected"))
+    rejected = text(police_pages.get("/console/claims?status=rejected"))
     assert "3栋502" in rejected and "5栋101" not in rejected and ">驳回</button>" not in rejected
-    everything = text(console_pages.get("/console/claims?status=all"))
+    everything = text(police_pages.get("/console/claims?status=all"))
     assert everything.index("5栋101") < everything.index("3栋502")  # pending first, then the reviewed
-    assert "3栋502" not in text(console_pages.get("/console/claims?status=all&rule=patrol"))
-    assert "3栋502" in text(console_pages.get("/console/claims?status=all&rule=rental_tip"))
+    assert "3栋502" not in text(police_pages.get("/console/claims?status=all&rule=patrol"))
+    assert "3栋502" in text(police_pages.get("/console/claims?status=all&rule=rental_tip"))
 
 
-def test_the_queue_pages_on_past_the_pending_into_the_reviewed(console_pages, organiser, volunteer, rules):
+def test_the_queue_pages_on_past_the_pending_into_the_reviewed(police_pages, organiser, volunteer, rules):
     from api.pages.console import claims as module
     member, phone = volunteer
     made = [phone.post("/api/v1/claims", {"rule_code": "rental_tip", "description": f"线索{n}号"}, expect=201).json
             for n in range(module.PAGE + 2)]
     organiser.post(f"/api/v1/claims/{made[0]['id']}/reject", {"reason": "无效"}, expect=200)
-    first = text(console_pages.get("/console/claims?status=all"))
+    first = text(police_pages.get("/console/claims?status=all"))
     assert "线索1号" in first and "线索0号<" not in first
     following = re.search(r'href="(/console/claims\?[^"]*after=[^"]*)"', first).group(1).replace("&amp;", "&")
-    second = text(console_pages.get(following))
+    second = text(police_pages.get(following))
     assert f"线索{module.PAGE + 1}号" in second and "线索0号" in second and "线索1号<" not in second
 
 

@@ -55,6 +55,7 @@ from .staff import (
     visible_staff,
     visible_token,
 )
+from .tips import grants_tips, readable_claim, reads_claim, sees_tips, tips_grant
 
 __all__ = [
     "STAFF", "Scope", "StaffCut", "allows", "community_for", "counter_of", "disabling_staff", "fulfillable_voucher",
@@ -64,4 +65,5 @@ __all__ = [
     "visible_checkin", "visible_claim", "visible_communities", "visible_member", "visible_notice", "visible_partners",
     "visible_redemption", "visible_reward", "visible_staff", "visible_token", "visible_transfer",
     "managed_activity", "managed_partner", "may_change_partner",
+    "grants_tips", "readable_claim", "reads_claim", "sees_tips", "tips_grant",
 ]

@@ -1,7 +1,7 @@
 """i28 what volunteers hear back: messages, service-hours certificates, levels per community
 
 Revision ID: 0016_i28_messages
-Revises: 0013_i24a_corrections
+Revises: 0015_i27_field_work
 Create Date: 2026-12-06 23:00:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import points.db
 
 revision = '0016_i28_messages'
-down_revision = '0013_i24a_corrections'
+down_revision = '0015_i27_field_work'
 branch_labels = None
 depends_on = None
 

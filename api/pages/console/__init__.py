@@ -17,6 +17,7 @@ from . import (  # noqa: E402,F401
     imports,
     levels,
     members,
+    offline,
     partner_changes,
     partners,
     reports,

@@ -1,18 +1,21 @@
 """`/console/claims`: the review queue — pending first, oldest first, filtered by status and rule;
 each tip with its member and their recent history, approved (optionally with other points) or
 rejected with a reason, once, through `api.acts.organising`."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from points.claims import STATUSES, find_claims, review_queue
 from points.ledger import history
 from points.members import get_member
+from points.photos import photos_of
 from points.rules import rules_of
 
 from ...acts.claims import approve, reject
+from ...acts.tips import open_tip_photo
 from ...http import db
 from ...http.clock import now
-from ...identity.access import visible_claim
+from ...http.photo_store import photo_store
+from ...identity.access import reads_claim, visible_claim
 from ...identity.authentication import current_principal
 from ..blueprint import path_id
 from ..guard import act_once, new_action_key
@@ -57,8 +60,17 @@ def _item(session, claim) -> dict:
     member = get_member(session, claim.member_id)
     others = [other for other in find_claims(session, member_id=member.id, limit=RECENT + 1, newest_first=True)
               if other.id != claim.id][:RECENT]
+    readable = reads_claim(session, current_principal(), claim)  # its text and photos: police (sees_tips) only
     return {"claim": claim, "member": member, "entries": history(session, member.account_id, limit=RECENT),
-            "claims": others}
+            "claims": others, "readable": readable, "photos": photos_of(session, claim.id) if readable else []}
+
+
+@blp.get("/console/claims/<int:claim_id>/photos/<int:n>")
+def claims_photo(claim_id: int, n: int):
+    """One photo of a tip, for staff who see tips; the audit trail notes who opened it."""
+    data, mimetype = open_tip_photo(db.writer(), current_principal(), claim_id=path_id(claim_id), position=n,
+                                    store=photo_store(), now=now())
+    return Response(data, mimetype=mimetype)
 
 
 @blp.post("/console/claims/<int:claim_id>/approve")

@@ -13,9 +13,10 @@ from points.communities import list_communities
 from rewards.partners import find_partners, partner_names
 
 from ...acts.staff import add_staff, disable_staff, enable_staff, reset_staff_password
+from ...acts.tips import let_see_tips
 from ...http import db
 from ...http.clock import now
-from ...identity.access import disabling_staff, staff_cut, visible_staff
+from ...identity.access import disabling_staff, grants_tips, staff_cut, visible_staff
 from ...identity.accounts import find_staff
 from ...identity.authentication import current_principal
 from ..blueprint import path_id
@@ -49,7 +50,7 @@ def _staff_page(*, message: str | None = None, status: int = 200, made: dict | N
         partner_names=partner_names(session, [account.partner_id for account in accounts if account.partner_id]),
         community_names={community.id: community.name for community in list_communities(session)},
         changes=changes, audit_names=AUDIT_ACTIONS, form=request.form, new_key=new_action_key, made=made,
-        own_staff_id=principal.staff_id,
+        own_staff_id=principal.staff_id, grants_tips=grants_tips(session, principal),
         communities=communities_to_pick()), status
 
 
@@ -131,6 +132,22 @@ def staff_enable(staff_id: int):
         return redirect(url_for(".staff"), code=303)
 
     return act_once(enabled, _refused)
+
+
+@blp.post("/console/staff/<int:staff_id>/tips")
+def staff_tips(staff_id: int):
+    """`允许查看线索` / `取消查看线索`: an organiser account reads tips' text and photos (police), or no longer."""
+    account = visible_staff(db.session(), current_principal(), path_id(staff_id))
+    sees = request.form.get("sees_tips") == "1"
+
+    def changed():
+        let_see_tips(db.writer(), current_principal(), staff_id=account.id, sees=sees, now=now(),
+                     seen_in=viewed_community_id())
+        flash(_("%(name)s 现在可以查看线索内容和照片。", name=account.name) if sees else
+              _("%(name)s 不再能查看线索内容和照片。", name=account.name), "done")
+        return redirect(url_for(".staff"), code=303)
+
+    return act_once(changed, _refused)
 
 
 def _refused(said: str, status: int):

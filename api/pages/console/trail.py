@@ -18,4 +18,6 @@ AUDIT_ACTIONS = {"community_founded": _l("新建社区"), "community_changed": _
                  "application_approved": _l("通过申请"), "application_rejected": _l("驳回申请"),
                  "activity_changed": _l("修改活动"), "activity_cancelled": _l("取消活动"),
                  "checkout_undone": _l("撤销签退"), "partner_changed": _l("修改合作商家"),
-                 "partner_retired": _l("停用合作商家"), "staff_enabled": _l("启用账号")}
+                 "partner_retired": _l("停用合作商家"), "staff_enabled": _l("启用账号"),
+                 "offline_checkins": _l("上传离线签到"),
+                 "tip_photo_opened": _l("查看线索照片")}
