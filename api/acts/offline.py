@@ -80,7 +80,7 @@ def _answer(session: Session, actor: Principal, activity, scan: Scan, *, now: da
         with session.begin_nested():
             ensure_uploadable(activity, scanned_at=scan.at, now=now)
             # In the service's zone (`now`'s), which decides the day and week the deed counts in.
-            checkin = check_in_by_card(session, actor, activity_id=activity.id, member_code=scan.card,
+            checkin = check_in_by_card(session, actor, activity_id=activity.id, card=scan.card,
                                        now=scan.at.astimezone(now.tzinfo))
     except AlreadyCheckedIn:
         return Answer(scan.nonce, "duplicate", AlreadyCheckedIn.code)
