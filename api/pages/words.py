@@ -1,5 +1,5 @@
 """The names pages give to the domain's codes (kinds and statuses), and how they show a time."""
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -47,8 +47,11 @@ def actor(who: Party | str | None) -> str:
     return f"{ROLE_NAMES[role]} {name}".strip() if role in ROLE_NAMES else (who or "")
 
 
-def day(moment: datetime | None) -> str:
-    return "" if moment is None else f"{moment.astimezone(zone()):%Y-%m-%d}"
+def day(moment: datetime | date | None) -> str:
+    """A moment's day in the service's zone (a date is a day already)."""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(zone())
+    return "" if moment is None else f"{moment:%Y-%m-%d}"
 
 
 def template_words() -> dict:

@@ -9,7 +9,7 @@ from points.members import find_members
 from .. import codes
 from ..acts.members import add_member
 from ..http import db
-from ..http.clock import now, zone
+from ..http.clock import now
 from ..http.fields import Id, LocalDateTime, Name, QueryId
 from ..http.images import image_routes, qr_image
 from ..http.pagination import PageArgsSchema, keyset_page, page_schema
@@ -47,8 +47,9 @@ class MemberQueryArgsSchema(PageArgsSchema):
 
 class ExpirySchema(Schema):
     points = fields.Function(lambda expiry: expiry[0], required=True)
-    on = fields.Function(lambda expiry: expiry[1].astimezone(zone()).isoformat(), required=True,
-                         metadata={"description": "when they expire"})
+    on = fields.Function(lambda expiry: expiry[1].isoformat(), required=True,
+                         metadata={"description": "the last day (YYYY-MM-DD, the service's zone) they can be spent: "
+                                                  "they expire at its end"})
 
 
 class BalanceSchema(Schema):
