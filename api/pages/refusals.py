@@ -77,6 +77,12 @@ SENTENCES = {
     "organiser:conflict": _l("这条签到已经签退过了。"),
     "card_code": _l("请扫描或输入志愿者会员卡上的代码。"),
     "rule_gone": _l("这条积分规则已停用或不存在，请重新选择。"),
+    # Fields of the volunteer's forms, said beside the field
+    "household": _l("请填写户号，例如 3栋2单元502。"),
+    "points:multiple": _l("请填写积分，须是 %(cost)s 的整数倍。"),
+    "quantity": _l("数量请填写 1 到 100 之间的整数。"),
+    "rule_code": _l("请选择线索的类型。"),
+    "description": _l("请写清楚地点、时间和情况（不超过 2000 字）。"),
 }
 
 

@@ -10,7 +10,7 @@ from rewards.kinds import KINDS
 from rewards.vouchers import display
 
 from ..http.clock import zone
-from .refusals import sentence
+from .refusals import PERIODS, sentence
 
 REWARD_KINDS = {code: _l(kind.name) for code, kind in KINDS.items()}  # names marked in rewards.kinds
 TRANSFER_KINDS = {"earn": _l("获得"), "reversal": _l("撤销"), "hold": _l("兑换冻结"), "release": _l("兑换取消退回"),
@@ -59,4 +59,4 @@ def template_words() -> dict:
             "claim_status_names": CLAIM_STATUSES, "notice_state_names": NOTICE_STATES, "role_names": ROLE_NAMES,
             "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
             "refusal_for": lambda status: sentence(VOUCHER_REFUSALS.get(status, "conflict")),
-            "masked": masked_name, "voucher_display": display}
+            "masked": masked_name, "voucher_display": display, "period_names": PERIODS}
