@@ -5,22 +5,21 @@ from marshmallow import fields, validate
 
 from points.ledger import community_history
 from points.lots import expiring_members
-from points.members import community_balances
 from points.notices import on_notice
 from rewards.kinds import KINDS
 from rewards.voucher_lists import community_redemptions
 
+from ..acts.statements import ENTRY_KINDS, roster_sheet
 from ..http import db
 from ..http.clock import now, zone
 from ..http.fields import LocalDateTime
 from ..http.sheets import FORMATS, Column, Sheet, sheet_name, sheet_response
 from ..http.smorest import BINARY, Blueprint
+from ..identity.principal import said
 from .reports import LeaderboardArgsSchema, annual_of, leaderboard_of, reported_community
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Reports and exports")
 
-ENTRY_KINDS = {"earn": "获得", "reversal": "撤销", "hold": "兑换冻结", "release": "退回", "spend": "兑付",
-               "finalise": "公示期满", "expire": "过期", "unexpire": "撤销前退回过期"}
 STATUSES = {"reserved": "待兑付", "fulfilled": "已兑付", "cancelled": "已取消", "expired": "已过期"}
 EXPORTS = ("entries", "members", "redemptions", "leaderboard", "annual", "notices", "expiring")
 FILE_DOC = {"responses": {"200": {"description": "the file: XLSX (a title row, then a header row in Chinese) or "
@@ -62,19 +61,13 @@ def entries_sheet(args) -> Sheet:
         Column("志愿者", 12), Column("队伍", 14), Column("类型", 10), Column("规则", 14), Column("积分", 8, "number"),
         Column("余额", 8, "number"), Column("备注", 30), Column("转账号", 10, "number"),
         Column("撤销转账号", 10, "number"),
-    ], ((row.id, row.at, row.member_id, row.name, row.team, ENTRY_KINDS[row.kind], row.rule_code, row.amount,
+    ], ((row.id, row.at, row.member_id, row.name, row.team, ENTRY_KINDS[row.kind], row.rule_name or row.rule_code, row.amount,
          row.balance_after, row.memo, row.transfer_id, row.reverses_id) for row in rows))
 
 
 def members_sheet(args) -> Sheet:
     community = reported_community(args.get("community_id"))
-    return Sheet(_named("志愿者", community), [
-        Column("编号", 8, "number"), Column("姓名", 12), Column("手机", 14), Column("队伍", 14),
-        Column("加入时间", 20, "time"), Column("可用积分", 10, "number"), Column("冻结积分", 10, "number"),
-        Column("累计获得", 10, "number"), Column("累计兑换", 10, "number"), Column("服务时长(小时)", 14, "hours"),
-        Column("参加活动", 10, "number"), Column("有效线索", 10, "number"),
-    ], ((row.id, row.name, row.phone, row.team, row.joined_at, row.available, row.held, row.earned, row.spent,
-         row.minutes, row.activities, row.tips) for row in community_balances(db.session(), community.id)))
+    return roster_sheet(db.session(), community.id, name=_named("志愿者", community))
 
 
 def redemptions_sheet(args) -> Sheet:
@@ -87,7 +80,7 @@ def redemptions_sheet(args) -> Sheet:
         Column("房号", 14), Column("状态", 10), Column("兑换时间", 20, "time"), Column("兑付时间", 20, "time"),
         Column("经办", 16),
     ], ((r.id, r.voucher_code, name, r.reward_name, KINDS[r.kind].name, r.quantity, r.points, r.amount_fen,
-         r.household, STATUSES[r.status], r.created_at, r.fulfilled_at, r.fulfilled_by) for r, name in rows))
+         r.household, STATUSES[r.status], r.created_at, r.fulfilled_at, said(r.fulfilled_by)) for r, name in rows))
 
 
 def leaderboard_sheet(args) -> Sheet:

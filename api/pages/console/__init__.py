@@ -12,6 +12,7 @@ from . import (  # noqa: E402,F401
     claims,
     imports,
     members,
+    member_sheets,
     partners,
     reports,
     rewards,

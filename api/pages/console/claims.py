@@ -5,9 +5,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from points.claims import STATUSES, find_claims, review_queue
-from points.ledger import history
 from points.members import get_member
 from points.rules import rules_of
+from points.statement import history
 
 from ...acts.claims import approve, reject
 from ...http import db
