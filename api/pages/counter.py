@@ -24,7 +24,7 @@ from ..http import db
 from ..http.clock import month_start, now, zone
 from ..http.limits import voucher_limits
 from ..http.sheets import sheet_name, sheet_response
-from ..identity.access import counter_of, visible_redemption
+from ..identity.access import counter_of, visible_redemption, visits_counters
 from ..identity.authentication import current_principal
 from .blueprint import page_blueprint
 from .guard import act_once, new_action_key, signed_in
@@ -69,7 +69,7 @@ def fulfil_post():
         subject = fulfil_voucher(db.writer(), principal, voucher_code=typed, now=now())
         flash(f"fulfilled:{subject.id}")
         # Staff at the counter land on the counter of the partner it was fulfilled for: it is in that one's lists.
-        whose = {} if principal.role == "partner" else {"partner_id": subject.partner_id}
+        whose = {"partner_id": subject.partner_id} if visits_counters(principal) else {}
         return redirect(url_for(".look", code=subject.voucher_code, **whose), code=303)
 
     def refused(_said: str, _status: int):
@@ -134,7 +134,7 @@ def _counter_page(typed: str | None):
         listing = settlement_for(session, partner_id=partner.id, community_id=community_id, start=start,
                                  end=period_end(start, "day"))
     elsewhere = seen.provider if seen and seen.provider and (partner is None or partner.id != seen.provider.id) \
-        and principal.role != "partner" else None
+        and visits_counters(principal) else None
     return render_template("counter/counter.html", seen=seen, refusal=None if done else refusal, done=done,
                            elsewhere=elsewhere,
                            typed=typed or "", action_key=new_action_key() if seen and not seen.refusal else None,
