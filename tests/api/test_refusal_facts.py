@@ -1,4 +1,5 @@
 """Every 409 limit_reached says which limit (`limit: {kind, limit, period, left}`), and out_of_stock how many are left."""
+from ..integration.test_supermarket_races import give
 from .test_checkins import make_activity  # noqa: F401 (a fixture)
 
 
@@ -18,8 +19,7 @@ def test_the_daily_cap_says_its_points_and_what_is_left_today(organiser, volunte
 
 def test_the_per_member_limit_says_how_often_and_per_what(organiser, volunteer, shop):
     member, phone = volunteer
-    organiser.post("/api/v1/rules", {"code": "bonus", "name": "表彰奖励", "points": 1, "basis": "per_event"})
-    organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "bonus", "points": 1000}, expect=201)
+    give(organiser, member, 1000)
     phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}, expect=201)
     answer = refusal(phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}))
     assert answer["limit"] == {"kind": "member_period_limit", "limit": 1, "period": "month", "left": 0}
@@ -35,8 +35,7 @@ def test_a_full_activity_says_its_capacity(make_activity, enrol):  # noqa: F811
 
 def test_a_household_cap_says_its_amount_in_fen_and_what_is_left(organiser, enrol, shop, community):
     member, phone = enrol()
-    organiser.post("/api/v1/rules", {"code": "bonus", "name": "表彰奖励", "points": 1, "basis": "per_event"})
-    organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "bonus", "points": 1000}, expect=201)
+    give(organiser, member, 1000)
     capped = organiser.post("/api/v1/rewards", {
         "name": "减免物业费", "kind": "fee_deduction", "cost": 100, "fen_per_point": 100, "partner_id": shop["estate"]["id"],
         "community_id": community["id"], "household_cap_fen": 30000, "household_cap_period": "month"}, expect=201).json
@@ -48,8 +47,7 @@ def test_a_household_cap_says_its_amount_in_fen_and_what_is_left(organiser, enro
 
 def test_out_of_stock_says_how_many_are_left(organiser, volunteer, shop):
     member, phone = volunteer
-    organiser.post("/api/v1/rules", {"code": "bonus", "name": "表彰奖励", "points": 1, "basis": "per_event"})
-    organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "bonus", "points": 9000}, expect=201)
+    give(organiser, member, 9000)
     answer = refusal(phone.post("/api/v1/redemptions", {"reward_id": shop["rice"]["id"], "quantity": 21}),
                      "out_of_stock")
     assert answer["left"] == 20 and "limit" not in answer
