@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import points  # noqa: F401  (registers the tables)
 import rewards  # noqa: F401
 from points.engines import make_engine
+from points.phones import use_phone_pattern
 
 from . import config as configuration
 from .acts import events
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None, *, clock=None, instance_path: Pa
         OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
         OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},  # its badge would load from validator.swagger.io
     )
+    use_phone_pattern(app.config["PHONE_PATTERN"])
     engine = make_engine(app.config["DATABASE_URL"], **_engine_options(app.config))
     app.extensions["benniu"] = Services(
         engine=engine, sessionmaker=sessionmaker(engine, expire_on_commit=False),

@@ -4,6 +4,7 @@ The README's configuration table is `readme_table()`: tests/unit/test_config.py 
 as made from `SETTINGS`, and shows the table to paste when it is not.
 """
 import os
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,6 +60,14 @@ def rate(value: str) -> str:
         parse_rate(value)
     except ValueError:
         raise ValueError('must be a rate such as "10 per minute"') from None
+    return value
+
+
+def pattern(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error:
+        raise ValueError("must be a regular expression") from None
     return value
 
 
@@ -167,6 +176,8 @@ SETTINGS = (
       "`/join/<code>`) per client address"),
     S("TIP_PHOTO_DAYS", count, 90, "`benniu forget-tip-photos` (daily) deletes the photos of tips rejected longer "
       "ago than this"),
+    S("PHONE_PATTERN", pattern, r"1[0-9]{10}", "the phone numbers members and staff may be registered with (the whole "
+      "number, digits only, must match); by default a mainland mobile: 11 digits starting with 1"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 

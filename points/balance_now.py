@@ -5,7 +5,7 @@ member's next spend; until then a read counts them as moved already, so what a v
 sees never depends on when the cron last ran.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from .notices import Notice
 
 @dataclass(frozen=True)
 class BalanceNow(Balance):
-    expiring: list[tuple[int, datetime]]  # (points, when), soonest first
+    expiring: list[tuple[int, date]]  # (points, the last day they can be spent), soonest first
 
 
 def balance_now(session: Session, member: Member, *, now: datetime) -> BalanceNow:

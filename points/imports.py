@@ -1,16 +1,13 @@
 """What the imports from Excel share: a row read into a line with its one problem (if any),
 phone numbers as people type them, and rows that repeat an earlier one."""
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .phones import phone_typed
 from .workbooks import SheetRow
-
-PHONE = re.compile(r"\+?[0-9]{5,20}")
-_SEPARATORS = re.compile(r"[\s\-]")
 
 
 @dataclass
@@ -42,8 +39,7 @@ def line_for(cls, row: SheetRow, **values):
 
 def phone_of(text: str | None) -> str | None:
     """A phone number as typed (spaces and dashes dropped), or None if it is not one."""
-    phone = _SEPARATORS.sub("", text or "")
-    return phone if PHONE.fullmatch(phone) else None
+    return phone_typed(text)
 
 
 def mark_duplicates(lines: Iterable[Line], key: Callable[[Line], object]) -> None:

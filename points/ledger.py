@@ -16,6 +16,7 @@ from .accounts import Account
 from .db import Base, UTCDateTime, execute, fetch, keyset, within
 from .errors import InsufficientPoints, Invalid
 from .members import Member
+from .rules import Rule
 
 # earn: issuance -> member      reversal: the opposite of an earlier transfer
 # hold: member -> hold          release: hold -> member      spend: hold -> partner/station
@@ -186,10 +187,12 @@ def history(session: Session, account_id: int, *, cursor: int | None = None,
 
 def community_history(session: Session, *, community_id: int, start: datetime | None = None,
                       end: datetime | None = None):
-    """Entries of a community's members' accounts in [start, end), oldest first (streamed, for exports)."""
+    """Entries of a community's members' accounts in [start, end), oldest first (streamed, for exports),
+    each with its rule's name (`rule_name`, the version it was earned under)."""
     query = (select(Entry.id, Entry.at, Member.id.label("member_id"), Member.name, Member.team, Transfer.kind,
-                    Transfer.rule_code, Entry.amount, Entry.balance_after, Transfer.memo, Transfer.id.label("transfer_id"),
-                    Transfer.reverses_id)
+                    Transfer.rule_code, Rule.name.label("rule_name"), Entry.amount, Entry.balance_after, Transfer.memo,
+                    Transfer.id.label("transfer_id"), Transfer.reverses_id)
              .join(Member, Member.account_id == Entry.account_id).join(Transfer, Transfer.id == Entry.transfer_id)
+             .outerjoin(Rule, Rule.id == Transfer.rule_id)
              .where(Member.community_id == community_id).order_by(Entry.id))
     return session.execute(within(query, Entry.at, start=start, end=end).execution_options(yield_per=2000))

@@ -9,7 +9,7 @@ happens under the lock on their account, the same lock their spending takes.
 """
 import calendar
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, bindparam, func, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -59,16 +59,22 @@ class LotUse(Base):
 
 
 def expiry_of(community: Community, earned_at: datetime) -> datetime:
-    """When points earned at `earned_at` (local time) expire under the community's validity."""
+    """When points earned at `earned_at` (local time) expire under the community's validity: at the
+    end of their last day (a volunteer told "expires on 3月31日" can still spend them that evening)."""
     months = community.points_valid_months
     if months is None:
         return NEVER
     years, month_index = divmod(earned_at.month - 1 + months, 12)
     year, month = earned_at.year + years, month_index + 1
-    expires = earned_at.replace(year=year, month=month, day=min(earned_at.day, calendar.monthrange(year, month)[1]))
+    last_day = date(year, month, min(earned_at.day, calendar.monthrange(year, month)[1]))
     if community.points_expire_at_year_end:
-        expires = expires.replace(year=expires.year + 1, month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    return expires
+        last_day = date(last_day.year, 12, 31)
+    return datetime.combine(last_day + timedelta(days=1), time(), tzinfo=earned_at.tzinfo)
+
+
+def last_day_of(expires_at: datetime, zone: tzinfo) -> date:
+    """The last day, in `zone`, on which points expiring at `expires_at` can be spent."""
+    return (expires_at - timedelta(microseconds=1)).astimezone(zone).date()
 
 
 def add_lot(session: Session, *, member_id: int, transfer_id: int | None, amount: int, earned_at: datetime,
@@ -157,12 +163,19 @@ def expire_points(session: Session, *, now: datetime, limit: int = 500) -> list[
     return expired
 
 
-def expiring(session: Session, *, member_id: int, after: datetime, limit: int = 3) -> list[tuple[int, datetime]]:
-    """(points, when) of the member's next expiries after `after`, soonest first."""
-    return [(int(points), at) for at, points in session.execute(
-        select(Lot.expires_at, func.sum(Lot.remaining))
-        .where(Lot.member_id == member_id, OPEN, Lot.expires_at > after, Lot.expires_at < NEVER)
-        .group_by(Lot.expires_at).order_by(Lot.expires_at).limit(limit))]
+def expiring(session: Session, *, member_id: int, after: datetime, days: int = 3) -> list[tuple[int, date]]:
+    """(points, last day) of the member's next `days` days on which points expire after `after`,
+    soonest first, the days in `after`'s zone (the service's): lots of one day are one line."""
+    by_day: dict[date, int] = {}
+    for expires_at, points in session.execute(
+            select(Lot.expires_at, func.sum(Lot.remaining))
+            .where(Lot.member_id == member_id, OPEN, Lot.expires_at > after, Lot.expires_at < NEVER)
+            .group_by(Lot.expires_at).order_by(Lot.expires_at)):
+        on = last_day_of(expires_at, after.tzinfo)
+        if on not in by_day and len(by_day) == days:
+            break
+        by_day[on] = by_day.get(on, 0) + int(points)
+    return [(points, on) for on, points in by_day.items()]
 
 
 @dataclass(frozen=True)

@@ -11,5 +11,8 @@ def masked_name(name: str) -> str:
 
 
 def masked_phone(phone: str) -> str:
-    """13800000001 -> 138****0001: enough to match a face to a voucher, not enough to copy."""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else phone
+    """13800000001 -> 138****0001: enough to match a face to a voucher, not enough to copy. A shorter
+    number (kept from before numbers had to be mainland mobiles) keeps only its first and last two."""
+    if len(phone) >= 8:
+        return phone[:3] + "****" + phone[-4:]
+    return phone[:2] + "*" * (len(phone) - 4) + phone[-2:] if len(phone) > 4 else "*" * len(phone)

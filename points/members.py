@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from .accounts import Account, open_account
 from .communities import Community, get_community, issuance_accounts
 from .db import Base, UTCDateTime, fetch, flush_unique, keyset
-from .errors import PhoneTaken
+from .errors import Invalid, PhoneTaken
 from .passwords import hash_password, password_matches
 from .periods import ALL_TIME
+from .phones import is_phone
 from .short_codes import card_number
 from .tallies import Deeds, Figure, MemberTally, tally
 
@@ -63,6 +64,8 @@ def enrol_member(session: Session, *, community_id: int, name: str, phone: str, 
     """Register a volunteer in a community: open their spending and hold accounts, and pick
     the community issuance account their earnings come from (by phone, so it spreads evenly)."""
     get_community(session, community_id)
+    if not is_phone(phone):
+        raise Invalid(f"{phone!r} is not a phone number members may have", field="phone")
     if session.scalar(select(Member.id).where(Member.phone == phone)) is not None:
         raise PhoneTaken(f"phone {phone} is already registered")
     account = open_account(session, kind="member", name=f"{name} {phone}", community_id=community_id, now=now)

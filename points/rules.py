@@ -8,7 +8,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 
 from .communities import get_community
 from .db import Base, UTCDateTime, flush_unique
-from .errors import NotFound, RuleCodeTaken
+from .errors import Conflict, NotFound, RuleCodeTaken
 
 BASES = ("per_event", "per_hour")
 
@@ -42,16 +42,37 @@ class Rule(Base):
         return self.retired_at is not None
 
 
-def define_rule(session: Session, *, community_id: int, code: str, name: str, points: int, basis: str,
+def define_rule(session: Session, *, community_id: int, code: str | None, name: str, points: int, basis: str,
                 now: datetime, daily_cap: int | None = None, requires_review: bool = False,
                 notice_days: int = 0) -> Rule:
-    """Create version 1 of a rule in a community."""
+    """Create version 1 of a rule in a community; without a `code`, the rule gets the next free
+    `rule_<n>` (organisers name rules in Chinese; the code is for sheets and programs)."""
     get_community(session, community_id)
-    if latest_rule(session, community_id=community_id, code=code) is not None:
-        raise RuleCodeTaken(f"rule {code!r} already exists in this community; PUT a new version instead")
-    return _add_version(session, Rule(community_id=community_id, code=code, version=1, name=name, points=points,
-                                      basis=basis, daily_cap=daily_cap, requires_review=requires_review,
-                                      notice_days=notice_days, created_at=now))
+    terms = dict(community_id=community_id, version=1, name=name, points=points, basis=basis, daily_cap=daily_cap,
+                 requires_review=requires_review, notice_days=notice_days, created_at=now)
+    if code is not None:
+        if latest_rule(session, community_id=community_id, code=code) is not None:
+            raise RuleCodeTaken(f"rule {code!r} already exists in this community; PUT a new version instead")
+        return _add_version(session, Rule(code=code, **terms))
+    for attempt in range(_GENERATED_TRIES):  # a rule made meanwhile may take the number first
+        try:
+            return _add_version(session, Rule(code=_next_code(session, community_id), **terms))
+        except Conflict:
+            if attempt == _GENERATED_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+_GENERATED_TRIES = 3
+
+
+def _next_code(session: Session, community_id: int) -> str:
+    """`rule_<n>`, n one past the community's highest generated number (or its count of codes)."""
+    codes = set(session.scalars(select(Rule.code).where(Rule.community_id == community_id).distinct()))
+    number = len(codes) + 1
+    while f"rule_{number}" in codes:
+        number += 1
+    return f"rule_{number}"
 
 
 def revise_rule(session: Session, *, community_id: int, code: str, now: datetime, **changes) -> Rule:

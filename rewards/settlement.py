@@ -28,6 +28,7 @@ class SettlementLine:
     household: str | None
     fulfilled_at: datetime
     fulfilled_by: str | None
+    receipt_no: int | None = None  # the counter's 核销回执 number (the settling transfer)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def settlement_for(session: Session, *, partner_id: int, start: datetime | None,
         redemption_id=r.id, voucher_code=r.voucher_code, member_id=r.member_id, member_name=name,
         member_phone=masked_phone(phone), reward_id=r.reward_id, reward_name=r.reward_name, kind=r.kind,
         quantity=r.quantity, points=r.points, amount_fen=r.amount_fen or 0, household=r.household,
-        fulfilled_at=r.fulfilled_at, fulfilled_by=r.fulfilled_by)
+        fulfilled_at=r.fulfilled_at, fulfilled_by=r.fulfilled_by, receipt_no=r.settle_transfer_id)
         for r, name, phone in session.execute(query)]
     return Settlement(partner_id=partner_id, start=start, end=end, lines=lines)
 

@@ -124,7 +124,7 @@ def _token(app, clock, **kwargs) -> str:
 
 @pytest.fixture
 def admin(app, clock) -> Client:
-    return Client(app, _token(app, clock, role="admin", name="test admin"))
+    return Client(app, _token(app, clock, role="admin", name="市局 管理员"))
 
 
 @pytest.fixture

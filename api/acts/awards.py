@@ -41,7 +41,7 @@ def award(session: Session, actor: Principal, *, member_id: int, rule_code: str,
     member = visible_member(session, actor, member_id)
     if rule is None or (rule.community_id, rule.code) != (member.community_id, rule_code):
         rule = current_rule(session, community_id=member.community_id, code=rule_code)
-    record = earn(session, member=member, rule=rule, now=at or now, points=points, memo=memo, actor=actor.actor)
+    record = earn(session, member=member, rule=rule, now=at or now, points=points, memo=memo, actor=actor.signature)
     announce(session, actor, "award", at=now, community_id=member.community_id, subject=member_party(member),
              member_id=member.id, why=memo, transfer_id=record.id, rule_code=rule.code, points=record.amount)
     after = f"公示期满（{day((at or now) + timedelta(days=rule.notice_days), now)}）后可以使用。" if rule.notice_days else ""
@@ -53,7 +53,7 @@ def award(session: Session, actor: Principal, *, member_id: int, rule_code: str,
 def reverse_earning(session: Session, actor: Principal, *, transfer_id: int, reason: str, now: datetime) -> Posted:
     """Take back an earning the actor may see, at most once; refused if its points were already spent."""
     original = visible_transfer(session, actor, transfer_id)
-    record = reverse(session, transfer_id=original.id, reason=reason, now=now, actor=actor.actor)
+    record = reverse(session, transfer_id=original.id, reason=reason, now=now, actor=actor.signature)
     member = member_of_transfer(session, original)
     announce(session, actor, "reversal", at=now, community_id=member.community_id if member else None,
              subject=member_party(member) if member else None, member_id=member.id if member else None,
@@ -64,7 +64,7 @@ def reverse_earning(session: Session, actor: Principal, *, transfer_id: int, rea
 def withdraw_notice(session: Session, actor: Principal, *, notice_id: int, reason: str, now: datetime) -> Posted:
     """Withdraw an award during its public notice (an objection upheld): its points go back, once."""
     notice = visible_notice(session, actor, notice_id)
-    record = withdraw(session, notice=notice, reason=reason, now=now, actor=actor.actor)
+    record = withdraw(session, notice=notice, reason=reason, now=now, actor=actor.signature)
     member = session.get(Member, notice.member_id)
     announce(session, actor, "notice_withdrawn", at=now, community_id=notice.community_id,
              subject=member_party(member), member_id=member.id, why=reason, transfer_id=record.id,

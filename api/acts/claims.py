@@ -31,14 +31,14 @@ def file_claim(session: Session, actor: Principal, *, rule_code: str, descriptio
 def approve(session: Session, actor: Principal, *, claim_id: int, now: datetime, points: int | None = None) -> Claim:
     """Approve a pending claim the actor may review: its points are awarded, once."""
     claim = approve_claim(session, claim=visible_claim(session, actor, claim_id), now=now, points=points,
-                          reviewer=actor.actor)
+                          reviewer=actor.signature)
     return _reviewed(session, actor, claim, now=now)
 
 
 def reject(session: Session, actor: Principal, *, claim_id: int, reason: str, now: datetime) -> Claim:
     """Reject a pending claim with a reason; no points move."""
     claim = reject_claim(session, claim=visible_claim(session, actor, claim_id), reason=reason, now=now,
-                         reviewer=actor.actor)
+                         reviewer=actor.signature)
     return _reviewed(session, actor, claim, now=now)
 
 

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from points.ledger import community_history
 from points.lots import expiring_members
-from points.members import community_balances
 from points.notices import on_notice
 from points.service_hours import hours_by_activity
 from rewards.kinds import KINDS
@@ -16,11 +15,10 @@ from rewards.voucher_lists import community_redemptions
 
 from ..http.fields import LocalDateTime
 from ..http.sheets import Column, Sheet, sheet_name
-from ..identity.principal import Principal
+from ..identity.principal import Principal, said
 from .reports import LeaderboardArgsSchema, annual_of, leaderboard_of, reported_community
+from .statements import ENTRY_KINDS, roster_sheet
 
-ENTRY_KINDS = {"earn": "获得", "reversal": "撤销", "hold": "兑换冻结", "release": "退回", "spend": "兑付",
-               "finalise": "公示期满", "expire": "过期", "unexpire": "撤销前退回过期"}
 STATUSES = {"reserved": "待兑付", "fulfilled": "已兑付", "cancelled": "已取消", "expired": "已过期"}
 class ExportArgsSchema(LeaderboardArgsSchema):
     format = fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "csv")))
@@ -39,19 +37,14 @@ def entries_sheet(session: Session, actor: Principal, args: dict, now: datetime)
         Column("志愿者", 12), Column("队伍", 14), Column("类型", 10), Column("规则", 14), Column("积分", 8, "number"),
         Column("余额", 8, "number"), Column("备注", 30), Column("转账号", 10, "number"),
         Column("撤销转账号", 10, "number"),
-    ], ((row.id, row.at, row.member_id, row.name, row.team, ENTRY_KINDS[row.kind], row.rule_code, row.amount,
+    ], ((row.id, row.at, row.member_id, row.name, row.team, ENTRY_KINDS[row.kind], row.rule_name or row.rule_code,
+         row.amount,
          row.balance_after, row.memo, row.transfer_id, row.reverses_id) for row in rows))
 
 
 def members_sheet(session: Session, actor: Principal, args: dict, now: datetime) -> Sheet:
     community = reported_community(session, actor, args.get("community_id"))
-    return Sheet(_named("志愿者", community, now), [
-        Column("编号", 8, "number"), Column("姓名", 12), Column("手机", 14), Column("队伍", 14),
-        Column("加入时间", 20, "time"), Column("可用积分", 10, "number"), Column("冻结积分", 10, "number"),
-        Column("累计获得", 10, "number"), Column("累计兑换", 10, "number"), Column("服务时长(小时)", 14, "hours"),
-        Column("参加活动", 10, "number"), Column("有效线索", 10, "number"),
-    ], ((row.id, row.name, row.phone, row.team, row.joined_at, row.available, row.held, row.earned, row.spent,
-         row.minutes, row.activities, row.tips) for row in community_balances(session, community.id)))
+    return roster_sheet(session, community.id, name=_named("志愿者", community, now))
 
 
 def redemptions_sheet(session: Session, actor: Principal, args: dict, now: datetime) -> Sheet:
@@ -64,7 +57,7 @@ def redemptions_sheet(session: Session, actor: Principal, args: dict, now: datet
         Column("房号", 14), Column("状态", 10), Column("兑换时间", 20, "time"), Column("兑付时间", 20, "time"),
         Column("经办", 16),
     ], ((r.id, r.voucher_code, name, r.reward_name, KINDS[r.kind].name, r.quantity, r.points, r.amount_fen,
-         r.household, STATUSES[r.status], r.created_at, r.fulfilled_at, r.fulfilled_by) for r, name in rows))
+         r.household, STATUSES[r.status], r.created_at, r.fulfilled_at, said(r.fulfilled_by)) for r, name in rows))
 
 
 def leaderboard_sheet(session: Session, actor: Principal, args: dict, now: datetime) -> Sheet:

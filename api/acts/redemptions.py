@@ -37,7 +37,7 @@ def fulfil_voucher(session: Session, actor: Principal, *, voucher_code: str, now
     """Fulfil a voucher (typed or scanned) this clerk or organiser may fulfil: the held points are spent, once."""
     # The counter's view keeps the member and provider it read in the session: fulfil reads neither again.
     counter = look_up(session, actor, voucher_code, now=now)
-    redemption = redemptions.fulfil(session, redemption=counter.redemption, now=now, by=actor.actor)
+    redemption = redemptions.fulfil(session, redemption=counter.redemption, now=now, by=actor.signature)
     tell(session, redemption.member_id, "voucher_fulfilled", subject_id=redemption.id, now=now,
          reward_name=redemption.reward_name, points=redemption.points)
     return _announced(session, actor, "fulfilment", redemption, now=now)

@@ -24,7 +24,7 @@ def NOTICE_DAYS(**kwargs) -> fields.Integer:  # noqa: N802
 
 
 class RuleArgsSchema(Schema):
-    code = RuleCode(required=True)
+    code = RuleCode(load_default=None, metadata={"description": "left out: the next free rule_<n>"})
     name = Name(200, required=True)
     points = Points(required=True)
     basis = fields.String(required=True, validate=validate.OneOf(BASES))
@@ -49,7 +49,7 @@ class RuleChangeArgsSchema(Schema):
             raise ValidationError("give at least one field to change")
 
 
-def add_rule(session: Session, actor: Principal, *, code: str, now: datetime, community_id: int | None = None,
+def add_rule(session: Session, actor: Principal, *, code: str | None, now: datetime, community_id: int | None = None,
              **terms) -> Rule:
     """Define a rule (version 1) from loaded `RuleArgsSchema` terms; refused (RuleCodeTaken) if the
     community has one by this code."""

@@ -10,7 +10,7 @@ from points.db import Base, UTCDateTime, fetch
 from points.errors import Forbidden, Invalid, PhoneTaken
 from points.members import Member, authenticate
 from points.passwords import hash_password, password_matches
-from points.phones import normalise_phone
+from points.phones import is_phone, normalise_phone
 from rewards.partners import get_partner
 
 STAFF_ROLES = ("admin", "organiser", "partner")
@@ -75,6 +75,8 @@ def create_staff(session: Session, *, role: str, name: str, phone: str, password
         raise Invalid("a partner clerk needs a partner", field="partner_id")
     if len(password) < MIN_PASSWORD:
         raise Invalid(f"a password has at least {MIN_PASSWORD} characters", field="password")
+    if not is_phone(phone):
+        raise Invalid(f"{phone!r} is not a phone number staff may have", field="phone")
     if community_id is not None:
         get_community(session, community_id)
     if partner_id is not None:

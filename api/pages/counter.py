@@ -24,7 +24,7 @@ from ..http import db
 from ..http.clock import month_start, now, zone
 from ..http.limits import voucher_limits
 from ..http.sheets import sheet_name, sheet_response
-from ..identity.access import counter_of, visible_redemption
+from ..identity.access import counter_of, visible_redemption, visits_counters
 from ..identity.authentication import current_principal
 from .blueprint import page_blueprint
 from .guard import act_once, new_action_key, signed_in
@@ -65,9 +65,12 @@ def fulfil_post():
     typed = request.form.get("code", "")[:300]
 
     def fulfilled():
-        subject = fulfil_voucher(db.writer(), current_principal(), voucher_code=typed, now=now())
+        principal = current_principal()
+        subject = fulfil_voucher(db.writer(), principal, voucher_code=typed, now=now())
         flash(f"fulfilled:{subject.id}")
-        return redirect(url_for(".look", code=subject.voucher_code), code=303)
+        # Staff at the counter land on the counter of the partner it was fulfilled for: it is in that one's lists.
+        whose = {"partner_id": subject.partner_id} if visits_counters(principal) else {}
+        return redirect(url_for(".look", code=subject.voucher_code, **whose), code=303)
 
     def refused(_said: str, _status: int):
         return redirect(url_for(".look", code=normalise(typed)), code=303)  # the page says why, with the facts
@@ -130,7 +133,10 @@ def _counter_page(typed: str | None):
         start = period_start(now().astimezone(zone()), "day")
         listing = settlement_for(session, partner_id=partner.id, community_id=community_id, start=start,
                                  end=period_end(start, "day"))
+    elsewhere = seen.provider if seen and seen.provider and (partner is None or partner.id != seen.provider.id) \
+        and visits_counters(principal) else None
     return render_template("counter/counter.html", seen=seen, refusal=None if done else refusal, done=done,
+                           elsewhere=elsewhere,
                            typed=typed or "", action_key=new_action_key() if seen and not seen.refusal else None,
                            partner=partner, today=listing, searched=searched, q=request.args.get("q", "")[:40],
                            day=request.args.get("day", "")[:10])

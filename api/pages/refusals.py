@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from points.errors import DomainError
 
 PERIODS = {"day": _l("天"), "week": _l("周"), "month": _l("月"), "quarter": _l("季度"), "year": _l("年")}
+THIS_PERIOD = {"day": _l("今天"), "week": _l("本周"), "month": _l("本月"), "quarter": _l("本季度"), "year": _l("今年")}
 
 SENTENCES = {
     "bad_request": _l("请求有误，请返回重试。"),
@@ -23,9 +24,12 @@ SENTENCES = {
     "out_of_stock:left": _l("这件奖品只剩 %(left)s 件了。"),
     "limit_reached": _l("已达到次数上限。"),
     "limit_reached:daily_cap": _l("今日积分已达上限 %(limit)s 分。"),
-    "limit_reached:member_period_limit": _l("每人每%(period)s限兑 %(limit)s 次，本%(period)s已兑完。"),
+    "limit_reached:daily_cap:left": _l("今日积分上限 %(limit)s 分，今天还能得 %(left)s 分。"),
+    "limit_reached:member_period_limit": _l("每人每%(period)s限兑 %(limit)s 次，%(this_period)s已兑。"),
+    "limit_reached:member_period_limit:left": _l("每人每%(period)s限兑 %(limit)s 次，%(this_period)s还能兑 %(left)s 次。"),
     "limit_reached:capacity": _l("本活动名额已满（%(limit)s 人）。"),
-    "limit_reached:household_cap": _l("这一户本%(period)s的物业费抵扣已达上限。"),
+    "limit_reached:household_cap": _l("这一户%(this_period)s的物业费抵扣已达上限 %(limit_yuan)s 元。"),
+    "limit_reached:household_cap:left": _l("这一户%(this_period)s的物业费最多还能抵扣 %(left_yuan)s 元（上限 %(limit_yuan)s 元）。"),
     "already_checked_in": _l("您已经签到过本次活动。"),
     "activity_not_open": _l("现在不在活动的签到时间内。"),
     "already_reversed": _l("这笔积分已经撤销过了。"),
@@ -60,7 +64,7 @@ SENTENCES = {
     "pick_community:member": _l("请先在左侧选择社区，再添加志愿者。"),
     "pick_community:organiser": _l("请先在左侧选择社区，再添加组织者。"),
     "forbidden:staff": _l("您的账号没有权限做这件事（组织者只能管理本社区的组织者和只服务本社区的商家店员）。"),
-    "member_fields": _l("请填写姓名和正确的手机号（5 到 20 位数字）；密码不少于 8 位，或留空由系统生成。"),
+    "member_fields": _l("请填写姓名和正确的手机号（11 位手机号码）；密码不少于 8 位，或留空由系统生成。"),
     "staff_fields": _l("请填写姓名、正确的手机号和角色；店员要选合作商家；密码不少于 8 位，或留空由系统生成。"),
     "reason": _l("请填写原因。"),
     "reason:reversal": _l("撤销时请填写原因。"),
@@ -112,6 +116,12 @@ SENTENCES = {
     "validation_error:too_large": _l("每张照片最大 10 MB。"),
     "validation_error:too_many_pixels": _l("这张图片的尺寸大得不像照片，未保存。"),
     "validation_error:too_many": _l("最多 3 张照片。"),
+    # Fields of the volunteer's forms, said beside the field
+    "household": _l("请填写户号，例如 3栋2单元502。"),
+    "points:multiple": _l("请填写积分，须是 %(cost)s 的整数倍。"),
+    "quantity": _l("数量请填写 1 到 100 之间的整数。"),
+    "rule_code": _l("请选择线索的类型。"),
+    "description": _l("请写清楚地点、时间和情况（不超过 2000 字）。"),
 }
 
 
@@ -123,9 +133,7 @@ def sentence(code: str) -> str:
 def sentence_for(refusal: DomainError, *, said_to: str | None = None) -> str:
     """The one sentence for this refusal, with its facts filled in; said to `said_to` (e.g.
     "organiser": staff hear of "this volunteer", not of "you") where the table has one for them."""
-    facts = {name: value for name, value in refusal.facts.items() if value is not None}
-    if "period" in facts:
-        facts["period"] = str(PERIODS.get(facts["period"], facts["period"]))
+    facts = _spoken(refusal.facts)
     keys = list(_keys(refusal, facts))
     for key in [f"{said_to}:{key}" for key in keys] * bool(said_to) + keys:
         if key in SENTENCES:
@@ -133,9 +141,22 @@ def sentence_for(refusal: DomainError, *, said_to: str | None = None) -> str:
     return sentence("internal_error")
 
 
+def _spoken(facts: dict) -> dict:
+    """A refusal's facts as a sentence says them: the period as a word (月, 本月), fen as yuan."""
+    spoken = {name: value for name, value in facts.items() if value is not None}
+    if "period" in spoken:
+        spoken["this_period"] = str(THIS_PERIOD.get(spoken["period"], spoken["period"]))
+        spoken["period"] = str(PERIODS.get(spoken["period"], spoken["period"]))
+    if spoken.get("kind") == "household_cap":  # the cap is kept in fen
+        spoken.update({f"{name}_yuan": f"{spoken[name] / 100:.2f}" for name in ("limit", "left") if name in spoken})
+    return spoken
+
+
 def _keys(refusal: DomainError, facts: dict):
     yield from (cls.__name__ for cls in type(refusal).__mro__ if issubclass(cls, DomainError))
     if "kind" in facts:
+        if facts.get("left"):
+            yield f"{refusal.code}:{facts['kind']}:left"
         yield f"{refusal.code}:{facts['kind']}"
     if facts.get("left"):
         yield f"{refusal.code}:left"

@@ -1,5 +1,5 @@
 """The names pages give to the domain's codes (kinds and statuses), and how they show a time."""
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,8 @@ from rewards.kinds import KINDS
 from rewards.vouchers import display
 
 from ..http.clock import zone
-from .refusals import sentence
+from ..identity.principal import ROLE_NAMES, said
+from .refusals import PERIODS, sentence
 
 REWARD_KINDS = {code: _l(kind.name) for code, kind in KINDS.items()}  # names marked in rewards.kinds
 TRANSFER_KINDS = {"earn": _l("获得"), "reversal": _l("撤销"), "hold": _l("兑换冻结"), "release": _l("兑换取消退回"),
@@ -21,8 +22,6 @@ VOUCHER_STATUSES = {"reserved": _l("待使用"), "fulfilled": _l("已使用"), "
 CLAIM_STATUSES = {"pending": _l("待审核"), "approved": _l("已通过"), "rejected": _l("未通过")}
 NOTICE_STATES = {"on_notice": _l("公示中"), "over": _l("已期满，积分可用"), "final": _l("已生效"),
                  "withdrawn": _l("已撤回")}
-ROLE_NAMES = {"admin": _l("管理员"), "organiser": _l("组织者"), "partner": _l("商家店员"), "volunteer": _l("志愿者"),
-              "system": _l("系统")}
 VOUCHER_REFUSALS = {"cancelled": "already_cancelled", "expired": "voucher_expired", "fulfilled": "already_fulfilled"}
 
 
@@ -39,16 +38,15 @@ def short_when(moment: datetime | None) -> str:
 
 
 def actor(who: Party | str | None) -> str:
-    """Who did something (an audit row's actor, or a ledger's `organiser:罗塘派出所 民警`), in words:
-    组织者 罗塘派出所 民警."""
-    if isinstance(who, Party):
-        return f"{ROLE_NAMES.get(who.kind, '')} {who.name or ''}".strip()
-    role, _, name = (who or "").partition(":")
-    return f"{ROLE_NAMES[role]} {name}".strip() if role in ROLE_NAMES else (who or "")
+    """Who did something, in words: 组织者 罗塘派出所 民警 (`identity.principal.said`)."""
+    return said(who)
 
 
-def day(moment: datetime | None) -> str:
-    return "" if moment is None else f"{moment.astimezone(zone()):%Y-%m-%d}"
+def day(moment: datetime | date | None) -> str:
+    """A moment's day in the service's zone (a date is a day already)."""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(zone())
+    return "" if moment is None else f"{moment:%Y-%m-%d}"
 
 
 def template_words() -> dict:
@@ -56,4 +54,4 @@ def template_words() -> dict:
             "claim_status_names": CLAIM_STATUSES, "notice_state_names": NOTICE_STATES, "role_names": ROLE_NAMES,
             "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
             "refusal_for": lambda status: sentence(VOUCHER_REFUSALS.get(status, "conflict")),
-            "masked": masked_name, "voucher_display": display}
+            "masked": masked_name, "voucher_display": display, "period_names": PERIODS}

@@ -1,15 +1,16 @@
 """Members (志愿者), their balances and their points history."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from points.balance_now import balance_now
 from points.ledger import KINDS as TRANSFER_KINDS
-from points.ledger import history
 from points.members import find_members
+from points.phones import is_phone
+from points.statement import history
 
 from .. import codes
 from ..acts.members import add_member
 from ..http import db
-from ..http.clock import now, zone
+from ..http.clock import now
 from ..http.fields import Id, LocalDateTime, Name, QueryId
 from ..http.images import image_routes, qr_image
 from ..http.pagination import PageArgsSchema, keyset_page, page_schema
@@ -19,12 +20,16 @@ from ..identity.authentication import current_principal
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1/members", description="Members and their points")
 
-PHONE = validate.Regexp(r"^\+?[0-9]{5,20}$", error="digits only, 5 to 20 of them")
+
+
+def _phone(value: str) -> None:
+    if not is_phone(value):
+        raise ValidationError("a mainland mobile number: 11 digits starting with 1 (or as BENNIU_PHONE_PATTERN says)")
 
 
 class MemberArgsSchema(Schema):
     name = Name(100, required=True)
-    phone = fields.String(required=True, validate=PHONE)
+    phone = fields.String(required=True, validate=_phone)
     community_id = Id(required=True)
     team = fields.String(validate=validate.Length(min=1, max=100), allow_none=True)
     password = fields.String(validate=validate.Length(min=6, max=128), load_only=True)
@@ -49,8 +54,9 @@ class MemberQueryArgsSchema(PageArgsSchema):
 
 class ExpirySchema(Schema):
     points = fields.Function(lambda expiry: expiry[0], required=True)
-    on = fields.Function(lambda expiry: expiry[1].astimezone(zone()).isoformat(), required=True,
-                         metadata={"description": "when they expire"})
+    on = fields.Function(lambda expiry: expiry[1].isoformat(), required=True,
+                         metadata={"description": "the last day (YYYY-MM-DD, the service's zone) they can be spent: "
+                                                  "they expire at its end"})
 
 
 class BalanceSchema(Schema):

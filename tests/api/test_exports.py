@@ -50,7 +50,7 @@ def test_the_entries_export_is_the_ledger_cell_by_cell(organiser, ledger):
     assert rows[0] == ["流水号", "时间", "志愿者编号", "志愿者", "队伍", "类型", "规则", "积分", "余额", "备注", "转账号",
                        "撤销转账号"]
     assert rows[1][1:10] == [datetime(2026, 11, 23, 20, 0), member["id"], "陈元龙", "服管委员会", "获得",
-                             "patrol_hours", 120, 120, "夜巡"]
+                             "巡逻服务时间", 120, 120, "夜巡"]
     assert rows[1][10] == ledger["earned"]["transfer_id"]
     assert rows[2][1:10] == [datetime(2026, 11, 23, 20, 0), member["id"], "陈元龙", "服管委员会", "兑换冻结", None,
                              -100, 20, "兑换 减免物业费"]
@@ -76,7 +76,7 @@ def test_a_household_typed_as_a_formula_stays_text_in_every_export(organiser, le
                             1, 100, 100.0, TYPED_FORMULA, "已兑付"]
     assert sheet["I3"].data_type == "s" and sheet["I3"].quotePrefix and sheet["H3"].number_format == "0.00"
     assert not sheet["D3"].quotePrefix
-    assert rows[1][10:] == [datetime(2026, 11, 23, 20, 0), datetime(2026, 11, 23, 20, 30), "partner:振宇物业服务中心"]
+    assert rows[1][10:] == [datetime(2026, 11, 23, 20, 0), datetime(2026, 11, 23, 20, 30), "店员 振宇物业服务中心"]
     settlement = f"/api/v1/partners/{shop['estate']['id']}/settlement"
     xlsx = workbook(shop["estate_clerk"].get(settlement, format="xlsx"))
     assert xlsx["J3"].value == TYPED_FORMULA and xlsx["J3"].data_type == "s" and xlsx["J3"].quotePrefix

@@ -1,10 +1,10 @@
 """Expiry, oldest points first: lots are spent soonest-to-expire first and expire into the community's account."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from points.communities import Community
-from points.lots import Lot, expire_points, expiry_of
+from points.lots import Lot, expire_points, expiry_of, last_day_of
 from points.verify import ledger_problems
 
 from ..conftest import ZONE
@@ -32,10 +32,40 @@ def test_a_validity_in_months_or_to_the_end_of_a_year():
     months = Community(points_valid_months=12, points_expire_at_year_end=False)
     three_years = Community(points_valid_months=36, points_expire_at_year_end=True)
     earned = datetime(2024, 3, 31, 21, 0, tzinfo=ZONE)
-    assert expiry_of(months, earned) == datetime(2025, 3, 31, 21, 0, tzinfo=ZONE)
+    assert expiry_of(months, earned) == datetime(2025, 4, 1, tzinfo=ZONE)  # at the end of 2025-03-31
     assert expiry_of(Community(points_valid_months=11, points_expire_at_year_end=False), earned) == datetime(
-        2025, 2, 28, 21, 0, tzinfo=ZONE)  # no 31 February
+        2025, 3, 1, tzinfo=ZONE)  # no 31 February: the end of the 28th
     assert expiry_of(three_years, earned) == datetime(2028, 1, 1, tzinfo=ZONE)  # 黄山: three years, to year end
+    assert last_day_of(expiry_of(months, earned), ZONE) == date(2025, 3, 31)
+
+
+def test_awards_of_one_day_expire_as_one_line_of_that_day_soonest_first(organiser, community, volunteer, clock):
+    member, phone = volunteer
+    organiser.patch(f"/api/v1/communities/{community['id']}", {"points_valid_months": 12})
+    first_day = clock.now().date()
+    for points in (50, 50, 50, 50):         # four awards in one day: one line of 200, none missing
+        award(organiser, member, points)
+        clock.advance(minutes=30)
+    clock.advance(days=1)
+    award(organiser, member, 30)
+    lines = balance(phone, member)["expiring"]
+    assert [line["points"] for line in lines] == [200, 30]
+    assert lines[0]["on"] == first_day.replace(year=first_day.year + 1).isoformat()
+    assert lines[1]["on"] > lines[0]["on"]
+
+
+def test_points_can_be_spent_until_the_end_of_their_last_day(organiser, community, volunteer, clock):
+    member, phone = volunteer
+    organiser.patch(f"/api/v1/communities/{community['id']}", {"points_valid_months": 1})
+    award(organiser, member, 100)
+    last_day = balance(phone, member)["expiring"][0]["on"]
+    while clock.now().date().isoformat() < last_day:
+        clock.advance(hours=6)
+    clock.advance(hours=23 - clock.now().hour)   # that evening: still spendable
+    assert clock.now().date().isoformat() == last_day
+    assert balance(phone, member)["available"] == 100
+    clock.advance(hours=1)                       # the next day: gone
+    assert balance(phone, member)["available"] == 0
 
 
 def test_spending_takes_the_oldest_points_and_what_is_left_of_them_expires(organiser, community, volunteer, shop,

@@ -178,7 +178,7 @@ def test_redeem_refusals_each_have_their_sentence(volunteer_pages, volunteer, or
     gone = volunteer_pages.submit(f"/shop/{shop['umbrella']['id']}", quantity="1")
     assert "这件奖品已经兑完了" in text(gone)
     odd = volunteer_pages.submit(f"/shop/{shop['fee']['id']}", household="", points="x")
-    assert odd.status_code == 422 and "填写的内容有误" in text(odd)
+    assert odd.status_code == 422 and "请填写户号" in text(odd)
 
 
 def test_a_voucher_shows_its_code_and_is_cancelled_once(volunteer_pages, volunteer, organiser, shop):

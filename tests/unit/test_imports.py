@@ -103,10 +103,11 @@ def test_points_are_whole_positive_numbers(text, points):
     assert points_of(text) == points
 
 
-def test_phones_lose_spaces_and_dashes_but_nothing_else():
+def test_phones_lose_spaces_dashes_and_the_country_code_and_must_be_mobiles():
     assert phone_of(" 138-0000 0001 ") == "13800000001"
-    assert phone_of("+8613800000001") == "+8613800000001"
+    assert phone_of("+8613800000001") == "13800000001"
     assert phone_of("138abc") is None and phone_of(None) is None and phone_of("=1") is None
+    assert phone_of("12345") is None and phone_of("0571-8888888") is None  # not a mainland mobile
 
 
 def test_each_award_row_is_refused_for_its_first_problem():

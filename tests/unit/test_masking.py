@@ -12,4 +12,5 @@ def test_a_name_keeps_its_first_and_last_character(name, shown):
 
 def test_a_phone_keeps_its_first_three_and_last_four_digits():
     assert masked_phone("13800000001") == "138****0001"
-    assert masked_phone("12345") == "12345"  # too short to mask usefully
+    assert masked_phone("1234567") == "12***67"  # an old short number is still masked, never shown whole
+    assert masked_phone("12345") == "12*45" and masked_phone("1234") == "****"

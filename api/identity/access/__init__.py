@@ -44,6 +44,7 @@ from .shop import (
     visible_partners,
     visible_redemption,
     visible_reward,
+    visits_counters,
 )
 from .staff import (
     StaffCut,
@@ -61,7 +62,7 @@ __all__ = [
     "STAFF", "Scope", "StaffCut", "allows", "community_for", "counter_of", "disabling_staff", "fulfillable_voucher",
     "is_staff", "listed_member", "managed_community", "may_see_member", "may_sign_partner", "member_acted_for",
     "named_community", "redemption_filters", "reward_filters", "scope", "sees_checkin_codes", "sees_full_names",
-    "settlement_view", "staff_cut", "staff_grant", "token_grant", "token_scope", "visible_activity",
+    "settlement_view", "visits_counters", "staff_cut", "staff_grant", "token_grant", "token_scope", "visible_activity",
     "visible_checkin", "visible_claim", "visible_communities", "visible_member", "visible_notice", "visible_partners",
     "visible_redemption", "visible_reward", "visible_staff", "visible_token", "visible_transfer",
     "managed_activity", "managed_partner", "may_change_partner",

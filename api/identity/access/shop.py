@@ -125,3 +125,9 @@ def _sees_redemption(principal: Principal, redemption: Redemption) -> bool:
     if principal.role == "volunteer":
         return redemption.member_id == principal.member_id
     return in_community(principal, redemption.community_id)
+
+
+def visits_counters(principal: Principal) -> bool:
+    """Staff at a counter that is not their own (organisers, admins) fulfil any partner's vouchers they
+    may see: they are warned of another partner's voucher and land on that partner's counter after."""
+    return principal.role != "partner"

@@ -16,6 +16,7 @@ from . import (  # noqa: E402,F401
     claims,
     imports,
     levels,
+    member_sheets,
     members,
     offline,
     partner_changes,

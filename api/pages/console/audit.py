@@ -26,7 +26,10 @@ def audit():
     before = path_id(request.args.get("before", type=int))
     rows = audit_trail(session, community_id=community_id, member_id=member_id, action=action or None,
                        cursor=before, limit=PAGE + 1)
+    # An admin's view of every community names each row's rules from its own community.
+    named = {community_id} if community_id else {row.community_id for row in rows if row.community_id}
     return render_template("console/audit.html", entries=rows[:PAGE], member=member, action=action,
                            more=rows[PAGE - 1].id if len(rows) > PAGE else None, audit_names=AUDIT_ACTIONS,
-                           rule_names=rule_names(session, community_id) if community_id else {},
+                           rule_names={code: name for one in sorted(named) for code, name in
+                                       rule_names(session, one).items()},
                            communities=communities_to_pick())

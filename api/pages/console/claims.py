@@ -5,10 +5,10 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from points.claims import STATUSES, find_claims, review_queue
-from points.ledger import history
 from points.members import get_member
 from points.photos import photos_of
 from points.rules import rules_of
+from points.statement import history
 
 from ...acts.claims import approve, reject
 from ...acts.tips import open_tip_photo

@@ -8,7 +8,7 @@ functions below them.
 """
 from marshmallow import Schema, ValidationError
 
-from points.imports import PHONE
+from points.phones import phone_typed
 
 from ...http.fields import MAX_POINTS
 from ...identity.accounts import MIN_PASSWORD
@@ -71,8 +71,8 @@ def optional_text(text: str | None, limit: int) -> str | None:
 
 
 def phone_number(text: str | None) -> str | None:
-    text = (text or "").strip().replace(" ", "")
-    return text if PHONE.fullmatch(text) else None
+    """A phone people may be registered with (BENNIU_PHONE_PATTERN), as typed; None if it is not one."""
+    return phone_typed(text)
 
 
 def new_password(text: str | None) -> tuple[str | None, bool]:

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from points.audit import audit_trail
 from points.balance_now import balance_now
 from points.claims import find_claims
-from points.ledger import history, reversal_of, reversed_among
+from points.ledger import reversal_of, reversed_among
 from points.members import find_members, member_of_transfer, teams_of
 from points.notices import notice_of, notices_for, state_of
 from points.rules import rule_names, rules_of
+from points.statement import history
 from rewards.redemptions import find_redemptions
 
 from ...acts import awards

@@ -50,8 +50,8 @@ def rules_new():
 @blp.post("/console/rules/new")
 def rules_new_post():
     """Define the rule (version 1), once however often `保存` is pressed."""
-    args, problems = load(RuleArgsSchema(), {"code": request.form.get("code", "").strip(), **_typed()},
-                          PROBLEMS)
+    code = request.form.get("code", "").strip() or None  # left empty: the next free rule_<n>
+    args, problems = load(RuleArgsSchema(), {"code": code, **_typed()}, PROBLEMS)
     if problems:
         return _rule_form(problems=problems, status=422)
 

@@ -27,8 +27,9 @@ def scan():
     return _scan_form()
 
 
-def _scan_form(*, message: str | None = None, status: int = 200, code: str = ""):
-    return render_template("volunteer/scan.html", message=message, code=code, action_key=new_action_key()), status
+def _scan_form(*, message: str | None = None, status: int = 200, code: str = "", wrong: dict | None = None):
+    return render_template("volunteer/scan.html", message=message, code=code, wrong=wrong or {},
+                           action_key=new_action_key()), status
 
 
 @blp.post("/scan")
@@ -38,7 +39,7 @@ def scan_post():
     """Check in with the typed or scanned code (and the phone's position when the activity has a place)."""
     text = request.form.get("code", "").strip()[:500]
     if not text:
-        return _scan_form(message=sentence("invalid_code"), status=422)
+        return _scan_form(wrong={"code": sentence("invalid_code")}, status=422)
     where = {name: _coordinate(request.form.get(name), limit) for name, limit in (("lat", 90), ("lng", 180))}
 
     def checked_in():
@@ -48,6 +49,8 @@ def scan_post():
     def refused(said: str, status: int, *, refusal):
         if refusal.code == "outside_area" and where["lat"] is None:
             said = sentence("location_unavailable")  # the phone gave no position: say so, not "you are elsewhere"
+        if refusal.code == "invalid_code":  # what was typed is wrong: said beside it
+            return _scan_form(wrong={"code": said}, status=status, code=text)
         return _scan_form(message=said, status=status, code=text)
 
     return act_once(checked_in, refused, with_refusal=True)

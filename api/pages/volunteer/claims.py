@@ -28,10 +28,10 @@ def new_claim():
     return _claim_form()
 
 
-def _claim_form(*, message: str | None = None, status: int = 200):
+def _claim_form(*, message: str | None = None, status: int = 200, wrong: dict | None = None):
     kinds = [rule for rule in rules_of(db.session(), me().community_id) if rule.requires_review]
-    return render_template("volunteer/claim_new.html", kinds=kinds, message=message, form=request.form,
-                           action_key=new_action_key()), status
+    return render_template("volunteer/claim_new.html", kinds=kinds, message=message, wrong=wrong or {},
+                           form=request.form, action_key=new_action_key()), status
 
 
 @blp.url_value_preprocessor
@@ -47,8 +47,10 @@ def new_claim_post():
     """File the tip with its photos (照片, shrunk on the phone), once however often the button is pressed."""
     rule_code = request.form.get("rule_code", "")[:64]
     description = request.form.get("description", "").strip()
-    if not rule_code or not description or len(description) > 2000:
-        return _claim_form(message=sentence("validation_error"), status=422)
+    wrong = {field: sentence(field) for field, good in
+             (("rule_code", rule_code), ("description", description and len(description) <= 2000)) if not good}
+    if wrong:
+        return _claim_form(wrong=wrong, status=422)
 
     def submitted():
         file_claim(db.writer(), current_principal(), rule_code=rule_code, description=description, now=now(),

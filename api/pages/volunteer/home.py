@@ -5,8 +5,9 @@ from points.activities import get_activity
 from points.balance_now import balance_now
 from points.checkins import open_checkins_of
 from points.corrections import undoable_checkouts
-from points.ledger import history
 from points.levels import level_of
+from points.notices import notices_for, state_of
+from points.statement import history
 
 from ...acts.messages import my_unread
 from ...acts.reports import PERIODS, leaderboard_of
@@ -37,11 +38,16 @@ def home():
 
 @blp.get("/me/entries")
 def entries():
-    """The points history, newest first, a page at a time."""
+    """The points history, latest deed first, a page at a time; above it, awards on public notice
+    (not yet in it) and withdrawn ones, with their state."""
     before = path_id(request.args.get("before", type=int))
-    rows = history(db.session(), me().account_id, cursor=before, limit=PAGE + 1)
+    member, session, moment = me(), db.session(), now()
+    rows = history(session, member.account_id, cursor=before, limit=PAGE + 1)
     more = rows[PAGE - 1][0].id if len(rows) > PAGE else None
-    return render_template("volunteer/entries.html", rows=rows[:PAGE], more=more)
+    notices = [] if before else [(notice, state_of(notice, now=moment))
+                                 for notice in notices_for(session, member_id=member.id)]
+    return render_template("volunteer/entries.html", rows=rows[:PAGE], more=more,
+                           notices=[(notice, state) for notice, state in notices if state != "final"])
 
 
 @blp.get("/me/card")

@@ -5,6 +5,7 @@ from points.errors import NotFound
 from points.members import balance_of
 from rewards.catalogue import find_rewards
 from rewards.kinds import KINDS
+from rewards.partners import get_partner
 from rewards.redemptions import Order, find_redemptions, get_redemption
 from rewards.vouchers import display
 
@@ -34,42 +35,58 @@ def reward(reward_id: int):
     return _reward_form(visible_reward(db.session(), current_principal(), path_id(reward_id)))
 
 
-def _reward_form(subject, *, message: str | None = None, status: int = 200):
-    return render_template("volunteer/reward.html", reward=subject, message=message, form=request.form,
-                           balance=balance_of(db.session(), me()), action_key=new_action_key()), status
+def _reward_form(subject, *, message: str | None = None, status: int = 200, wrong: dict | None = None):
+    """The reward, where it is redeemed (its partner) and how often; a refusal said beside its field."""
+    partner = get_partner(db.session(), subject.partner_id) if subject.partner_id else None
+    return render_template("volunteer/reward.html", reward=subject, partner=partner, message=message,
+                           wrong=wrong or {}, form=request.form, balance=balance_of(db.session(), me()),
+                           action_key=new_action_key()), status
 
 
 @blp.post("/shop/<int:reward_id>")
 def redeem(reward_id: int):
     """Redeem: the points are held and a voucher issued, once however often the button is pressed."""
     subject = visible_reward(db.session(), current_principal(), path_id(reward_id))
-    order = _order(subject)
-    if order is None:
-        return _reward_form(subject, message=sentence("validation_error"), status=422)
+    order, wrong = _order(subject)
+    if wrong:
+        return _reward_form(subject, wrong=wrong, status=422)
 
     def redeemed():
         voucher = redemptions.redeem_points(db.writer(), current_principal(), reward_id=subject.id, order=order, now=now())
         return redirect(url_for(".voucher", redemption_id=voucher.id), code=303)
 
-    def refused(said: str, status: int):
+    def refused(said: str, status: int, *, refusal):
+        field = getattr(refusal, "field", None)
+        if field in ORDER_FIELDS:  # not a multiple of the cost, say: beside the field that was wrong
+            return _reward_form(subject, wrong={field: _field_sentence(field, subject)}, status=status)
         return _reward_form(subject, message=said, status=status)
 
-    return act_once(redeemed, refused)
+    return act_once(redeemed, refused, with_refusal=True)
 
 
-def _order(subject) -> Order | None:
-    """The order the form describes, or None if a field is missing or out of range."""
-    try:
-        if KINDS[subject.kind].uses_fen_per_point:  # points in any multiple of the cost, for a household
-            household = request.form.get("household", "").strip()
-            points = int(request.form.get("points", ""))
-            if not household or len(household) > 100 or not 1 <= points <= 10_000_000:
-                return None
-            return Order(points=points, household=household)
-        quantity = int(request.form.get("quantity", "1"))
-        return Order(quantity=quantity) if 1 <= quantity <= 100 else None
-    except ValueError:
-        return None
+ORDER_FIELDS = ("household", "points", "quantity")
+
+
+def _field_sentence(field: str, subject) -> str:
+    return sentence("points:multiple") % {"cost": subject.cost} if field == "points" else sentence(field)
+
+
+def _order(subject) -> tuple[Order | None, dict]:
+    """The order the form describes, or what is wrong with which of its fields."""
+    form = request.form
+    if KINDS[subject.kind].uses_fen_per_point:  # points in any multiple of the cost, for a household
+        household, points = form.get("household", "").strip(), _whole(form.get("points", ""), 10_000_000)
+        wrong = {field: _field_sentence(field, subject) for field, good in
+                 (("household", household and len(household) <= 100), ("points", points)) if not good}
+        return (None, wrong) if wrong else (Order(points=points, household=household), {})
+    quantity = _whole(form.get("quantity", "1"), 100)
+    return (Order(quantity=quantity), {}) if quantity else (None, {"quantity": _field_sentence("quantity", subject)})
+
+
+def _whole(text: str, most: int) -> int | None:
+    """A whole number from 1 to `most` typed in a field, else None."""
+    text = text.strip()
+    return int(text) if text.isdigit() and 1 <= int(text) <= most else None
 
 
 @blp.get("/me/vouchers")
