@@ -11,6 +11,8 @@ from urllib.parse import unquote, urlsplit
 import openpyxl
 from flask import template_rendered
 
+from api.acts.exports import SHEETS
+
 from .test_volunteer_pages import activity
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "api" / "templates"
@@ -26,6 +28,10 @@ STAFF_PAGES = ("/console/staff", "/console/partners", "/console/tokens")
 UNREACHED = {
     "volunteer/checkin.html": "test_venue_pages (the page a scanned poster opens)",
     "venue/screen.html": "test_venue_pages (the venue's screen, opened from its own link)",
+    "console/activation_slips.html": "test_getting_in_pages (the slips a form's POST prints)",
+    "site/activate.html": "test_getting_in_pages (the page a printed slip's code opens)",
+    "console/activity_cancel.html": "test_correction_pages (a cancellation refused, said on its own page)",
+    "site/verify.html": "test_messages_pages (the page a certificate's QR opens)",
 }
 
 
@@ -143,7 +149,7 @@ def test_no_page_and_no_download_shows_english_a_role_code_or_a_clerks_phone(
                             f"/console/activities?month={month}", "/counter", f"/counter/settlement?month={month}"],
               "clerk": ["/counter", "/counter/settlement"],
               "admin": ["/console", "/console/staff", "/console/partners"],
-              "public": ["/login", f"/notice/{community['id']}", "/nowhere"]}
+              "public": ["/login", f"/notice/{community['id']}", f"/join/{community['code']}", "/nowhere"]}
     problems, downloads = {}, {}
     for who, browser in browsers.items():
         found, linked = walk(browser, starts[who])
@@ -156,8 +162,7 @@ def test_no_page_and_no_download_shows_english_a_role_code_or_a_clerks_phone(
             if bad:
                 at = text.find(bad[0])
                 problems[f"{who} {path} «{' '.join(text[max(at - 30, 0):at + 30].split())}»"] = sorted(set(bad))
-    exports = [f"/api/v1/exports/{what}" for what in
-               ("entries", "members", "redemptions", "leaderboard", "annual", "notices", "expiring")]
+    exports = [f"/api/v1/exports/{what}" for what in SHEETS]
     for path in exports:
         for kind in ("xlsx", "csv"):
             downloads[f"{path}?format={kind}"] = (organiser.get, path, {"format": kind})
@@ -173,4 +178,5 @@ def test_no_page_and_no_download_shows_english_a_role_code_or_a_clerks_phone(
     templates = {str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html")}
     pages_templates = {name for name in templates if not Path(name).name.startswith("_") and not name.endswith(
         "base.html")}
-    assert sorted(pages_templates - rendered - set(UNREACHED)) == []
+    missed = sorted(pages_templates - rendered - set(UNREACHED))
+    assert missed == [], missed
