@@ -30,7 +30,7 @@ class Gunicorn(Server):
 
 
 def server_for(env: dict, port: int, *, kind: str = "benniu", workers: int, threads: int | None,
-           tree: Path | None = None) -> Server:
+               tree: Path | None = None) -> Server:
     """A server of `kind` (not started), running the code checked out at `tree` (default: this one)."""
     if kind == "benniu":
         started = Server(env, port, workers=workers, threads=threads)
