@@ -22,6 +22,8 @@ def free_port() -> int:
 
 
 class Server:
+    cwd: Path | None = None  # where it starts (a checkout of other code: bench.throughput --against)
+
     def __init__(self, env: dict, port: int, workers: int = 2, log: Path | None = None, threads: int | None = None):
         self.env, self.port, self.workers, self.log, self.threads = env, port, workers, log, threads
         self.url = f"http://127.0.0.1:{port}"
@@ -30,10 +32,8 @@ class Server:
     def start(self, timeout: float = 30, *, healthy: bool = True) -> "Server":
         """Start it and wait until /healthz answers 200 (or, not `healthy`, answers at all)."""
         output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # its JSON request lines, if kept
-        self.process = subprocess.Popen(
-            [str(BENNIU), "serve", "--port", str(self.port), "--workers", str(self.workers),
-             *(["--threads", str(self.threads)] if self.threads else [])],
-            env={**os.environ, **self.env}, start_new_session=True, stdout=output, stderr=output)
+        self.process = subprocess.Popen(self.command(), env={**os.environ, **self.env}, cwd=self.cwd,
+                                        start_new_session=True, stdout=output, stderr=output)
         if self.log:
             output.close()
         deadline = time.monotonic() + timeout
@@ -50,6 +50,10 @@ class Server:
                 time.sleep(0.1)
         self.kill()
         raise RuntimeError("the server did not come up")
+
+    def command(self) -> list[str]:
+        return [str(BENNIU), "serve", "--port", str(self.port), "--workers", str(self.workers),
+                *(["--threads", str(self.threads)] if self.threads else [])]
 
     def kill(self) -> None:
         """SIGKILL the whole process group: master and workers die mid-request."""

@@ -1,0 +1,60 @@
+"""The servers a benchmark can start: `benniu serve` as shipped, or gunicorn's own workers under
+the same configuration; from this checkout, or from a checkout of another commit."""
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.e2e.server import Server
+
+# benniu: `benniu serve` (api.http.server.Worker: gthread with turns, deadlines and balancing).
+# gthread, sync: plain gunicorn workers of that class, everything else as `benniu serve` sets it
+# (its config module, binding, workers, threads, the metrics store), so the worker is what differs.
+KINDS = ("benniu", "gthread", "sync")
+
+
+class Gunicorn(Server):
+    """gunicorn with one of its own worker classes instead of Benniu's."""
+
+    def __init__(self, env: dict, port: int, *, kind: str, workers: int, threads: int | None):
+        metrics = tempfile.mkdtemp(prefix="benniu-bench-metrics-")
+        super().__init__({**env, "PROMETHEUS_MULTIPROC_DIR": metrics}, port, workers=workers, threads=threads)
+        self.kind = kind
+
+    def command(self) -> list[str]:
+        threads = 1 if self.kind == "sync" else self.threads or 8  # sync with more threads is gthread
+        return [sys.executable, "-m", "gunicorn", "--config", "python:api.http.server",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", self.kind,
+                "--threads", str(threads), "api.wsgi:app"]
+
+
+def server_for(env: dict, port: int, *, kind: str = "benniu", workers: int, threads: int | None,
+               tree: Path | None = None) -> Server:
+    """A server of `kind` (not started), running the code checked out at `tree` (default: this one)."""
+    if kind == "benniu":
+        started = Server(env, port, workers=workers, threads=threads)
+    else:
+        started = Gunicorn(env, port, kind=kind, workers=workers, threads=threads)
+    if tree is not None:
+        # The checkout's packages come first: the process starts in it (sys.path[0]) and PYTHONPATH
+        # names it, ahead of this checkout's editable install.
+        started.cwd, started.env = tree, {**started.env, "PYTHONPATH": str(tree)}
+    return started
+
+
+@contextmanager
+def checkout(commit: str):
+    """`commit` checked out in a `git worktree` of its own (removed after); its schema must be this
+    checkout's, since the benchmark migrates and seeds the database with this checkout's code."""
+    here = Path(__file__).resolve().parent.parent
+    git = ["git", "-C", str(here)]
+    changed = subprocess.run([*git, "diff", "--quiet", commit, "--", "api/migrations"])
+    if changed.returncode:
+        sys.exit(f"{commit} has other migrations than this checkout: --against needs the same schema")
+    tree = Path(tempfile.mkdtemp(prefix="benniu-against-")) / "tree"
+    subprocess.run([*git, "worktree", "add", "--quiet", "--detach", str(tree), commit], check=True)
+    try:
+        yield tree
+    finally:
+        subprocess.run([*git, "worktree", "remove", "--force", str(tree)], check=True)
