@@ -17,7 +17,7 @@ CONTRACT = {
     "limit_reached": 409, "already_checked_in": 409, "activity_not_open": 409, "already_reversed": 409,
     "already_fulfilled": 409, "already_cancelled": 409, "already_reviewed": 409, "voucher_expired": 409,
     "code_expired": 410, "invalid_code": 422, "validation_error": 422, "outside_area": 422,
-    "idempotency_conflict": 422,
+    "idempotency_conflict": 422, "rate_limited": 429,
 }
 
 
