@@ -66,7 +66,9 @@ def test_an_unknown_phone_gets_the_same_answer_and_no_message(app, volunteer, wr
 def test_one_code_a_minute_per_phone_however_it_is_typed(app, volunteer, clock):
     assert ask(app, PHONE).status_code == 202
     for typed in (PHONE, f" {PHONE}", "+86 139-0000-0001", f"{PHONE}\t"):
-        assert_error(ask(app, typed), 429, "rate_limited")
+        refused = ask(app, typed)
+        assert_error(refused, 429, "rate_limited")
+        assert refused.headers["Retry-After"] == "60"
     clock.advance(seconds=61)
     assert ask(app, PHONE).status_code == 202
 
