@@ -28,22 +28,25 @@ class Retirement:
 
 
 def amend_partner(session: Session, partner: Partner, *, name: str | None = None, kind: str | None = None,
-                  community_ids: list[int] | None = None) -> dict:
-    """Change what is given of a partner's name, kind and communities; answers what changed,
+                  community_ids: list[int] | None = None, address: str | None = None) -> dict:
+    """Change what is given of a partner's name, kind, communities and address ("" clears it); answers what changed,
     {field: [before, after]}. A name another partner of one of its communities has: PartnerNameTaken."""
     ensure_serving(partner)
     if kind is not None and (kind == "station") != (partner.kind == "station"):
         raise Invalid("a workstation stays a workstation, and no partner becomes one", field="kind")
     if community_ids is not None and not community_ids:
         raise Invalid("a partner serves at least one community", field="community_ids")
-    before = {"name": partner.name, "kind": partner.kind, "community_ids": communities_served(session, partner.id)}
+    before = {"name": partner.name, "kind": partner.kind, "address": partner.address,
+              "community_ids": communities_served(session, partner.id)}
     for community_id in set(community_ids or []):
         get_community(session, community_id)
     partner.name = partner.name if name is None else name
     partner.kind = partner.kind if kind is None else kind
+    partner.address = partner.address if address is None else (address or None)
     session.flush()
     serve(session, partner, before["community_ids"] if community_ids is None else community_ids)
-    after = {"name": partner.name, "kind": partner.kind, "community_ids": communities_served(session, partner.id)}
+    after = {"name": partner.name, "kind": partner.kind, "address": partner.address,
+             "community_ids": communities_served(session, partner.id)}
     return {field: [before[field], after[field]] for field in before if before[field] != after[field]}
 
 

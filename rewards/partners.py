@@ -33,6 +33,8 @@ class Partner(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
+    # Where its rewards are redeemed (the shop's street address), shown on each reward's page.
+    address: Mapped[str | None] = mapped_column(String(200))
     # Each partner has its own takings account; a community's workstation partner has the
     # community's station account, so UNIQUE also means one workstation partner per community.
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True, index=True)
@@ -43,14 +45,15 @@ class Partner(Base):
                                                         viewonly=True)
 
 
-def sign_partner(session: Session, *, name: str, kind: str, community_ids: list[int], now: datetime) -> Partner:
+def sign_partner(session: Session, *, name: str, kind: str, community_ids: list[int], now: datetime,
+                 address: str | None = None) -> Partner:
     """Register a partner serving `community_ids`, with the account its redeemed points go to."""
     if not community_ids:
         raise Invalid("a partner serves at least one community", field="community_ids")
     for community_id in set(community_ids):
         get_community(session, community_id)
     account = open_account(session, kind="partner", name=name, community_id=None, now=now)
-    partner = Partner(name=name, kind=kind, account_id=account.id, created_at=now)
+    partner = Partner(name=name, kind=kind, address=address or None, account_id=account.id, created_at=now)
     session.add(partner)
     session.flush()
     serve(session, partner, community_ids)

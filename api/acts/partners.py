@@ -15,24 +15,25 @@ from .redemptions import cancel_retired_voucher
 
 
 def sign(session: Session, actor: Principal, *, name: str, kind: str, community_ids: list[int],
-         now: datetime) -> Partner:
+         now: datetime, address: str | None = None) -> Partner:
     """Sign up a partner (shop, clinic, school, property company) for communities the actor may act in;
     each community's trail records it. A second partner of a name in a community: 409 conflict."""
     may_sign_partner(actor, community_ids)
-    partner = sign_partner(session, name=name, kind=kind, community_ids=community_ids, now=now)
+    partner = sign_partner(session, name=name, kind=kind, community_ids=community_ids, now=now, address=address)
     _announce(session, actor, "partner_signed", partner, community_ids, now=now, kind=kind)
     return partner
 
 
 def change_partner(session: Session, actor: Principal, *, partner_id: int, now: datetime, name: str | None = None,
-                   kind: str | None = None, community_ids: list[int] | None = None) -> Partner:
+                   kind: str | None = None, community_ids: list[int] | None = None,
+                   address: str | None = None) -> Partner:
     """Change a partner's name, kind or communities (an organiser: a partner of their community
     alone, and only there); a name another partner has in one of them: 409 conflict."""
     partner = managed_partner(session, actor, partner_id)
     if community_ids is not None:
         may_sign_partner(actor, community_ids)
     before = communities_served(session, partner.id)
-    changed = amend_partner(session, partner, name=name, kind=kind, community_ids=community_ids)
+    changed = amend_partner(session, partner, name=name, kind=kind, community_ids=community_ids, address=address)
     if changed:
         _announce(session, actor, "partner_changed", partner, before + communities_served(session, partner.id),
                   now=now, changed=changed)

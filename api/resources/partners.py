@@ -24,12 +24,15 @@ class PartnerArgsSchema(Schema):
     name = Name(200, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     community_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=100))
+    address = fields.String(validate=validate.Length(max=200),
+                            metadata={"description": "where its rewards are redeemed, shown on each reward"})
 
 
 class PartnerChangeArgsSchema(Schema):
     name = Name(200)
     kind = fields.String(validate=validate.OneOf(KINDS))
     community_ids = fields.List(Id(), validate=validate.Length(min=1, max=100))
+    address = fields.String(validate=validate.Length(max=200), metadata={"description": "\"\" clears it"})
 
 
 class RetireArgsSchema(Schema):
@@ -40,6 +43,7 @@ class PartnerSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    address = fields.String(allow_none=True)
     community_ids = fields.Function(lambda partner: [community.id for community in partner.communities],
                                     required=True)
     created_at = LocalDateTime()
@@ -86,7 +90,7 @@ class SettlementSchema(Schema):
 
 @blp.route("", methods=["POST"])
 @blp.allow("admin", "organiser")
-@blp.arguments(PartnerArgsSchema(), example={"name": "老街理发店", "kind": "shop", "community_ids": [1]})
+@blp.arguments(PartnerArgsSchema(), example={"name": "老街理发店", "kind": "shop", "community_ids": [1], "address": "老街 12 号"})
 @blp.response(201, PartnerSchema)
 def create_partner(args):
     """Sign up a partner (shop, clinic, school, property company, workstation) for one or more communities."""

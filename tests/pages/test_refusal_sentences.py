@@ -84,3 +84,23 @@ def test_the_tip_and_scan_forms_say_which_field_is_wrong(volunteer_pages, rules)
     assert 'id="rule_code-note" role="alert">请选择线索的类型。' in no_kind
     scan = text(volunteer_pages.submit("/scan", code="not-a-code"))
     assert re.search(r'id="code"[^>]*aria-invalid="true"', scan) and 'id="code-note" role="alert">' in scan
+
+
+
+def test_a_reward_says_its_partners_address_as_the_console_or_the_api_gives_it(volunteer_pages, organiser, shop,
+                                                                              console_pages):
+    partner_id = shop["haircut"]["partner_id"]
+
+    def where() -> str:
+        page = text(volunteer_pages.get(f"/shop/{shop['haircut']['id']}"))
+        return " ".join(re.search(r'data-testid="where">(.*?)</p>', page, re.S).group(1).split())
+
+    assert where() == "兑换地点：老街理发店"
+    edit = f"/console/partners/{partner_id}/edit"
+    saved = console_pages.submit(edit, name="老街理发店", kind="shop", address="老街 12 号")
+    assert saved.status_code == 303, text(saved)
+    assert where() == "兑换地点：老街理发店 · 老街 12 号"
+    [barber] = [p for p in organiser.get("/api/v1/partners").json["items"] if p["id"] == partner_id]
+    assert barber["address"] == "老街 12 号"
+    assert organiser.patch(f"/api/v1/partners/{partner_id}", {"address": ""}).status_code == 200
+    assert where() == "兑换地点：老街理发店"

@@ -36,10 +36,11 @@ def partners_edit_post(partner_id: int):
     if name is None or kind not in kinds:
         return _edit_form(partner, message=sentence("validation_error"), status=422)
     community_ids = _ticked() if communities_to_pick() else None
+    address = request.form.get("address", "").strip()[:200]
 
     def changed():
         change_partner(db.writer(), current_principal(), partner_id=partner.id, now=now(), name=name, kind=kind,
-                       community_ids=community_ids)
+                       community_ids=community_ids, address=address)
         flash(_("合作商家已修改。"), "done")
         return redirect(url_for(".partners_one", partner_id=partner.id), code=303)
 
@@ -82,5 +83,6 @@ def _edit_form(partner: Partner, *, message: str | None = None, status: int = 20
                            kinds=SIGNED_KINDS if partner.kind != "station" else ("station",),
                            name=request.form.get("name", partner.name) if posted else partner.name,
                            kind=request.form.get("kind", partner.kind) if posted else partner.kind,
+                           address=request.form.get("address", "") if posted else (partner.address or ""),
                            served=served, pickable=communities_to_pick(), message=message,
                            action_key=new_action_key(), communities=communities_to_pick()), status

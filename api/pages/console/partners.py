@@ -38,13 +38,15 @@ def partners_post():
     """Sign up a partner for the communities ticked (an organiser: their own only), once per press."""
     name = request.form.get("name", "").strip()
     kind = request.form.get("kind", "")
+    address = request.form.get("address", "").strip()[:200]
     community_ids = _ticked_communities()
     if not 1 <= len(name) <= 200 or kind not in SIGNED_KINDS or not community_ids:
         return _partners_page(message=sentence("validation_error"), status=422)
     may_sign_partner(current_principal(), community_ids)  # another community: the 403 page
 
     def signed():
-        made = sign(db.writer(), current_principal(), name=name, kind=kind, community_ids=community_ids, now=now())
+        made = sign(db.writer(), current_principal(), name=name, kind=kind, community_ids=community_ids, now=now(),
+                    address=address)
         flash(_("已新增合作商家：%(name)s", name=made.name), "done")
         return redirect(url_for(".partners_one", partner_id=made.id), code=303)
 
