@@ -38,5 +38,6 @@ def seed_staff(session: Session, *, community: Community, now: datetime) -> None
         if session.scalar(select(StaffAccount.id).where(StaffAccount.phone == phone)) is not None:
             continue
         partner_id = session.scalar(select(Partner.id).where(Partner.name == partner_name)) if partner_name else None
-        create_staff(session, role=role, name=name, phone=phone, password=DEMO_PASSWORD, now=now,
-                     community_id=community.id if role == "organiser" else None, partner_id=partner_id)
+        account = create_staff(session, role=role, name=name, phone=phone, password=DEMO_PASSWORD, now=now,
+                               community_id=community.id if role == "organiser" else None, partner_id=partner_id)
+        account.sees_tips = role == "organiser"  # the demo's organiser is the police: it reads the tips
