@@ -203,7 +203,7 @@ def test_changing_my_password_signs_out_my_other_browsers_but_not_this_one(pages
     here = pages().sign_in(member["phone"], "secret123")
     elsewhere = pages().sign_in(member["phone"], "secret123")
     wrong = here.submit("/password", current="not-it", new="a-new-password", again="a-new-password")
-    assert wrong.status_code == 401 and "当前密码不对" in text(wrong)
+    assert wrong.status_code == 401 and "原密码不对" in text(wrong)
     short = here.submit("/password", current="secret123", new="short", again="short")
     assert short.status_code == 422 and "至少 8 位" in text(short)
     done = here.submit("/password", current="secret123", new="a-new-password", again="a-new-password")
