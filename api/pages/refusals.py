@@ -87,7 +87,7 @@ SENTENCES = {
     "password_change_required": _l("请先修改临时密码。"),
     "already_used": _l("这个代码已经用过了，不能再用。"),
     "UnknownActivation": _l("找不到这个激活码，请核对纸条上的代码。"),
-    "ActivationUsed": _l("这个激活码已经用过了：请直接用手机号和密码登录。"),
+    "already_used": _l("这个激活码已经用过了：请直接用手机号和密码登录。"),
     "ActivationExpired": _l("这个激活码已过期，请找组织者重新打印。"),
     "ApplicationPending": _l("这个手机号已经提交过申请，请等待社区审核。"),
     "join_fields": _l("请填写姓名和正确的手机号；密码不少于 8 位。"),

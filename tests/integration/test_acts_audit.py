@@ -44,7 +44,8 @@ def people_on(app, phone: str) -> int:
 def test_member_added_is_the_same_row_through_the_api_the_console_and_a_roster(app, organiser, console, community):
     organiser.post("/api/v1/members", {"name": "接口添加", "phone": "13810000001", "community_id": community["id"],
                                        "team": "一队"}, expect=201)
-    assert console.submit("/console/members", name="页面添加", phone="13810000002", team="一队").status_code == 303
+    assert console.submit("/console/members", name="页面添加", phone="13810000002", team="一队",
+                          password="password9").status_code == 303
     roster = xlsx(("姓名", "手机号", "队伍"), [("名单添加", "13810000003", "一队")])
     upload = console.hidden("/console/members/import")
     preview = console.client.post("/console/members/import", data={**upload, "sheet": (io.BytesIO(roster), "名单.xlsx")},

@@ -41,7 +41,8 @@ def test_an_admins_form_acts_in_the_community_it_was_opened_for(app, pages, staf
     admin = pages().sign_in(staff("admin"), "password1")
     form = admin.hidden(f"/console/members?community_id={community['id']}")  # tab 1: community A's members
     admin.get(f"/console?community_id={b['id']}")  # tab 2: switched to B since
-    added = admin.client.post("/console/members", data={**form, "name": "王小明", "phone": "13512345678"})
+    added = admin.client.post("/console/members", data={**form, "name": "王小明", "phone": "13512345678",
+                                                        "password": "password9"})
     assert added.status_code == 303
     with app.extensions["benniu"].sessionmaker() as session:
         from sqlalchemy import select
