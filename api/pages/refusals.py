@@ -85,7 +85,6 @@ SENTENCES = {
     # Getting in: own passwords, activation codes, applications to join
     "OwnPassword": _l("自己的密码请在“修改密码”页面凭原密码修改。"),
     "password_change_required": _l("请先修改临时密码。"),
-    "already_used": _l("这个代码已经用过了，不能再用。"),
     "UnknownActivation": _l("找不到这个激活码，请核对纸条上的代码。"),
     "already_used": _l("这个激活码已经用过了：请直接用手机号和密码登录。"),
     "ActivationExpired": _l("这个激活码已过期，请找组织者重新打印。"),
