@@ -113,13 +113,13 @@ def test_staff_added_and_disabled_are_recorded_from_the_console_and_the_command_
     assert [(row.subject.kind, row.subject.name, row.actor.kind, row.facts["role"]) for row in added] == [
         ("staff", "网格员 小张", "system", "organiser"), ("staff", "网格员 小刘", "organiser", "organiser")]
 
-    assert command("user", "disable", "--phone", "13711118888").exit_code == 0
+    assert command("user", "disable", "--phone", "13711118888", "--reason", "离职").exit_code == 0
     assert command("user", "disable", "--phone", "13711118888").exit_code == 0  # already: no second row
     staff_id = added[1].subject.id
-    assert console.submit("/console/staff", f"/console/staff/{staff_id}/disable").status_code == 303
+    assert console.submit("/console/staff", f"/console/staff/{staff_id}/disable", reason="调岗").status_code == 303
     disabled = rows(app, "staff_disabled", community_id=community["id"])
-    assert [(row.subject.name, row.actor.kind) for row in disabled] == [("网格员 小刘", "organiser"),
-                                                                        ("网格员 小张", "system")]
+    assert [(row.subject.name, row.actor.kind, row.why) for row in disabled] == [
+        ("网格员 小刘", "organiser", "调岗"), ("网格员 小张", "system", "离职")]
 
 
 # Rules and tokens --------------------------------------------------------------------------------
