@@ -14,6 +14,8 @@ from points.periods import PERIODS
 from rewards.catalogue import Reward, change_reward, stock_reward
 from rewards.households import CAP_PERIODS
 from rewards.kinds import CODES
+from rewards.partner_changes import ensure_serving
+from rewards.partners import get_partner
 
 from ..http.fields import Id, Name, Points
 from ..identity.access import community_for, visible_reward
@@ -56,6 +58,8 @@ def reward_party(reward: Reward) -> Party:
 def stock(session: Session, actor: Principal, *, community_id: int, now: datetime, **terms) -> Reward:
     """Put a reward on the shelf of a community the actor may act in: goods (with stock), a
     property-fee deduction or a partner's service, on the terms of `RewardArgsSchema`."""
+    if terms.get("partner_id") is not None:  # a retired partner takes no new rewards
+        ensure_serving(get_partner(session, terms["partner_id"]))
     reward = stock_reward(session, community_id=community_for(actor, community_id), now=now, **terms)
     announce(session, actor, "reward_stocked", at=now, community_id=reward.community_id, subject=reward_party(reward),
              reward_id=reward.id, kind=reward.kind, cost=reward.cost, stock=reward.stock, partner_id=reward.partner_id)
@@ -66,6 +70,8 @@ def change(session: Session, actor: Principal, *, reward_id: int, now: datetime,
            active: bool | None = None, cost: int | None = None, clear_stock: bool = False) -> Reward:
     """Restock, reprice or shelve a reward the actor may see; vouchers already issued keep their price."""
     reward = visible_reward(session, actor, reward_id)
+    if active and reward.partner_id is not None:  # a retired partner's rewards stay off the shelf
+        ensure_serving(get_partner(session, reward.partner_id))
     before = {"stock": reward.stock, "active": reward.active, "cost": reward.cost}
     change_reward(session, reward, stock=stock, active=active, cost=cost, clear_stock=clear_stock)
     after = {"stock": reward.stock, "active": reward.active, "cost": reward.cost}

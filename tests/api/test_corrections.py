@@ -176,6 +176,11 @@ def test_retiring_a_partner_shuts_its_counter_and_gives_back_its_vouchers(app, c
     assert_error(login, 403, "forbidden")
     haircut = organiser.get("/api/v1/rewards", community_id=member["community_id"]).json["items"]
     assert [reward["active"] for reward in haircut if reward["id"] == shop["haircut"]["id"]] == [False]
+    # and they stay off the shelf: not put back, and no new one for the retired partner
+    assert_error(organiser.patch(f"/api/v1/rewards/{shop['haircut']['id']}", {"active": True}), 409, "conflict")
+    assert_error(organiser.post("/api/v1/rewards", {"community_id": member["community_id"], "name": "理发",
+                                                    "kind": "service", "cost": 100,
+                                                    "partner_id": shop["barber"]["id"]}), 409, "conflict")
     assert_error(organiser.post(f"/api/v1/partners/{shop['barber']['id']}/retire", {}), 409, "conflict")
     assert organiser.post("/api/v1/partners", {"name": "老街理发店", "kind": "shop",
                                                "community_ids": [member["community_id"]]}).status_code == 201
