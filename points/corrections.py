@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from .activities import Activity, Place
 from .checkins import Checkin
+from .claims import Claim, reject_claim
 from .earning import reverse
 from .errors import AlreadySpent, Conflict, Invalid
 from .ledger import Transfer
@@ -47,6 +48,7 @@ class Cancellation:
     reversed: list[int]
     spent: list[int]
     closed: int
+    rejected: list[int] = ()  # claims of its check-ins still awaiting review, rejected with the reason
 
 
 def amend_activity(session: Session, activity: Activity, *, grace: timedelta, title: str | None = None,
@@ -86,8 +88,9 @@ def amend_activity(session: Session, activity: Activity, *, grace: timedelta, ti
 
 def call_off(session: Session, activity: Activity, *, reason: str, now: datetime,
                     actor: str | None = None) -> Cancellation:
-    """Cancel an activity: no more check-ins, open check-ins closed unpaid, and every earning it
-    paid reversed with `reason` (those whose points were spent since are listed, not reversed)."""
+    """Cancel an activity: no more check-ins, open check-ins closed unpaid, their claims awaiting review
+    rejected, and every earning it paid reversed with `reason` (those whose points were spent since are
+    listed, not reversed)."""
     if not reason.strip():
         raise Invalid("say why the activity is cancelled", field="reason")
     cancelled = session.execute(update(Activity).where(Activity.id == activity.id, Activity.cancelled_at.is_(None))
@@ -99,6 +102,11 @@ def call_off(session: Session, activity: Activity, *, reason: str, now: datetime
     closed = session.execute(update(Checkin).where(Checkin.activity_id == activity.id, Checkin.status == "open")
                              .values(status="awarded", checked_out_at=now, minutes=0, points=0)
                              .execution_options(synchronize_session=False)).rowcount
+    waiting = session.scalars(select(Claim).join(Checkin, Checkin.claim_id == Claim.id)
+                              .where(Checkin.activity_id == activity.id, Claim.status == "pending")
+                              .order_by(Claim.id)).all()
+    for claim in waiting:  # nothing is paid for a cancelled activity, also after a review
+        reject_claim(session, claim=claim, reason=reason, now=now, reviewer=actor)
     reversal = aliased(Transfer)
     paid = session.scalars(select(Transfer.id).outerjoin(reversal, reversal.reverses_id == Transfer.id)
                            .where(Transfer.activity_id == activity.id, Transfer.kind == "earn",
@@ -115,7 +123,7 @@ def call_off(session: Session, activity: Activity, *, reason: str, now: datetime
         session.execute(update(Checkin).where(Checkin.id.in_(
             select(Transfer.checkin_id).where(Transfer.id.in_(reversed_), Transfer.checkin_id.is_not(None))))
             .values(points=0).execution_options(synchronize_session=False))
-    return Cancellation(activity, reversed_, spent, closed)
+    return Cancellation(activity, reversed_, spent, closed, [claim.id for claim in waiting])
 
 
 def reopen_checkin(session: Session, checkin: Checkin, *, now: datetime, by_staff: bool,

@@ -242,3 +242,18 @@ def test_a_cancellation_tells_each_volunteer_who_came_once_also_when_retried(org
         [told] = phone.get("/api/v1/me/messages").json["items"]
         assert told["kind"] == "activity_cancelled" and "已取消" in told["body"] and "50 积分已收回" in told["body"]
     assert stayed_home.get("/api/v1/me/messages").json["items"] == []
+
+
+def test_cancelling_rejects_the_claims_its_check_ins_left_for_review(organiser, community, rules, clock, enrol):
+    start = clock.now()
+    sweep = organiser.post("/api/v1/activities", {
+        "rule_code": "rental_tip", "title": "出租房排查", "community_id": community["id"],
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat()}, expect=201).json
+    member, phone = enrol(name="陈元龙")
+    phone.post("/api/v1/checkins", {"code": sweep["checkin_url"]}, expect=201)
+    [waiting] = organiser.get("/api/v1/claims", status="pending").json["items"]
+    organiser.post(f"/api/v1/activities/{sweep['id']}/cancel", {"reason": "台风预警"}, expect=200)
+    [claim] = [c for c in organiser.get("/api/v1/claims").json["items"] if c["id"] == waiting["id"]]
+    assert (claim["status"], claim["reason"]) == ("rejected", "台风预警")
+    assert_error(organiser.post(f"/api/v1/claims/{waiting['id']}/approve"), 409, "already_reviewed")
+    assert balance(phone, member) == 0
