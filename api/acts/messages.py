@@ -1,6 +1,6 @@
 """What volunteers hear back: the acts that cause a message call `tell` in their own transaction;
 a volunteer reads their own messages and marks one read."""
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -21,9 +21,9 @@ def tell(session: Session, member_id: int, kind: str, *, subject_id: int, now: d
     return messages.tell(session, member_id=member_id, kind=kind, subject_id=subject_id, at=now, **facts)
 
 
-def day(moment: datetime, now: datetime) -> str:
+def day(moment: datetime | date, now: datetime) -> str:
     """A date as volunteers read it, in the service's zone (that of `now`): 2026年12月3日."""
-    local = moment.astimezone(now.tzinfo)
+    local = moment.astimezone(now.tzinfo) if isinstance(moment, datetime) else moment
     return f"{local.year}年{local.month}月{local.day}日"
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session
 
-from points.lots import Lot
+from points.lots import Lot, last_day_of
 from points.members import Member
 from points.messages import REMINDERS, Message, Told
 from rewards.redemptions import Redemption
@@ -37,7 +37,7 @@ def remind_expiring_points(session: Session, *, now: datetime, days: int, limit:
                _untold("points_expiring", Lot.member_id, Lot.id))
         .order_by(Lot.id).limit(limit)).all()
     told = [tell(session, lot.member_id, "points_expiring", subject_id=lot.id, now=now, points=lot.remaining,
-                 on=day(lot.expires_at, now)) for lot in due]
+                 on=day(last_day_of(lot.expires_at, now.tzinfo), now)) for lot in due]
     return [message for message in told if message is not None]
 
 
