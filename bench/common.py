@@ -84,7 +84,7 @@ def seed_shop(url: str, *, volunteers: int, vouchers: int) -> tuple[list[tuple[s
         clerk = issue_token(session, role="partner", name="工作站", partner_id=reward.partner_id, now=now)[0]
         members, tokens = [], []
         for i in range(volunteers):
-            member = enrol_member(session, community_id=community.id, name=f"顾客{i}", phone=f"2{i:010d}", now=now)
+            member = enrol_member(session, community_id=community.id, name=f"顾客{i}", phone=f"19{i:09d}", now=now)
             earn(session, member=member, rule=rule, now=now)
             members.append(member)
             tokens.append(issue_token(session, role="volunteer", name=f"c{i}", member_id=member.id, now=now)[0])

@@ -93,7 +93,7 @@ def requests_for(operations: list[str], url: str) -> dict[str, list[tuple[str, s
         requests["checkins"] = [(token, "/api/v1/checkins", f'{{"code":"{code}"}}')
                                 for token, code in seed_checkins(url, volunteers=3000, activities=12)]
     if {"redemptions", "fulfilments"} & set(operations):
-        redeem, fulfil = seed_shop(url, volunteers=3000, vouchers=12000 if "fulfilments" in operations else 0)
+        redeem, fulfil = seed_shop(url, volunteers=6000, vouchers=24000 if "fulfilments" in operations else 0)
         requests["redemptions"] = [(token, "/api/v1/redemptions", f'{{"reward_id":{reward}}}')
                                    for _ in range(4) for token, reward in redeem]
         requests["fulfilments"] = [(token, "/api/v1/redemptions/fulfil", f'{{"voucher_code":"{code}"}}')
