@@ -34,7 +34,8 @@ def ask_for_code(session: Session, *, phone: str, secret: str, now: datetime,
         raise Invalid("a phone number has 5 to 20 digits", field="phone")
     code = sms_codes.new_code()
     if not sms_codes.keep_new_code(session, secret=secret, phone=phone, code=code, now=now):
-        raise TooOften("a code was sent to this phone less than a minute ago, or ten today")
+        raise TooOften("a code was sent to this phone less than a minute ago, or ten today",
+                       retry_after=int(sms_codes.EVERY.total_seconds()))
     if _person_by_phone(session, phone) is not None:
         event.listen(session, "after_commit", lambda _session: _send(send, phone, code), once=True)
 

@@ -82,7 +82,7 @@ def status_for(error_class: type[DomainError]) -> int:
 def response_for_domain_error(error: DomainError):
     errors = {error.field or "_schema": [error.message]} if isinstance(error, Invalid) else None
     status = status_for(type(error))
-    headers = {"Retry-After": str(error.facts.get("retry_after", 60))} if status == 429 else None
+    headers = {"Retry-After": str(error.facts["retry_after"])} if "retry_after" in error.facts else None
     return error_response(error.code, error.message, status=status, errors=errors, headers=headers,
                           extra=facts_of(error))
 
