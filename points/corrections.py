@@ -48,7 +48,7 @@ class Cancellation:
     reversed: list[int]
     spent: list[int]
     closed: int
-    rejected: list[int] = ()  # claims of its check-ins still awaiting review, rejected with the reason
+    rejected: list[int]  # claims of its check-ins still awaiting review, rejected with the reason
 
 
 def amend_activity(session: Session, activity: Activity, *, grace: timedelta, title: str | None = None,
