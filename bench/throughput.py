@@ -22,19 +22,23 @@ by Little's law, the rate again.
 With `--server gthread` (or `sync`) the workers are gunicorn's own instead of `benniu serve`'s
 (see bench/servers.py); with `--against COMMIT` that commit, checked out in a `git worktree` of
 its own, serves too. Several servers or commits take turns in one invocation (`--turns` runs of
-each, the order reversed every other turn), each run the whole harness from a fresh database
-(migrated and seeded by this checkout), and a table puts their runs side by side.
+each, the order reversed every other turn), each run the whole harness from a fresh database,
+and a table puts their runs side by side. Each database is migrated and seeded by the code that
+serves it (bench/prepare.py, in that checkout), so a commit with an older schema, such as
+2a138b8 before the lots, tallies and notices, can take turns with this one.
 
 With `--servers 2` it starts two `benniu serve` on two ports against the one database and drives
 each with its own wrk (half the connections each, disjoint requests): the figures are the sums,
 and each server's share is shown.
 """
 import argparse
+import json
 import os
 import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -42,7 +46,7 @@ from pathlib import Path
 
 from tests.e2e.server import Server, children, free_port
 
-from .common import count, fresh_database, seed_checkins, seed_shop, server_env
+from .common import count, server_env
 from .servers import KINDS, checkout, server_for
 from .throughput_report import report, side_by_side
 
@@ -86,19 +90,16 @@ def rss_mb(pid: int) -> float:
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
 
 
-def requests_for(operations: list[str], url: str) -> dict[str, list[tuple[str, str, str]]]:
-    """For each operation, (token, path, JSON body) of every distinct request the load may send."""
-    requests = {}
-    if "checkins" in operations:
-        requests["checkins"] = [(token, "/api/v1/checkins", f'{{"code":"{code}"}}')
-                                for token, code in seed_checkins(url, volunteers=3000, activities=12)]
-    if {"redemptions", "fulfilments"} & set(operations):
-        redeem, fulfil = seed_shop(url, volunteers=6000, vouchers=24000 if "fulfilments" in operations else 0)
-        requests["redemptions"] = [(token, "/api/v1/redemptions", f'{{"reward_id":{reward}}}')
-                                   for _ in range(4) for token, reward in redeem]
-        requests["fulfilments"] = [(token, "/api/v1/redemptions/fulfil", f'{{"voucher_code":"{code}"}}')
-                                   for token, code in fulfil]
-    return {operation: requests[operation] for operation in operations}
+def prepare(database: str | None, operations: list[str], tree: Path | None) -> tuple[str, Path, dict]:
+    """A fresh database migrated and seeded by the code at `tree` (default: this checkout), in a
+    process of its own (bench/prepare.py): its URL, a working directory, and each operation's
+    distinct requests as (token, path, JSON body)."""
+    root = tree or HERE.parent
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run([sys.executable, str(HERE / "prepare.py"), database or "", ",".join(operations), out.name],
+                       cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, check=True)
+        prepared = json.loads(Path(out.name).read_text(encoding="utf-8"))
+    return prepared["url"], Path(prepared["workdir"]), prepared["requests"]
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -130,10 +131,10 @@ def run(database: str | None, seconds: int, connections: int, workers: int, oper
     ratio is taken against the ceilings measured just before and just after it, round by round,
     and the median round is reported, so that the machine's own swings (the ceiling has moved by
     a factor of two between runs minutes apart) fall on both sides of a ratio alike."""
-    url, workdir = fresh_database(database)
+    url, workdir, seeded = prepare(database, operations, tree)
     prepared = {}
     runs = rounds + 2 * paced  # the paced runs (finding the pace, then at it) take requests of their own
-    for operation, requests in requests_for(operations, url).items():
+    for operation, requests in seeded.items():
         # a file of requests for each round and server: wrk starts each file from its first line
         files = [[workdir / f"{operation}-{round_}-{index}.txt" for index in range(servers)] for round_ in range(runs)]
         for round_, round_files in enumerate(files):
