@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .claims import Claim
@@ -20,6 +20,7 @@ MAX_BYTES = 10 * 1024 * 1024  # one photo as sent
 MAX_SIDE = 1600  # the longer side as kept
 MAX_PIXELS = 50_000_000  # a declared size beyond this is a decompression bomb, never decoded
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
+UNCOMMITTED = "photos_not_yet_committed"  # session.info: (store, name) of files its transaction wrote
 
 
 class NotAPhoto(Invalid):
@@ -124,12 +125,35 @@ def keep_photos(session: Session, store: PhotoStore, *, claim_id: int, photos: l
     kept = []
     for position, (data, mimetype, width, height) in enumerate(made, start=1):
         name = f"claim-{claim_id}-{position}-{secrets.token_hex(8)}.{'jpg' if mimetype == 'image/jpeg' else 'png'}"
-        store.put(name, data)
+        _put(session, store, name, data)
         kept.append(ClaimPhoto(claim_id=claim_id, position=position, stored_as=name, mimetype=mimetype,
                                width=width, height=height, created_at=now))
     session.add_all(kept)
     session.flush()
     return kept
+
+
+def _put(session: Session, store: PhotoStore, name: str, data: bytes) -> None:
+    """Put a file in the store that lasts only if `session`'s transaction commits: a transaction
+    that rolls back (a later refusal, a lock retried, the request failing) deletes it again."""
+    if UNCOMMITTED not in session.info:
+        session.info[UNCOMMITTED] = []
+        if not event.contains(session, "after_transaction_end", _forget_uncommitted):
+            event.listen(session, "after_commit", _keep_committed)
+            event.listen(session, "after_transaction_end", _forget_uncommitted)
+    session.info[UNCOMMITTED].append((store, name))
+    store.put(name, data)
+
+
+def _keep_committed(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint released is not yet the outer commit
+        session.info.pop(UNCOMMITTED, None)
+
+
+def _forget_uncommitted(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended without its commit
+        for store, name in session.info.pop(UNCOMMITTED, ()):
+            store.delete(name)
 
 
 def photos_of(session: Session, claim_id: int) -> list[ClaimPhoto]:

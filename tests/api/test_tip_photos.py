@@ -161,3 +161,42 @@ def test_photos_of_a_rejected_tip_go_after_the_days_and_others_stay(app, volunte
     assert police.get(rejected["photos"][0]).status_code == 404
     assert police.get(f"/api/v1/claims/{rejected['id']}").json["photos"] == []
     assert police.get(pending["photos"][0]).status_code == 200
+
+
+def _photo_files(tmp_path) -> list[str]:
+    folder = tmp_path / "instance" / "tip-photos"
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def test_a_tip_refused_after_its_photo_was_kept_leaves_no_file_behind(volunteer, rules, tmp_path, monkeypatch):
+    import api.acts.claims
+    from points.errors import Conflict
+
+    def refuse(*args, **kwargs):
+        raise Conflict("refused after the photos were kept")
+    monkeypatch.setattr(api.acts.claims, "announce", refuse)
+    response = send(volunteer[1], ("a.png", _png(20, 20)))
+    assert response.status_code == 409
+    assert _photo_files(tmp_path) == []
+
+
+def test_a_tip_retried_whole_after_a_lock_keeps_only_the_committed_photo(volunteer, rules, police, tmp_path,
+                                                                          monkeypatch):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    import api.acts.claims
+    announce, tries = api.acts.claims.announce, []
+
+    def locked_once(*args, **kwargs):
+        tries.append(1)
+        if len(tries) == 1:
+            raise OperationalError("INSERT ...", {}, sqlite3.OperationalError("database is locked"))
+        return announce(*args, **kwargs)
+    monkeypatch.setattr(api.acts.claims, "announce", locked_once)
+    tip = send(volunteer[1], ("a.png", _png(20, 20)))
+    assert tip.status_code == 201 and len(tries) == 2
+    files = _photo_files(tmp_path)
+    assert len(files) == 1
+    assert police.get(tip.json["photos"][0]).status_code == 200
