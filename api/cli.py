@@ -21,8 +21,13 @@ def _app():
     return create_app()
 
 
-def _session(app) -> Session:
-    return app.extensions["benniu"].sessionmaker()
+def _session(app, *, whole_tables: bool = False) -> Session:
+    """A session; `whole_tables` for the commands that read or write whole tables at once (seed,
+    verify): no statement time limit, which is there to stop a runaway request, not them."""
+    session = app.extensions["benniu"].sessionmaker()
+    if whole_tables:
+        session.info["statement_timeout_ms"] = 0  # PostgreSQL's "none"
+    return session
 
 
 def _now(app):
@@ -235,7 +240,7 @@ def verify():
     app = _app()
     problems = []
     checks = ledger_checks(zone=app.extensions["benniu"].clock.zone)
-    with _session(app) as session, progress(checks, "checking the ledger") as checks:
+    with _session(app, whole_tables=True) as session, progress(checks, "checking the ledger") as checks:
         for check in checks:
             problems += check(session)
     if problems:
@@ -262,7 +267,7 @@ def seed(communities, members, entries):
     app, began = _app(), time.monotonic()
     clock = app.extensions["benniu"].clock
     try:
-        with _session(app) as session, session.begin():
+        with _session(app, whole_tables=True) as session, session.begin():
             begin_write(session)
             written = seed_history(session, communities=communities, members=members, entries=entries,
                                    now=clock.now(), zone=clock.zone, shelf=SUPERMARKET,

@@ -33,9 +33,9 @@ def session() -> Session:
 
 @event.listens_for(Session, "after_begin")
 def _longer_time_limit(session, _transaction, connection):
-    """On PostgreSQL, this session's transactions get the longer time limit it was given."""
+    """On PostgreSQL, this session's transactions get the time limit it was given (0: none)."""
     limit = session.info.get("statement_timeout_ms")
-    if limit and connection.dialect.name == "postgresql":
+    if limit is not None and connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(limit)}")
 
 

@@ -202,3 +202,16 @@ def read_all(terminal: int) -> str:
         chunks.append(chunk)
     os.close(terminal)
     return b"".join(chunks).decode()
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL's statement_timeout")
+def test_seed_and_verify_read_whole_tables_without_the_requests_time_limit(cli, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from api.cli import _app, _session
+    monkeypatch.setenv("BENNIU_DB_STATEMENT_TIMEOUT_MS", "1")
+    app = _app()
+    with _session(app, whole_tables=True) as session:
+        assert session.execute(text("SELECT pg_sleep(0.05), current_setting('statement_timeout')")).one()[1] == "0"
+    with _session(app) as session, pytest.raises(OperationalError, match="statement timeout"):
+        session.execute(text("SELECT pg_sleep(0.05)"))
