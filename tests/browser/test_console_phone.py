@@ -79,31 +79,58 @@ def console_pages(organiser, volunteer, community, rules, shop, clock, staff):
             "/console/rules/patrol", "/console/staff", "/console/awards/batch", "/console/applications")
 
 
+def phone_problems(page) -> dict:
+    """What is wrong with the page open at the phones' size (nothing when it is fine)."""
+    menu = page.locator("nav.console-nav").bounding_box()
+    # A phone widens its layout to a page too wide for it, so innerWidth alone is no measure here.
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    found = {"page wider than the screen": max(widths) > PHONE["viewport"]["width"] and widths,
+             "sticking out": page.evaluate(STICKING_OUT),
+             "table columns squeezed": page.evaluate(SQUEEZED),
+             "controls under 44 px": page.evaluate(SMALL_CONTROLS),
+             "text under 16 px": page.evaluate(SMALL_TEXT),
+             "menu taller than 1/5 of the screen": menu["height"] > PHONE["viewport"]["height"] / 5,
+             "menu hides this page's section": not page.evaluate(CURRENT_SHOWN)}
+    return {what: it for what, it in found.items() if it}
+
+
+def walk(page, server, paths, shot) -> dict:
+    """Open each page, keep a screenshot, and collect what is wrong, page by page."""
+    problems = {}
+    for n, path in enumerate(paths):
+        page.goto(server + path)
+        page.locator("h1").first.wait_for(timeout=WAIT)
+        shot(page, f"{n:02d}-{path.strip('/').replace('/', '-').replace('?', '-')}")
+        if found := phone_problems(page):
+            problems[path] = found
+    return problems
+
+
 def test_every_console_page_fits_a_phone_with_a_short_menu_big_controls_and_readable_text(
         live_server, browser, staff, organiser, volunteer, community, rules, shop, clock, shot):
     paths = console_pages(organiser, volunteer, community, rules, shop, clock, staff)
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    problems = {}
     try:
         sign_in(page, live_server, staff("organiser"), "password1", "/console")
-        for n, path in enumerate(paths):
-            page.goto(live_server + path)
-            page.locator("h1").first.wait_for(timeout=WAIT)
-            shot(page, f"{n:02d}-{path.strip('/').replace('/', '-')}")
-            menu = page.locator("nav.console-nav").bounding_box()
-            # A phone widens its layout to a page too wide for it, so innerWidth is no measure here.
-            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-            found = {"page wider than the screen": max(widths) > PHONE["viewport"]["width"] and widths,
-                     "sticking out": page.evaluate(STICKING_OUT),
-                     "table columns squeezed": page.evaluate(SQUEEZED),
-                     "controls under 44 px": page.evaluate(SMALL_CONTROLS),
-                     "text under 16 px": page.evaluate(SMALL_TEXT),
-                     "menu taller than 1/5 of the screen": menu["height"] > PHONE["viewport"]["height"] / 5,
-                     "menu hides this page's section": not page.evaluate(CURRENT_SHOWN)}
-            found = {what: it for what, it in found.items() if it}
-            if found:
-                problems[path] = found
+        problems = walk(page, live_server, paths, shot)
+    finally:
+        context.close()
+    assert problems == {}, "\n".join(f"{path}: {found}" for path, found in problems.items())
+
+
+def test_an_admins_community_picker_fits_a_phone_too(live_server, browser, staff, admin, community, organiser,
+                                                    rules, shot):
+    admin.post("/api/v1/communities", {"name": "罗塘社区", "code": "luotang"})
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, staff("admin", name="市局 管理员"), "password1", "/console")
+        problems = walk(page, live_server, ("/console", "/console/rules", "/console/staff"), shot)
+        picker = page.get_by_label("社区", exact=True)
+        picker.select_option(label="振宇社区")
+        page.wait_for_url("**/console/staff?community_id=*")
+        problems.update(walk(page, live_server, ("/console/staff?community_id=%d" % community["id"],), shot))
     finally:
         context.close()
     assert problems == {}, "\n".join(f"{path}: {found}" for path, found in problems.items())
