@@ -64,24 +64,32 @@ def console_pages(organiser, volunteer, community, rules, shop, clock, staff):
     member, member_phone = volunteer
     organiser.put("/api/v1/rules/rental_tip", {"notice_days": 7})
     organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "rental_tip"}, expect=201)
-    organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "patrol_hours", "points": 300,
-                                      "memo": "三月份巡逻服务时间补记，纸质积分簿第十二页"}, expect=201)
+    award = organiser.post("/api/v1/awards", {"member_id": member["id"], "rule_code": "patrol_hours", "points": 300,
+                                              "memo": "三月份巡逻服务时间补记，纸质积分簿第十二页"}, expect=201).json
     member_phone.post("/api/v1/claims", {"rule_code": "rental_tip", "description": "3栋502 新租户，未登记"},
                       expect=201)
     activity = patrol_for(organiser, community, clock, capacity=30)
     member_phone.post("/api/v1/checkins", {"code": activity["checkin_url"]}, expect=201)
-    member_phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}, expect=201)
+    voucher = member_phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}, expect=201).json
     staff("partner", name="老街理发店 店员", partner_id=shop["barber"]["id"])
     return ("/console", "/console/members", f"/console/members/{member['id']}", "/console/activities",
             "/console/activities/new", f"/console/activities/{activity['id']}", "/console/claims",
             "/console/reports", "/console/rewards", f"/console/rewards/{shop['fee']['id']}", "/console/partners",
             f"/console/partners/{shop['barber']['id']}", "/console/vouchers", "/console/audit", "/console/rules",
-            "/console/rules/patrol", "/console/staff", "/console/awards/batch", "/console/applications")
+            "/console/rules/patrol", "/console/staff", "/console/awards/batch", "/console/applications",
+            # and the pages one step further in
+            f"/console/members/{member['id']}/entries/{award['transfer_id']}/reverse",
+            f"/console/members/{member['id']}/card", "/console/members/import", "/console/members/activation",
+            f"/console/activities/{activity['id']}/edit", f"/console/activities/{activity['id']}/offline",
+            f"/console/activities?month={clock.now():%Y-%m}", "/console/rules/new", "/console/rules/patrol/edit",
+            "/console/rules/patrol/retire", "/console/rewards/new?kind=goods", f"/console/vouchers/{voucher['id']}",
+            f"/console/partners/{shop['barber']['id']}/edit", "/console/levels", "/console/tokens")
 
 
 def phone_problems(page) -> dict:
     """What is wrong with the page open at the phones' size (nothing when it is fine)."""
-    menu = page.locator("nav.console-nav").bounding_box()
+    menus = page.locator("nav.console-nav")  # the offline check-in page and a member's card have none
+    menu = menus.bounding_box() if menus.count() else {"height": 0}
     # A phone widens its layout to a page too wide for it, so innerWidth alone is no measure here.
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     found = {"page wider than the screen": max(widths) > PHONE["viewport"]["width"] and widths,
