@@ -24,10 +24,11 @@ STICKING_OUT = """(() => {
   return out.filter((e) => !out.some((inner) => inner !== e && e.contains(inner)))  // the innermost culprits
     .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${(e.textContent || '').trim().slice(0, 20)}`);
 })()"""
-# Buttons, button-like links, fields and the menu's links lower than 44 px (checkboxes go by their labels).
+# Buttons, button-like links, fields, the menu's links and the links in tables lower than 44 px (checkboxes go by
+# their labels).
 SMALL_CONTROLS = """[...document.querySelectorAll(
     'button, .button, summary, select, textarea, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), '
-    + 'nav a, label.check')]
+    + 'nav a, label.check, td a')]
   .filter((e) => e.offsetParent !== null && e.getClientRects().length)
   .map((e) => [(e.textContent || e.name || e.id).trim().slice(0, 20), Math.round(e.getBoundingClientRect().height)])
   .filter(([, height]) => height < 44)"""
@@ -43,9 +44,13 @@ SMALL_TEXT = """[...document.querySelectorAll('.console-body *')]
 SQUEEZED = """[...document.querySelectorAll('.console-body td, .console-body th')]
   .filter((c) => c.getClientRects().length && !c.querySelector('input, button, select, details'))
   .filter((c) => {
-    const range = document.createRange();
-    range.selectNodeContents(c);
-    const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size;
+    const texts = document.createTreeWalker(c, NodeFilter.SHOW_TEXT), bottoms = new Set();
+    for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      [...range.getClientRects()].filter((r) => r.width > 0).forEach((r) => bottoms.add(Math.round(r.bottom)));
+    }
+    const lines = bottoms.size;
     return lines > 1 && c.textContent.trim().replace(/\\s+/g, ' ').length / lines < 3;
   })
   .map((c) => c.textContent.trim().slice(0, 20))"""
