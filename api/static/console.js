@@ -49,3 +49,13 @@
     });
   });
 })();
+
+/* Console on a phone: the menu is a strip that scrolls sideways; the current section is brought into it. */
+(() => {
+  "use strict";
+  const strip = document.querySelector(".console-sections");
+  const here = strip && strip.querySelector("[aria-current]");
+  if (!here || strip.scrollWidth <= strip.clientWidth) return;
+  const offset = here.getBoundingClientRect().left - strip.getBoundingClientRect().left;
+  strip.scrollLeft += offset - (strip.clientWidth - here.offsetWidth) / 2;
+})();
