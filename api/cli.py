@@ -22,11 +22,9 @@ def _app():
 
 
 def _session(app, *, whole_tables: bool = False) -> Session:
-    """A session; `whole_tables` for the commands that read or write whole tables at once (seed,
-    verify): no statement time limit, which is there to stop a runaway request, not them."""
+    """A session; with `whole_tables` (seed, verify) no statement time limit: that is for runaway requests."""
     session = app.extensions["benniu"].sessionmaker()
-    if whole_tables:
-        session.info["statement_timeout_ms"] = 0  # PostgreSQL's "none"
+    session.info.update({"statement_timeout_ms": 0} if whole_tables else {})  # 0: PostgreSQL's "none"
     return session
 
 
@@ -257,25 +255,16 @@ def verify():
               help="ledger entries to write, about (two a transfer)")
 def seed(communities, members, entries):
     """Fill an empty database with synthetic communities and three years of history, for load tests."""
-    import time
-
-    from points.db import begin_write
     from points.errors import DomainError
-    from points.seed import seed as seed_history
-    from rewards.seed import SUPERMARKET
 
-    app, began = _app(), time.monotonic()
-    clock = app.extensions["benniu"].clock
+    from .operations.seeding import seed_city
+
+    app = _app()
     try:
-        with _session(app, whole_tables=True) as session, session.begin():
-            begin_write(session)
-            written = seed_history(session, communities=communities, members=members, entries=entries,
-                                   now=clock.now(), zone=clock.zone, shelf=SUPERMARKET,
-                                   told=lambda line: click.echo(f"{time.monotonic() - began:7.1f}s  {line}"))
+        click.echo(seed_city(_session(app, whole_tables=True), app.extensions["benniu"].clock, communities=communities,
+                             members=members, entries=entries, echo=click.echo))
     except DomainError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(", ".join(f"{count} {table}" for table, count in written.items() if count)
-               + f" written in {time.monotonic() - began:.0f}s")
 
 
 @main.command()
