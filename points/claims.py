@@ -1,7 +1,7 @@
 """Claims (线索、调解): deeds that earn points only once an organiser approves them."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, and_, case, or_, select, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, and_, case, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, UTCDateTime, fetch, keyset
@@ -61,6 +61,17 @@ def find_claims(session: Session, *, community_id: int | None = None, status: st
         if value is not None:
             query = query.where(column == value)
     return list(session.scalars(query))
+
+
+def recent_claims(session: Session, member_ids: list[int], *, limit: int) -> dict[int, list[Claim]]:
+    """Each member's last `limit` claims, newest first, for many members in one query."""
+    latest = (select(Claim.id, func.row_number().over(partition_by=Claim.member_id, order_by=Claim.id.desc())
+                     .label("n")).where(Claim.member_id.in_(member_ids)).subquery())
+    claims: dict[int, list[Claim]] = {member_id: [] for member_id in member_ids}
+    for claim in session.scalars(select(Claim).join(latest, latest.c.id == Claim.id).where(latest.c.n <= limit)
+                                 .order_by(Claim.member_id, Claim.id.desc())):
+        claims[claim.member_id].append(claim)
+    return claims
 
 
 def review_queue(session: Session, *, community_id: int | None = None, status: str | None = None,

@@ -88,6 +88,13 @@ def get_member(session: Session, member_id: int) -> Member:
     return fetch(session, Member, member_id, "member")
 
 
+def members_by_id(session: Session, member_ids: set[int]) -> dict[int, Member]:
+    """Many members by id, in one query."""
+    if not member_ids:
+        return {}
+    return {member.id: member for member in session.scalars(select(Member).where(Member.id.in_(member_ids)))}
+
+
 def move_to_team(session: Session, member: Member, *, team: str | None) -> str | None:
     """Move a member to another team (None: none); returns the team they were in."""
     before, member.team = member.team, team

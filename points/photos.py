@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, event, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, and_, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .claims import Claim
 from .db import Base, UTCDateTime
@@ -47,6 +48,13 @@ class ClaimPhoto(Base):
     height: Mapped[int] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# A claim's photos still kept, in order: loaded for one claim when first read, or for a page of
+# claims at once by `kept_photos`.
+Claim.kept_photos = relationship(ClaimPhoto, primaryjoin=and_(ClaimPhoto.claim_id == Claim.id,
+                                                               ClaimPhoto.deleted_at.is_(None)),
+                                 order_by=ClaimPhoto.position, viewonly=True)
 
 
 class PhotoStore(Protocol):
@@ -161,6 +169,18 @@ def photos_of(session: Session, claim_id: int) -> list[ClaimPhoto]:
     return list(session.scalars(select(ClaimPhoto).where(ClaimPhoto.claim_id == claim_id,
                                                          ClaimPhoto.deleted_at.is_(None))
                                 .order_by(ClaimPhoto.position)))
+
+
+def kept_photos(session: Session, claims: list[Claim]) -> None:
+    """Load the kept photos of many claims in one query, as each claim's `kept_photos`."""
+    found: dict[int, list[ClaimPhoto]] = {claim.id: [] for claim in claims}
+    if found:
+        for photo in session.scalars(select(ClaimPhoto).where(ClaimPhoto.claim_id.in_(found),
+                                                              ClaimPhoto.deleted_at.is_(None))
+                                     .order_by(ClaimPhoto.claim_id, ClaimPhoto.position)):
+            found[photo.claim_id].append(photo)
+    for claim in claims:
+        set_committed_value(claim, "kept_photos", found[claim.id])
 
 
 def photo_of(session: Session, *, claim_id: int, position: int) -> ClaimPhoto:

@@ -56,7 +56,12 @@ def settlement_for(session: Session, *, partner_id: int, start: datetime | None,
     """Vouchers the partner fulfilled in [start, end), oldest first; a missing bound is open.
     With `community_id`, only that community's vouchers (a partner may serve several); with
     `voucher_code`, only that voucher (the counter's search)."""
-    query = (select(Redemption, Member.name, Member.phone).join(Member, Member.id == Redemption.member_id)
+    # Only the columns a line shows, as plain rows: a partner's whole history is thousands of them.
+    query = (select(Redemption.id, Redemption.voucher_code, Redemption.member_id, Member.name, Member.phone,
+                    Redemption.reward_id, Redemption.reward_name, Redemption.kind, Redemption.quantity,
+                    Redemption.points, Redemption.amount_fen, Redemption.household, Redemption.fulfilled_at,
+                    Redemption.fulfilled_by, Redemption.settle_transfer_id)
+             .join(Member, Member.id == Redemption.member_id)
              .where(Redemption.partner_id == partner_id, Redemption.status == "fulfilled")
              .order_by(Redemption.fulfilled_at, Redemption.id))
     if community_id is not None:
@@ -64,12 +69,10 @@ def settlement_for(session: Session, *, partner_id: int, start: datetime | None,
     if voucher_code is not None:
         query = query.where(Redemption.voucher_code == voucher_code)
     query = within(query, Redemption.fulfilled_at, start=start, end=end)
-    lines = [SettlementLine(
-        redemption_id=r.id, voucher_code=r.voucher_code, member_id=r.member_id, member_name=name,
-        member_phone=masked_phone(phone), reward_id=r.reward_id, reward_name=r.reward_name, kind=r.kind,
-        quantity=r.quantity, points=r.points, amount_fen=r.amount_fen or 0, household=r.household,
-        fulfilled_at=r.fulfilled_at, fulfilled_by=r.fulfilled_by, receipt_no=r.settle_transfer_id)
-        for r, name, phone in session.execute(query)]
+    lines = [SettlementLine(redemption_id, code, member_id, name, masked_phone(phone), reward_id, reward_name, kind,
+                            quantity, points, amount_fen or 0, household, fulfilled_at, fulfilled_by, receipt_no)
+             for (redemption_id, code, member_id, name, phone, reward_id, reward_name, kind, quantity, points,
+                  amount_fen, household, fulfilled_at, fulfilled_by, receipt_no) in session.execute(query)]
     return Settlement(partner_id=partner_id, start=start, end=end, lines=lines)
 
 

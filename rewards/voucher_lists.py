@@ -13,8 +13,12 @@ from .redemptions import Redemption
 
 def community_redemptions(session: Session, *, community_id: int, start: datetime | None = None,
                           end: datetime | None = None):
-    """A community's redemptions made in [start, end), oldest first, with the member's name (streamed)."""
-    query = (select(Redemption, Member.name).join(Member, Member.id == Redemption.member_id)
+    """A community's redemptions made in [start, end), oldest first, with the member's name (`name`),
+    as plain rows of the columns an export shows (streamed)."""
+    query = (select(Redemption.id, Redemption.voucher_code, Member.name, Redemption.reward_name, Redemption.kind,
+                    Redemption.quantity, Redemption.points, Redemption.amount_fen, Redemption.household,
+                    Redemption.status, Redemption.created_at, Redemption.fulfilled_at, Redemption.fulfilled_by)
+             .join(Member, Member.id == Redemption.member_id)
              .where(Redemption.community_id == community_id).order_by(Redemption.id))
     return session.execute(within(query, Redemption.created_at, start=start, end=end)
                            .execution_options(yield_per=1000))

@@ -56,8 +56,8 @@ def redemptions_sheet(session: Session, actor: Principal, args: dict, now: datet
         Column("类别", 12), Column("数量", 8, "number"), Column("积分", 8, "number"), Column("金额(元)", 10, "yuan"),
         Column("房号", 14), Column("状态", 10), Column("兑换时间", 20, "time"), Column("兑付时间", 20, "time"),
         Column("经办", 16),
-    ], ((r.id, r.voucher_code, name, r.reward_name, KINDS[r.kind].name, r.quantity, r.points, r.amount_fen,
-         r.household, STATUSES[r.status], r.created_at, r.fulfilled_at, said(r.fulfilled_by)) for r, name in rows))
+    ], ((r.id, r.voucher_code, r.name, r.reward_name, KINDS[r.kind].name, r.quantity, r.points, r.amount_fen,
+         r.household, STATUSES[r.status], r.created_at, r.fulfilled_at, said(r.fulfilled_by)) for r in rows))
 
 
 def leaderboard_sheet(session: Session, actor: Principal, args: dict, now: datetime) -> Sheet:

@@ -47,3 +47,27 @@ def RuleCode(**kwargs) -> fields.String:  # noqa: N802
     """A rule's code: what the `<rule_code:...>` route converter also matches."""
     return fields.String(validate=validate.Regexp(f"^{RULE_CODE}$", error="lower-case letters, digits and _ "
                                                   "(at most 64), starting with a letter"), **kwargs)
+
+
+class FlatList(fields.List):
+    """A list of objects of a flat schema (plain fields only), dumped as `List(Nested(schema))` would,
+    but without marshmallow's per-field machinery for each item: each field's own `_serialize` on the
+    attribute it names. For lists that run to thousands (a partner's whole settlement)."""
+
+    def __init__(self, schema: type, **kwargs):
+        super().__init__(fields.Nested(schema), **kwargs)
+        self._plan: list | None = None
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if self._plan is None:
+            shown = self.inner.schema.dump_fields
+            if any(isinstance(field, (fields.Nested, fields.List, fields.Method, fields.Function))
+                   for field in shown.values()):
+                raise TypeError(f"{type(self.inner.schema).__name__} is not flat: dump it with List(Nested())")
+            self._plan = [(field.data_key or name, field.attribute or name, field._serialize)
+                          for name, field in shown.items()]
+        plan = self._plan
+        return [{key: dump(getattr(item, attribute), attribute, item) for key, attribute, dump in plan}
+                for item in value]

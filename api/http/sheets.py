@@ -11,23 +11,28 @@ import csv
 import io
 import re
 import tempfile
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from urllib.parse import quote
 
-from flask import Response, send_file
+from flask import Response, send_file, stream_with_context
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy.orm import Session
 
 from .clock import now
+from .snapshot import snapshot_session
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "csv": "text/csv"}  # Flask adds the one `charset=utf-8` to text types
+CHUNK_BYTES = 64 * 1024  # a streamed download's pieces
 NUMBER_FORMATS = {"yuan": "0.00", "hours": "0.0", "time": "yyyy-mm-dd hh:mm:ss", "number": "0"}
 
 
@@ -139,13 +144,24 @@ def _print_setup(worksheet, header_row: int) -> None:
 
 def write_csv(sheet: Sheet, file, *, zone: tzinfo) -> None:
     """The sheet as CSV for Excel: UTF-8 with a BOM (so Chinese shows), CRLF lines."""
-    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="", write_through=True)
+    for chunk in csv_chunks(sheet, zone=zone):
+        file.write(chunk)
+
+
+def csv_chunks(sheet: Sheet, *, zone: tzinfo) -> Iterator[bytes]:
+    """The CSV of `write_csv` in pieces of about CHUNK_BYTES, each as soon as its rows are read."""
+    text, size = io.StringIO(), CHUNK_BYTES
     writer = csv.writer(text, lineterminator="\r\n")
+    text.write("\ufeff")
     writer.writerow([column.header for column in sheet.columns])
     for row in sheet.rows:
         writer.writerow([_csv_text(column, cell_value(column, value, zone))
                          for column, value in zip(sheet.columns, row)])
-    text.detach()
+        if text.tell() >= size:
+            yield text.getvalue().encode("utf-8")
+            text.seek(0)
+            text.truncate()
+    yield text.getvalue().encode("utf-8")
 
 
 def _csv_text(column: Column, value) -> str:
@@ -158,6 +174,42 @@ def _csv_text(column: Column, value) -> str:
     if column.kind == "yuan":
         return f"{value:.2f}"
     return str(value)
+
+
+def streamed_sheet(build: Callable[[Session], Sheet], *, format: str, zone: tzinfo) -> Response:
+    """A sheet `build` makes on a snapshot of its own (`api.http.snapshot`), sent as it is written:
+    CSV row by row (the first byte at once, memory flat), XLSX once its zip is finished (only its end
+    makes it a file). `build` runs before the response starts, so a refusal (404, 403) is a status,
+    never a cut file; whatever fails later ends the snapshot's transaction and cuts the download."""
+    parts = _streamed(build, format, zone, now())
+    sheet = next(parts)  # the snapshot is open and `build`'s checks passed (or raised here)
+    response = Response(stream_with_context(parts), mimetype=FORMATS[format])
+    response.headers.set("Content-Disposition", "attachment", **_download_name(f"{sheet.name}.{format}"))
+    return response
+
+
+def _streamed(build, format: str, zone: tzinfo, made: datetime) -> Iterator:
+    """The sheet first, then the file's bytes; the snapshot lasts as long as the generator."""
+    with snapshot_session() as session:
+        sheet = build(session)
+        yield sheet
+        if format == "csv":
+            yield from csv_chunks(sheet, zone=zone)
+            return
+        with tempfile.TemporaryFile() as file:
+            write_xlsx(sheet, file, zone=zone, made=made)
+            file.seek(0)
+            yield from iter(lambda: file.read(CHUNK_BYTES), b"")
+
+
+def _download_name(name: str) -> dict:
+    """Content-Disposition's file name as Flask's `send_file` gives it (RFC 6266's filename* for non-ASCII)."""
+    try:
+        name.encode("ascii")
+    except UnicodeEncodeError:
+        plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        return {"filename": plain, "filename*": f"UTF-8''{quote(name, safe='!#$&+-.^_`|~')}"}
+    return {"filename": name}
 
 
 def sheet_response(sheet: Sheet, *, format: str, zone: tzinfo) -> Response:

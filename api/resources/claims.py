@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, missing, validate
 
 from points.claims import STATUSES, find_claims
+from points.photos import kept_photos
 
 from ..acts.claims import approve, file_claim, reject
 from ..http import db
@@ -80,9 +81,11 @@ def create_claim(args, photos):
 @blp.response(200, page_schema(ClaimSchema))
 def claims(args):
     """Claims, oldest first: the review queue with `?status=pending`."""
-    principal = current_principal()
-    return keyset_page(find_claims, db.session(), args, community_id=community_for(principal, args.get("community_id")),
-                       status=args.get("status"), member_id=listed_member(principal, args.get("member_id")))
+    principal, session = current_principal(), db.session()
+    found = keyset_page(find_claims, session, args, community_id=community_for(principal, args.get("community_id")),
+                        status=args.get("status"), member_id=listed_member(principal, args.get("member_id")))
+    kept_photos(session, [claim for claim in found["items"] if reads_claim(session, principal, claim)])  # one query
+    return found
 
 
 @blp.route("/<id:claim_id>", methods=["GET"])

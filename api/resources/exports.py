@@ -1,8 +1,7 @@
 """Exports (导出): the sheets of `api.acts.exports` as XLSX or CSV downloads."""
 from ..acts.exports import SHEETS, ExportArgsSchema
-from ..http import db
 from ..http.clock import now, zone
-from ..http.sheets import FORMATS, sheet_response
+from ..http.sheets import FORMATS, streamed_sheet
 from ..http.smorest import BINARY, Blueprint
 from ..identity.authentication import current_principal
 
@@ -28,5 +27,6 @@ def export(args, what):
     national volunteer system's bulk import, with `from` and `to`); text that would start a formula
     is neutralised.
     """
-    sheet = SHEETS[what](db.session(), current_principal(), args, now())
-    return sheet_response(sheet, format=args["format"], zone=zone())
+    principal, made = current_principal(), now()
+    return streamed_sheet(lambda session: SHEETS[what](session, principal, args, made), format=args["format"],
+                          zone=zone())

@@ -10,7 +10,7 @@ from ..acts.counter import settlement_sheet
 from ..acts.partners import change_partner, retire, sign
 from ..http import db
 from ..http.clock import now, zone
-from ..http.fields import Id, LocalDateTime, Name
+from ..http.fields import FlatList, Id, LocalDateTime, Name
 from ..http.idempotency import idempotent
 from ..http.sheets import FORMATS, sheet_name, sheet_response
 from ..http.smorest import Blueprint, found
@@ -85,7 +85,7 @@ class SettlementSchema(Schema):
     count = fields.Integer(required=True)
     points = fields.Integer(required=True)
     amount_fen = fields.Integer(required=True)
-    items = fields.List(fields.Nested(SettlementLineSchema), attribute="lines", required=True)
+    items = FlatList(SettlementLineSchema, attribute="lines", required=True)
 
 
 @blp.route("", methods=["POST"])

@@ -4,7 +4,7 @@ from functools import wraps
 
 from flask import Response, request
 
-from points.photos import MAX_PHOTOS, photos_of
+from points.photos import MAX_PHOTOS
 
 from ..acts.tips import open_tip_photo
 from ..http import db
@@ -38,7 +38,7 @@ def with_photos(view):
 
 
 def photo_urls(claim) -> list[str]:
-    return [f"/api/v1/claims/{claim.id}/photos/{photo.position}" for photo in photos_of(db.session(), claim.id)]
+    return [f"/api/v1/claims/{claim.id}/photos/{photo.position}" for photo in claim.kept_photos]
 
 
 @blp.route("/<id:claim_id>/photos/<int(min=1, max=3):n>", methods=["GET"])

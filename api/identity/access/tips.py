@@ -18,6 +18,9 @@ def sees_tips(session: Session, principal: Principal) -> bool:
     if principal.staff_id is None or not is_staff(principal):
         return False
     account = session.get(StaffAccount, principal.staff_id)
+    # Held by the session, so that asking again for each claim of a list is an identity-map look-up,
+    # not a query (the map keeps only objects something refers to); expired on commit like any other.
+    session.info.setdefault("staff_accounts_asked", {})[principal.staff_id] = account
     return bool(account is not None and account.sees_tips)
 
 

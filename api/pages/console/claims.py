@@ -4,11 +4,11 @@ rejected with a reason, once, through `api.acts.organising`."""
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from points.claims import STATUSES, find_claims, review_queue
-from points.members import get_member
-from points.photos import photos_of
+from points.claims import STATUSES, recent_claims, review_queue
+from points.members import get_member, members_by_id
+from points.photos import kept_photos
 from points.rules import rules_of
-from points.statement import history
+from points.statement import recent_histories
 
 from ...acts.claims import approve, reject
 from ...acts.tips import open_tip_photo
@@ -48,21 +48,29 @@ def _queue(*, message: str | None = None, status: int = 200):
                         after=visible_claim(session, current_principal(), after) if after else None)
     rules = rules_of(session, community_id)
     names = {(rule.community_id, rule.code): rule.name for rule in rules}
-    items = [_item(session, claim) for claim in rows[:PAGE]]
+    items = _items(session, rows[:PAGE])
     return render_template("console/claims.html", items=items, names=names, filters=filters, message=message,
                            rule_choices=sorted({(rule.code, rule.name) for rule in rules}),
                            more=rows[PAGE - 1].id if len(rows) > PAGE else None, new_key=new_action_key,
                            communities=communities_to_pick()), status
 
 
-def _item(session, claim) -> dict:
-    """A claim with its member and what they did lately (their last entries and other claims)."""
-    member = get_member(session, claim.member_id)
-    others = [other for other in find_claims(session, member_id=member.id, limit=RECENT + 1, newest_first=True)
-              if other.id != claim.id][:RECENT]
-    readable = reads_claim(session, current_principal(), claim)  # its text and photos: police (sees_tips) only
-    return {"claim": claim, "member": member, "entries": history(session, member.account_id, limit=RECENT),
-            "claims": others, "readable": readable, "photos": photos_of(session, claim.id) if readable else []}
+def _items(session, claims: list) -> list[dict]:
+    """Each claim with its member and what they did lately (their last entries and other claims),
+    in the same few queries however many claims the page shows."""
+    members = members_by_id(session, {claim.member_id for claim in claims})
+    histories = recent_histories(session, [member.account_id for member in members.values()], limit=RECENT)
+    their_claims = recent_claims(session, list(members), limit=RECENT + 1)
+    readable = [claim for claim in claims  # its text and photos: police (sees_tips) only
+                if reads_claim(session, current_principal(), claim)]
+    kept_photos(session, readable)
+    items = []
+    for claim in claims:
+        member = members[claim.member_id]
+        others = [other for other in their_claims[member.id] if other.id != claim.id][:RECENT]
+        items.append({"claim": claim, "member": member, "entries": histories[member.account_id], "claims": others,
+                      "readable": claim in readable, "photos": claim.kept_photos if claim in readable else []})
+    return items
 
 
 @blp.get("/console/claims/<int:claim_id>/photos/<int:n>")
