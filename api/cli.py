@@ -25,6 +25,14 @@ def _session(app) -> Session:
     return app.extensions["benniu"].sessionmaker()
 
 
+def _long_session(app) -> Session:
+    """A session for a command that reads or writes everything (verify, seed): on PostgreSQL its
+    statements get BENNIU_DB_LONG_STATEMENT_TIMEOUT_MS, not a request's limit."""
+    session = _session(app)
+    session.info["statement_timeout_ms"] = int(app.config["DB_LONG_STATEMENT_TIMEOUT_MS"])
+    return session
+
+
 def _now(app):
     return app.extensions["benniu"].clock.now()
 
@@ -235,7 +243,7 @@ def verify():
     app = _app()
     problems = []
     checks = ledger_checks(zone=app.extensions["benniu"].clock.zone)
-    with _session(app) as session, progress(checks, "checking the ledger") as checks:
+    with _long_session(app) as session, progress(checks, "checking the ledger") as checks:
         for check in checks:
             problems += check(session)
     if problems:
@@ -262,7 +270,7 @@ def seed(communities, members, entries):
     app, began = _app(), time.monotonic()
     clock = app.extensions["benniu"].clock
     try:
-        with _session(app) as session, session.begin():
+        with _long_session(app) as session, session.begin():
             begin_write(session)
             written = seed_history(session, communities=communities, members=members, entries=entries,
                                    now=clock.now(), zone=clock.zone, shelf=SUPERMARKET,
