@@ -66,12 +66,13 @@ class Daybook:
         months = _rolled(self.days, "month")
         years = _rolled(months, "year")
         spans = {"week": _rolled(self.days, "week"), "month": months, "year": years, "all": _rolled(years, "all")}
+        entered = defaultdict(int, self.figures)
         for (member_id, start), counts in months.items():
             if counts[0] > 0:  # earned
-                self.figures[(self.places[member_id], start, (active, ()))] += 1
+                entered[(self.places[member_id], start, (active, ()))] += 1
         self._deeds[(active, ())] = self._known(active())
         figures = defaultdict(lambda: [0] * len(FIGURES))
-        for (place, month, deed), times in self.figures.items():
+        for (place, month, deed), times in entered.items():
             noon = datetime.combine(month, time(12))
             for row in figure_rows(place, noon, list(self._deeds[deed][0].figures)):
                 totals = figures[tuple(row[name] for name in ("community_id", "month", "measure", "subject", "slot"))]
