@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from . import create_app
 from .config import from_environment
 from .http import db
-from .operations.commands import Commands, progress, stages
+from .operations.commands import Commands, long_session, progress, stages
 from .operations.private import PRIVATE, make_private, private_files
 from .operations.reminding import remind
 from .operations.schema import upgrade
@@ -23,14 +23,6 @@ def _app():
 
 def _session(app) -> Session:
     return app.extensions["benniu"].sessionmaker()
-
-
-def _long_session(app) -> Session:
-    """A session for a command that reads or writes everything (verify, seed): on PostgreSQL its
-    statements get BENNIU_DB_LONG_STATEMENT_TIMEOUT_MS, not a request's limit."""
-    session = _session(app)
-    session.info["statement_timeout_ms"] = int(app.config["DB_LONG_STATEMENT_TIMEOUT_MS"])
-    return session
 
 
 def _now(app):
@@ -243,7 +235,7 @@ def verify():
     app = _app()
     problems = []
     checks = ledger_checks(zone=app.extensions["benniu"].clock.zone)
-    with _long_session(app) as session, progress(checks, "checking the ledger") as checks:
+    with long_session(app) as session, progress(checks, "checking the ledger") as checks:
         for check in checks:
             problems += check(session)
     if problems:
@@ -270,7 +262,7 @@ def seed(communities, members, entries):
     app, began = _app(), time.monotonic()
     clock = app.extensions["benniu"].clock
     try:
-        with _long_session(app) as session, session.begin():
+        with long_session(app) as session, session.begin():
             begin_write(session)
             written = seed_history(session, communities=communities, members=members, entries=entries,
                                    now=clock.now(), zone=clock.zone, shelf=SUPERMARKET,

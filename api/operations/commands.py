@@ -1,10 +1,11 @@
-"""What the `benniu` commands (api/cli.py) share: expected failures told in one sentence, and
-progress shown on a terminal."""
+"""What the `benniu` commands (api/cli.py) share: expected failures told in one sentence,
+progress shown on a terminal, and the session of a command that reads or writes everything."""
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 import click
+from sqlalchemy.orm import Session
 
 from points.errors import DomainError
 
@@ -67,3 +68,11 @@ def stages(names: tuple[str, ...], label: str):
     with bar:
         yield lambda name: bar.update(names.index(name) - bar.pos, name)
         bar.update(len(names) - bar.pos)
+
+
+def long_session(app) -> Session:
+    """A session for a command that reads or writes everything (verify, seed): on PostgreSQL its
+    statements get BENNIU_DB_LONG_STATEMENT_TIMEOUT_MS, not a request's limit."""
+    session = app.extensions["benniu"].sessionmaker()
+    session.info["statement_timeout_ms"] = int(app.config["DB_LONG_STATEMENT_TIMEOUT_MS"])
+    return session
