@@ -9,7 +9,7 @@ from .earning import earn
 from .errors import AlreadyReviewed
 from .members import Member
 from .rules import current_rule
-from .tallies import Deeds
+from .tallies import Deeds, tipping
 
 STATUSES = ("pending", "approved", "rejected")
 
@@ -97,7 +97,7 @@ def approve_claim(session: Session, *, claim: Claim, now: datetime, points: int 
     member = session.get(Member, claim.member_id)
     # A tip (线索) or a mediation counts for the annual ranking; a check-in under review
     # was counted as an activity when it was made.
-    tip = Deeds(tips=1) if claim.activity_id is None else Deeds()
+    tip = tipping() if claim.activity_id is None else Deeds()
     record = earn(session, member=member, rule=rule, now=now, points=points, actor=reviewer, also=tip,
                   memo=f"线索/申报 #{claim.id}", claim_id=claim.id, activity_id=claim.activity_id)
     claim.points = record.amount

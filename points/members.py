@@ -14,7 +14,7 @@ from .passwords import hash_password, password_matches
 from .periods import ALL_TIME
 from .phones import is_phone
 from .short_codes import card_number
-from .tallies import Deeds, Figure, MemberTally, tally
+from .tallies import MemberTally, joining, tally
 
 
 class Member(Base):
@@ -80,7 +80,7 @@ def enrol_member(session: Session, *, community_id: int, name: str, phone: str, 
                     joined_at=now)
     # A concurrent one may have won the phone since the check above.
     flush_unique(session, member, taken=f"phone {phone} is already registered", refusal=PhoneTaken)
-    tally(session, member=member, at=now, deeds=Deeds(figures=(Figure("joined", count=1),)))
+    tally(session, member=member, at=now, deeds=joining())
     return member
 
 

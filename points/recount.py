@@ -1,14 +1,13 @@
 """Counting the tallies again from the ledger, check-ins, claims and members: for `benniu verify`
 and for filling them in on a database that had none. Reads everything; never for a request."""
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from .checkins import Checkin
 from .claims import Claim
+from .daybook import Daybook, Place, without_zeros
 from .db import Base
 from .ledger import Transfer
 from .members import Member
@@ -18,22 +17,14 @@ from .tallies import (
     FIGURES,
     CommunityTally,
     Deeds,
-    Figure,
     MemberTally,
     attended,
     earning,
-    figure_rows,
-    member_rows,
+    joining,
     served,
     spending,
+    tipping,
 )
-
-
-@dataclass(frozen=True)
-class _Member:
-    id: int
-    community_id: int
-    issuance_account_id: int
 
 
 def expected_tallies(session: Session, *, zone: tzinfo) -> tuple[dict, dict]:
@@ -43,97 +34,96 @@ def expected_tallies(session: Session, *, zone: tzinfo) -> tuple[dict, dict]:
     {(community_id, month, measure, subject, slot): (points, count, amount_fen)}), rows of
     zeros left out. Reads everything: for `benniu verify` and migrations, never for a request.
     """
-    members, by_account = {}, {}
-    member_totals, figure_totals = defaultdict(lambda: [0] * len(COUNTS)), defaultdict(lambda: [0] * len(FIGURES))
-
-    def add(member_id: int, at: datetime, deeds: Deeds) -> None:
-        member, local = members[member_id], at.astimezone(zone)
-        for row in member_rows(member, local, deeds):
-            totals = member_totals[(member_id, row["span"], row["starts_on"])]
-            for index, name in enumerate(COUNTS):
-                totals[index] += row[name]
-        for row in figure_rows(member, local, list(deeds.figures)):
-            totals = figure_totals[(row["community_id"], row["month"], row["measure"], row["subject"], row["slot"])]
-            for index, name in enumerate(FIGURES):
-                totals[index] += row[name]
-
-    by_pending = {}
-    for member_id, community_id, issuance, account, hold, pending, joined in session.execute(select(
+    places, by_account, by_pending = {}, {}, {}
+    book = Daybook(zone, places)
+    for member_id, community_id, issuance, account, hold, pending, joined in _rows(session, select(
             Member.id, Member.community_id, Member.issuance_account_id, Member.account_id, Member.hold_account_id,
             Member.pending_account_id, Member.joined_at)):
-        members[member_id] = _Member(member_id, community_id, issuance)
+        places[member_id] = Place(community_id, issuance)
         by_account[account] = by_account[hold] = member_id
         by_pending[pending] = member_id
-        add(member_id, joined, Deeds(figures=(Figure("joined", count=1),)))
+        book.enter(member_id, joined, joining)
     original = aliased(Transfer)
-    for kind, debit, credit, amount, at, rule_code, earned_at, notice in session.execute(
+    for kind, debit, credit, amount, at, rule_code, earned_at, notice in _rows(session,
             select(Transfer.kind, Transfer.debit_account_id, Transfer.credit_account_id, Transfer.amount,
                    Transfer.at, Transfer.rule_code, original.at, Notice.status)
             .outerjoin(original, original.id == Transfer.reverses_id)
             .outerjoin(Notice, Notice.transfer_id == Transfer.id)
-            .where(Transfer.kind.in_(("earn", "reversal")))).yield_per(10_000):
+            .where(Transfer.kind.in_(("earn", "reversal")))):
         if kind == "earn" and (credit in by_account or (credit in by_pending and notice == "final")):
             # An earning on public notice counts once final, in the period it was earned in.
-            add(by_account.get(credit) or by_pending[credit], at, earning(amount, rule_code))
+            book.enter(by_account.get(credit) or by_pending[credit], at, earning, amount, rule_code)
         elif kind == "reversal" and debit in by_account:
-            add(by_account[debit], earned_at, earning(-amount, rule_code))
-    for member_id, activity_id, checked_in_at, checked_out_at, minutes in session.execute(
-            select(Checkin.member_id, Checkin.activity_id, Checkin.checked_in_at, Checkin.checked_out_at,
-                   Checkin.minutes)).yield_per(10_000):
-        add(member_id, checked_in_at, attended(activity_id))
+            book.enter(by_account[debit], earned_at, earning, -amount, rule_code)
+    for member_id, activity_id, checked_in_at, checked_out_at, minutes in _rows(session, select(
+            Checkin.member_id, Checkin.activity_id, Checkin.checked_in_at, Checkin.checked_out_at, Checkin.minutes)):
+        book.enter(member_id, checked_in_at, attended, activity_id)
         if minutes:
-            add(member_id, checked_out_at, served(minutes))
-    for member_id, reviewed_at in session.execute(select(Claim.member_id, Claim.reviewed_at).where(
+            book.enter(member_id, checked_out_at, served, minutes)
+    for member_id, reviewed_at in _rows(session, select(Claim.member_id, Claim.reviewed_at).where(
             Claim.status == "approved", Claim.activity_id.is_(None))):
-        add(member_id, reviewed_at, Deeds(tips=1))
-    _spends(session, add, by_account)
-    for (member_id, span, day), counts in list(member_totals.items()):
-        if span == "month" and counts[0] > 0:  # earned
-            add(member_id, datetime(day.year, day.month, 1, 12, tzinfo=zone),
-                Deeds(figures=(Figure("active", count=1),)))
-    return _without_zeros(member_totals.items()), _without_zeros(figure_totals.items())
+        book.enter(member_id, reviewed_at, tipping)
+    _spends(session, book, by_account)
+    return book.tallies()
 
 
-def _spends(session: Session, add, by_account: dict) -> None:
+def _spends(session: Session, book: Daybook, by_account: dict) -> None:
     # The redemptions table is the points supermarket's (rewards imports points, never the
     # reverse): it is named here, not imported. Spends exist only where it does.
     redemptions = Base.metadata.tables.get("redemptions")
     if redemptions is None:
         return
-    for debit, amount, at, kind, partner_id, amount_fen in session.execute(
-            select(Transfer.debit_account_id, Transfer.amount, Transfer.at, redemptions.c.kind,
+    for debit, amount, at, kind, partner_id, amount_fen in _rows(
+            session, select(Transfer.debit_account_id, Transfer.amount, Transfer.at, redemptions.c.kind,
                    redemptions.c.partner_id, redemptions.c.amount_fen)
             .join(redemptions, redemptions.c.id == Transfer.redemption_id)
-            .where(Transfer.kind == "spend")).yield_per(10_000):
+            .where(Transfer.kind == "spend")):
         if debit in by_account:
-            add(by_account[debit], at, spending(amount, kind=kind, partner_id=partner_id, amount_fen=amount_fen))
+            book.enter(by_account[debit], at, _spending, amount, kind, partner_id, amount_fen)
 
 
-def _without_zeros(rows) -> dict:
-    """{key: tuple of values} from (key, values) pairs, rows of zeros left out."""
-    return {key: tuple(values) for key, values in rows if any(values)}
+def _rows(session: Session, query):
+    """The rows of a query of columns, as plain rows fetched 10,000 at a time: through the
+    session's connection, as the ORM's handling of each row costs as much again as reading it."""
+    return session.connection().execute(query.execution_options(yield_per=10_000))
+
+
+def _spending(points: int, kind: str, partner_id: int | None, amount_fen: int | None) -> Deeds:
+    return spending(points, kind=kind, partner_id=partner_id, amount_fen=amount_fen)
 
 
 def stored_tallies(session: Session) -> tuple[dict, dict]:
     """The tallies as kept, in `expected_tallies`' shape."""
-    members = session.execute(select(MemberTally.member_id, MemberTally.span, MemberTally.starts_on,
-                                     *(getattr(MemberTally, name) for name in COUNTS))).yield_per(10_000)
-    figures = session.execute(select(CommunityTally.community_id, CommunityTally.month, CommunityTally.measure,
-                                     CommunityTally.subject, CommunityTally.slot,
-                                     *(getattr(CommunityTally, name) for name in FIGURES))).yield_per(10_000)
-    return (_without_zeros((tuple(row[:3]), row[3:]) for row in members),
-            _without_zeros((tuple(row[:5]), row[5:]) for row in figures))
+    return tuple(without_zeros(rows) for rows in _kept(session))
+
+
+def _kept(session: Session) -> tuple:
+    """(key, values) of the member tallies, and of the community tallies, read as they are iterated."""
+    return (_kept_rows(session, MemberTally, ("member_id", "span", "starts_on"), COUNTS),
+            _kept_rows(session, CommunityTally, ("community_id", "month", "measure", "subject", "slot"), FIGURES))
+
+
+def _kept_rows(session: Session, model, key: tuple[str, ...], names: tuple[str, ...]):
+    width = len(key)
+    for row in _rows(session, select(*(getattr(model, name) for name in key + names))):
+        yield tuple(row[:width]), tuple(row[width:])
 
 
 def tally_problems(session: Session, *, zone: tzinfo) -> list[str]:
     """Every tally that differs from what the ledger says it should be."""
     problems = []
-    for label, names, stored, expected in zip(("member", "community"), (COUNTS, FIGURES), stored_tallies(session),
-                                              expected_tallies(session, zone=zone)):
-        differing = [key for key in set(stored) | set(expected) if stored.get(key) != expected.get(key)]
-        for key in sorted(differing, key=str):
-            problems.append(f"{label} tally {key}: kept {named(names, stored.get(key))} "
-                            f"but the ledger says {named(names, expected.get(key))}")
+    expected = expected_tallies(session, zone=zone)
+    for label, names, kept, wanted in zip(("member", "community"), (COUNTS, FIGURES), _kept(session), expected):
+        # Each kept row is matched as it is read and the match taken out: what is left was never kept.
+        differing = []
+        for key, values in kept:
+            values, want = values if any(values) else None, wanted.pop(key, None)
+            if values != want:
+                differing.append((key, values, want))
+        differing += [(key, None, want) for key, want in wanted.items()]
+        for key, values, want in sorted(differing, key=lambda found: str(found[0])):
+            problems.append(f"{label} tally {key}: kept {named(names, values)} "
+                            f"but the ledger says {named(names, want)}")
     return problems
 
 

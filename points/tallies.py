@@ -103,6 +103,11 @@ def earning(points: int, rule_code: str | None) -> Deeds:
     return Deeds(earned=points, figures=(Figure("issued", rule_code or "", points=points, count=sign),))
 
 
+def joining() -> Deeds:
+    """A member enrolled: one more joined in their community's month."""
+    return Deeds(figures=(Figure("joined", count=1),))
+
+
 def served(minutes: int) -> Deeds:
     return Deeds(minutes=minutes, figures=(Figure("minutes", count=minutes),))
 
@@ -113,6 +118,11 @@ def spending(points: int, *, kind: str, partner_id: int | None, amount_fen: int 
     if partner_id is not None:
         figures.append(Figure("partner", str(partner_id), points=points, count=1, amount_fen=amount_fen or 0))
     return Deeds(spent=points, figures=tuple(figures))
+
+
+def tipping() -> Deeds:
+    """An approved claim that is not a check-in (a tip, a mediation): counts for the annual ranking."""
+    return Deeds(tips=1)
 
 
 def tally(session: Session, *, member, at: datetime, deeds: Deeds) -> None:
@@ -150,14 +160,6 @@ def _activity_change(before: int, after: int) -> list[Figure]:
     if after <= 0 < before:
         return [Figure("active", count=-1)]
     return []
-
-
-def member_rows(member, at: datetime, deeds: Deeds) -> list[dict]:
-    counts = {name: getattr(deeds, name) for name in COUNTS}
-    if not any(counts.values()):
-        return []
-    return [{"member_id": member.id, "community_id": member.community_id, "span": span,
-             "starts_on": starts_on(at, span), **counts} for span in SPANS]
 
 
 def figure_rows(member, at: datetime, figures: list[Figure]) -> list[dict]:
