@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
+from .cursors import send
 from .engines import WRITE_OPTION
 from .errors import Conflict, NotFound
 
@@ -129,16 +130,16 @@ def execute(connection, statement, params: dict | list[dict]):
     """Run a statement built once (at import) on `connection`, as `connection.execute` would.
 
     The hot path's statements (a check-in's claim, transfer, lot and tallies) are compiled once
-    per dialect and set of parameter names and sent with `exec_driver_sql`: on SQLite, what
-    `execute` does each time for a statement it has already compiled (cache lookup, parameters
-    built and processed, the result set up) cost more than SQLite's own work, and SQLite runs
-    it holding the one write lock. Parameters are processed by their types as `execute` would
-    (a `UTCDateTime` stored as SQLite's text), and values fixed in the statement (a literal it
-    compares with) are sent with them. A list of dicts is run as executemany.
+    per dialect and set of parameter names and sent on the DB-API cursor (`points.cursors`): on
+    SQLite, what `execute` does each time for a statement it has already compiled (cache lookup,
+    parameters built and processed, the result set up) cost more than SQLite's own work, and
+    SQLite runs it holding the one write lock. Parameters are processed by their types as
+    `execute` would (a `UTCDateTime` stored as SQLite's text), and values fixed in the statement
+    (a literal it compares with) are sent with them. A list of dicts is run as executemany.
     """
     many = isinstance(params, list)
     plan = _plan(statement, connection.dialect, tuple(params[0] if many else params))
-    return connection.exec_driver_sql(plan.sql, [plan.bind(one) for one in params] if many else plan.bind(params))
+    return send(connection, plan.sql, [plan.bind(one) for one in params] if many else plan.bind(params), many=many)
 
 
 class _Plan:
