@@ -9,10 +9,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy import ForeignKey, Index, String, Text, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, UTCDateTime, keyset, within
+from .db import Base, UTCDateTime, execute, keyset, within
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,18 @@ class AuditEntry(Base):
 
 def audit(session: Session, *, at: datetime, actor: Party, action: str, subject: Party | None = None,
           community_id: int | None = None, member_id: int | None = None, why: str | None = None,
-          **details) -> AuditEntry:
-    """Record one act in the current transaction."""
-    entry = AuditEntry(at=at, action=action, actor_kind=actor.kind, actor_id=actor.id,
-                       actor_name=_cut(actor.name, 200), subject_kind=subject and subject.kind,
-                       subject_id=subject and subject.id, subject_name=subject and _cut(subject.name, 200),
-                       community_id=community_id, member_id=member_id, why=_cut(why, 500),
-                       details=json.dumps(details, ensure_ascii=False, default=str))
-    session.add(entry)
-    return entry
+          **details) -> None:
+    """Record one act in the current transaction: an INSERT sent at once, not an ORM object
+    flushed at commit (the unit of work cost a fulfilment a tenth of its CPU)."""
+    execute(session.connection(), _INSERT, {
+        "at": at, "action": action, "actor_kind": actor.kind, "actor_id": actor.id,
+        "actor_name": _cut(actor.name, 200), "subject_kind": subject and subject.kind,
+        "subject_id": subject and subject.id, "subject_name": subject and _cut(subject.name, 200),
+        "community_id": community_id, "member_id": member_id, "why": _cut(why, 500),
+        "details": json.dumps(details, ensure_ascii=False, default=str)})
+
+
+_INSERT = insert(AuditEntry.__table__)
 
 
 def audit_trail(session: Session, *, community_id: int | None = None, member_id: int | None = None,
