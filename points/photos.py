@@ -164,30 +164,23 @@ def _forget_uncommitted(session: Session, transaction) -> None:
             store.delete(name)
 
 
-def photos_of(session: Session, claim_id: int) -> list[ClaimPhoto]:
-    """A claim's photos still kept, in order."""
-    return list(session.scalars(select(ClaimPhoto).where(ClaimPhoto.claim_id == claim_id,
-                                                         ClaimPhoto.deleted_at.is_(None))
-                                .order_by(ClaimPhoto.position)))
-
-
 def kept_photos(session: Session, claims: list[Claim]) -> None:
     """Load the kept photos of many claims in one query, as each claim's `kept_photos`."""
     found: dict[int, list[ClaimPhoto]] = {claim.id: [] for claim in claims}
-    if found:
-        for photo in session.scalars(select(ClaimPhoto).where(ClaimPhoto.claim_id.in_(found),
-                                                              ClaimPhoto.deleted_at.is_(None))
+    if found:  # joined by the relationship's own condition: which photos are still kept is said once
+        for photo in session.scalars(select(ClaimPhoto).select_from(Claim).join(Claim.kept_photos).where(Claim.id.in_(found))
                                      .order_by(ClaimPhoto.claim_id, ClaimPhoto.position)):
             found[photo.claim_id].append(photo)
     for claim in claims:
         set_committed_value(claim, "kept_photos", found[claim.id])
 
 
-def photo_of(session: Session, *, claim_id: int, position: int) -> ClaimPhoto:
-    for photo in photos_of(session, claim_id):
+def photo_of(claim: Claim, *, position: int) -> ClaimPhoto:
+    """The claim's kept photo at `position` (from 1)."""
+    for photo in claim.kept_photos:
         if photo.position == position:
             return photo
-    raise NotFound(f"photo {position} of claim {claim_id} not found")
+    raise NotFound(f"photo {position} of claim {claim.id} not found")
 
 
 def forget_rejected(session: Session, store: PhotoStore, *, reviewed_before: datetime, now: datetime) -> int:

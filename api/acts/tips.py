@@ -19,7 +19,7 @@ def open_tip_photo(session: Session, actor: Principal, *, claim_id: int, positio
                    now: datetime) -> tuple[bytes, str]:
     """A tip's photo for the member who sent it or staff who see tips; the audit says who opened it."""
     claim = readable_claim(session, actor, claim_id)
-    photo = photo_of(session, claim_id=claim.id, position=position)
+    photo = photo_of(claim, position=position)
     data = store.get(photo.stored_as)
     member = session.get(Member, claim.member_id)
     announce(session, actor, "tip_photo_opened", at=now, community_id=claim.community_id,
