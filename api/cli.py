@@ -24,8 +24,7 @@ def _app():
 def _session(app, *, whole_tables: bool = False) -> Session:
     """A session; with `whole_tables` (seed, verify) no statement time limit: that is for runaway requests."""
     session = app.extensions["benniu"].sessionmaker()
-    session.info.update({"statement_timeout_ms": 0} if whole_tables else {})  # 0: PostgreSQL's "none"
-    return session
+    return db.time_limit(session, 0) if whole_tables else session
 
 
 def _now(app):

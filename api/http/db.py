@@ -27,14 +27,23 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["benniu"].sessionmaker()
         if has_request_context() and LONG_VIEWS.search(request.endpoint or ""):
-            g.db_session.info["statement_timeout_ms"] = int(current_app.config["DB_LONG_STATEMENT_TIMEOUT_MS"])
+            time_limit(g.db_session, int(current_app.config["DB_LONG_STATEMENT_TIMEOUT_MS"]))
     return g.db_session
+
+
+def time_limit(session: Session, milliseconds: int) -> Session:
+    """Give `session`'s statements this time limit on PostgreSQL instead of the engine's (0: none)."""
+    session.info[_TIME_LIMIT] = milliseconds
+    return session
+
+
+_TIME_LIMIT = "statement_timeout_ms"
 
 
 @event.listens_for(Session, "after_begin")
 def _longer_time_limit(session, _transaction, connection):
-    """On PostgreSQL, this session's transactions get the time limit it was given (0: none)."""
-    limit = session.info.get("statement_timeout_ms")
+    """On PostgreSQL, this session's transactions get the time limit it was given (`time_limit`)."""
+    limit = session.info.get(_TIME_LIMIT)
     if limit is not None and connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(limit)}")
 

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from .db import time_limit
+
 
 @contextmanager
 def snapshot_session() -> Iterator[Session]:
@@ -23,7 +25,7 @@ def snapshot_session() -> Iterator[Session]:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         session = benniu.sessionmaker(bind=connection, join_transaction_mode="rollback_only")
-        session.info["statement_timeout_ms"] = long_ms  # a whole community's year: the exports' time limit
+        time_limit(session, long_ms)  # a whole community's year: the exports' time limit
         try:
             yield session
         finally:
