@@ -43,12 +43,7 @@ def history(session: Session, account_id: int, *, cursor: int | None = None,
     first = rows[0][0]
     balance = session.scalar(select(func.coalesce(func.sum(Entry.amount), 0)).where(
         Entry.account_id == account_id, or_(_before(first.at, first.id), Entry.id == first.id)))
-    lines = []
-    for entry, record, deed in rows:
-        lines.append((Line(id=entry.id, transfer_id=entry.transfer_id, at=entry.at, amount=entry.amount,
-                           balance_after=int(balance), deed=deed), record))
-        balance -= entry.amount
-    return lines
+    return _lines(rows, balance)
 
 
 def recent_histories(session: Session, account_ids: list[int], *, limit: int) -> dict[int, list[tuple[Line, Transfer]]]:
@@ -64,12 +59,19 @@ def recent_histories(session: Session, account_ids: list[int], *, limit: int) ->
     balances = dict(session.execute(select(Entry.account_id, func.sum(Entry.amount))
                                     .where(Entry.account_id.in_({entry.account_id for entry, _, _ in rows}))
                                     .group_by(Entry.account_id)).all()) if rows else {}
-    lines: dict[int, list[tuple[Line, Transfer]]] = {account_id: [] for account_id in account_ids}
+    found: dict[int, list] = {account_id: [] for account_id in account_ids}
+    for row in rows:
+        found[row[0].account_id].append(row)
+    return {account_id: _lines(its, balances.get(account_id, 0)) for account_id, its in found.items()}
+
+
+def _lines(rows, balance) -> list[tuple[Line, Transfer]]:
+    """History lines from (entry, transfer, deed) rows, latest first; `balance`: after the first."""
+    lines = []
     for entry, record, deed in rows:
-        balance = balances[entry.account_id]
-        lines[entry.account_id].append((Line(id=entry.id, transfer_id=entry.transfer_id, at=entry.at,
-                                             amount=entry.amount, balance_after=int(balance), deed=deed), record))
-        balances[entry.account_id] = balance - entry.amount
+        lines.append((Line(id=entry.id, transfer_id=entry.transfer_id, at=entry.at, amount=entry.amount,
+                           balance_after=int(balance), deed=deed), record))
+        balance -= entry.amount
     return lines
 
 

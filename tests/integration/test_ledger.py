@@ -124,3 +124,18 @@ def test_verify_finds_a_transfer_without_its_entries(session, world, clock):
     session.execute(text("DELETE FROM lots WHERE transfer_id = :t"), {"t": kept.id})
     session.execute(text("DELETE FROM entries WHERE transfer_id = :t"), {"t": kept.id})
     assert "1 transfers have no entries" in ledger_problems(session)
+
+
+def test_recent_histories_give_each_account_the_first_page_of_its_history(session, world, clock):
+    from points import statement
+    community, member, patrol = world
+    other = enrol_member(session, community_id=community.id, name="王芳", phone="13800000002", now=clock.now())
+    for day in range(5):
+        earn(session, member=member, rule=patrol, now=clock.advance(days=1))
+        if day % 2:
+            earn(session, member=other, rule=patrol, now=clock.now(), points=30)
+    accounts = [member.account_id, other.account_id, community.id + 10_000]  # the last has no entries
+    recent = statement.recent_histories(session, accounts, limit=3)
+    for account in accounts:
+        assert recent[account] == statement.history(session, account, limit=3)
+    assert [line.balance_after for line, _ in recent[member.account_id]] == [250, 200, 150]
