@@ -22,8 +22,9 @@ from ..acts.counter import look_up, settlement_sheet
 from ..acts.redemptions import fulfil_voucher
 from ..http import db
 from ..http.clock import month_start, now, zone
+from ..http.downloads import sheet_response
 from ..http.limits import voucher_limits
-from ..http.sheets import sheet_name, sheet_response
+from ..http.sheets import sheet_name
 from ..identity.access import counter_of, visible_redemption, visits_counters
 from ..identity.authentication import current_principal
 from .blueprint import page_blueprint

@@ -1,7 +1,8 @@
 """Exports (导出): the sheets of `api.acts.exports` as XLSX or CSV downloads."""
 from ..acts.exports import SHEETS, ExportArgsSchema
 from ..http.clock import now, zone
-from ..http.sheets import FORMATS, streamed_sheet
+from ..http.downloads import streamed_sheet
+from ..http.sheets import FORMATS
 from ..http.smorest import BINARY, Blueprint
 from ..identity.authentication import current_principal
 

@@ -10,9 +10,10 @@ from ..acts.counter import settlement_sheet
 from ..acts.partners import change_partner, retire, sign
 from ..http import db
 from ..http.clock import now, zone
+from ..http.downloads import sheet_response
 from ..http.fields import FlatList, Id, LocalDateTime, Name
 from ..http.idempotency import idempotent
-from ..http.sheets import FORMATS, sheet_name, sheet_response
+from ..http.sheets import FORMATS, sheet_name
 from ..http.smorest import Blueprint, found
 from ..identity.access import managed_partner, settlement_view, visible_partners
 from ..identity.authentication import current_principal

@@ -201,10 +201,10 @@ def test_an_export_filters_its_header_and_prints_landscape_one_page_wide_with_th
 def test_a_template_to_fill_in_keeps_its_header_on_the_first_row():
     from datetime import timezone
 
-    from api.http.sheets import Column, Sheet, write_xlsx
+    from api.http.sheets import Column, Sheet
+    from api.http.xlsx import xlsx_chunks
 
-    file = io.BytesIO()
-    write_xlsx(Sheet("模板", [Column("姓名"), Column("手机")], [], titled=False), file, zone=timezone.utc,
-               made=datetime(2026, 11, 23, tzinfo=timezone.utc))
-    sheet = load_workbook(io.BytesIO(file.getvalue())).active
+    file = b"".join(xlsx_chunks(Sheet("模板", [Column("姓名"), Column("手机")], [], titled=False), zone=timezone.utc,
+                                made=datetime(2026, 11, 23, tzinfo=timezone.utc), chunk_bytes=1024))
+    sheet = load_workbook(io.BytesIO(file)).active
     assert [cell.value for cell in sheet[1]] == ["姓名", "手机"] and sheet.freeze_panes == "A2"

@@ -22,7 +22,8 @@ from points.workbooks import MAX_CELLS, MAX_ROWS, READ_SECONDS, UPLOAD_BYTES, Sh
 from ...acts.importing import ImportPreview, import_awards, import_roster, keep_preview, own_preview, roster_checked
 from ...http import db
 from ...http.clock import now, zone
-from ...http.sheets import Column, Sheet, neutralise, sheet_response
+from ...http.downloads import sheet_response
+from ...http.sheets import Column, Sheet, neutralise
 from ...identity.access import is_staff
 from ...identity.authentication import current_principal, session_principal
 from ..guard import act_once, new_action_key

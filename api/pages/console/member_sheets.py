@@ -5,7 +5,8 @@ from points.communities import get_community
 from ...acts.statements import roster_sheet, statement_sheet
 from ...http import db
 from ...http.clock import now, zone
-from ...http.sheets import sheet_name, sheet_response
+from ...http.downloads import sheet_response
+from ...http.sheets import sheet_name
 from ...identity.access import named_community, visible_member
 from ...identity.authentication import current_principal
 from ..blueprint import path_id

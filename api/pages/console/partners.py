@@ -12,7 +12,8 @@ from ...acts.counter import settlement_sheet
 from ...acts.partners import sign
 from ...http import db
 from ...http.clock import now, zone
-from ...http.sheets import sheet_name, sheet_response
+from ...http.downloads import sheet_response
+from ...http.sheets import sheet_name
 from ...identity.access import may_change_partner, may_sign_partner, settlement_view
 from ...identity.accounts import clerks_of
 from ...identity.authentication import current_principal

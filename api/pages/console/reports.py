@@ -12,7 +12,7 @@ from ...acts.exports import ExportArgsSchema, annual_sheet, leaderboard_sheet, s
 from ...acts.reports import annual_of, leaderboard_of, summary_of
 from ...http import db
 from ...http.clock import month_start, now, zone
-from ...http.sheets import sheet_response
+from ...http.downloads import sheet_response
 from ...identity.authentication import current_principal
 from ..words import REWARD_KINDS
 from .base import blp, communities_to_pick, viewed_community_id
