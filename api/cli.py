@@ -154,16 +154,19 @@ def user_disable(phone, reason):
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="connections each worker reads at once (the app runs one request at a time)")
-def serve(host, port, workers, threads):
-    """Run the production server (gunicorn, threaded workers; see api/http/server.py)."""
+@click.option("--behind-proxy", is_flag=True, help="nginx (deploy/nginx) reads every request whole before passing it on: "
+              "gunicorn's sync workers, one request a process (never with clients connecting directly)")
+def serve(host, port, workers, threads, behind_proxy):
+    """Run the production server (gunicorn; see api/http/server.py)."""
     from .http.metrics import prepare_multiprocess_store
+    from .http.server import proxied_options
 
-    from_environment()  # a bad BENNIU_* value is told here in one line, not by each worker as it boots
+    config = from_environment()  # a bad BENNIU_* value is told here in one line, not by each worker as it boots
     os.umask(PRIVATE)  # for good: gunicorn replaces this process
     prepare_multiprocess_store()
+    workers_are = proxied_options(config) if behind_proxy else ["--threads", str(threads)]
     os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:api.http.server",
-                              "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-                              "api.wsgi:app"])
+                              "--bind", f"{host}:{port}", "--workers", str(workers), *workers_are, "api.wsgi:app"])
 
 
 @main.command("close-open-checkins")

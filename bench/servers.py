@@ -9,9 +9,10 @@ from pathlib import Path
 from tests.e2e.server import Server
 
 # benniu: `benniu serve` (api.http.server.Worker: gthread with turns, deadlines and balancing).
-# gthread, sync: plain gunicorn workers of that class, everything else as `benniu serve` sets it
-# (its config module, binding, workers, threads, the metrics store), so the worker is what differs.
-KINDS = ("benniu", "gthread", "sync")
+# proxied: `benniu serve --behind-proxy` (gunicorn's sync workers, as deploy/ runs it behind nginx).
+# gthread: plain gunicorn gthread workers, everything else as `benniu serve` sets it (its config
+# module, binding, workers, threads, the metrics store), so the worker is what differs.
+KINDS = ("benniu", "proxied", "gthread")
 
 
 class Gunicorn(Server):
@@ -23,17 +24,17 @@ class Gunicorn(Server):
         self.kind = kind
 
     def command(self) -> list[str]:
-        threads = 1 if self.kind == "sync" else self.threads or 8  # sync with more threads is gthread
         return [sys.executable, "-m", "gunicorn", "--config", "python:api.http.server",
                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", self.kind,
-                "--threads", str(threads), "api.wsgi:app"]
+                "--threads", str(self.threads or 8), "api.wsgi:app"]
 
 
 def server_for(env: dict, port: int, *, kind: str = "benniu", workers: int, threads: int | None,
                tree: Path | None = None) -> Server:
     """A server of `kind` (not started), running the code checked out at `tree` (default: this one)."""
-    if kind == "benniu":
-        started = Server(env, port, workers=workers, threads=threads)
+    if kind in ("benniu", "proxied"):
+        started = Server(env, port, workers=workers, threads=threads,
+                         options=("--behind-proxy",) if kind == "proxied" else ())
     else:
         started = Gunicorn(env, port, kind=kind, workers=workers, threads=threads)
     if tree is not None:

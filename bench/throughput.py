@@ -2,7 +2,7 @@
 
     python -m bench.throughput [--database URL] [--seconds 5] [--rounds 3] [--connections 16]
                                [--operations checkins,redemptions,fulfilments] [--servers 1] [--paced]
-                               [--server benniu,gthread,sync] [--against COMMIT] [--turns 2]
+                               [--server benniu,proxied,gthread] [--against COMMIT] [--turns 2]
 
 Alternates GET /healthz on the same server (the ceiling) with each operation, `--rounds` times:
 distinct requests of real QR check-ins (a volunteer token and a signed activity code each),
@@ -19,9 +19,12 @@ run so that the rate reached is half (wrk has no constant-rate mode; wrk2 is not
 the latency percentiles of that run are latency at a healthy load, where the saturated ones are,
 by Little's law, the rate again.
 
-With `--server gthread` (or `sync`) the workers are gunicorn's own instead of `benniu serve`'s
-(see bench/servers.py); with `--against COMMIT` that commit, checked out in a `git worktree` of
-its own, serves too. Several servers or commits take turns in one invocation (`--turns` runs of
+With `--server proxied` it is `benniu serve --behind-proxy` (gunicorn's sync workers, as deploy/
+runs it behind nginx), with `--server gthread` gunicorn's own threaded workers (bench/servers.py).
+A sync worker closes the connection after each answer, and wrk's pacing does not survive the
+reconnect: its "paced" run is saturated again. With `--against COMMIT` that commit, checked out
+in a `git worktree` of its own, serves too, as it shipped (its own `benniu serve`, whatever
+`--server` says). Several servers or commits take turns in one invocation (`--turns` runs of
 each, the order reversed every other turn), each run the whole harness from a fresh database,
 and a table puts their runs side by side. Each database is migrated and seeded by the code that
 serves it (bench/prepare.py, in that checkout), so a commit with an older schema, such as
@@ -242,7 +245,8 @@ def main() -> None:
     if set(kinds) - set(KINDS):
         parser.error(f"--server takes {', '.join(KINDS)}")
     with checkout(args.against) if args.against else nullcontext() as tree:
-        contenders = [(kind, None) for kind in kinds] + [(kind, tree) for kind in kinds if tree is not None]
+        # a commit against which this one is measured serves as it shipped (its own `benniu serve`)
+        contenders = [(kind, None) for kind in kinds] + ([("benniu", tree)] if tree is not None else [])
         results = []
         for turn in range(args.turns if len(contenders) > 1 else 1):
             # the order turns round each time, so that a machine growing busier weighs on each alike

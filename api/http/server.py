@@ -1,6 +1,7 @@
 """How `benniu serve` runs gunicorn (its `--config python:api.http.server`): threaded workers that
-never wait for a client for ever and run the app for one request at a time, one metrics store
-for all workers, and no trust in proxy headers of its own."""
+never wait for a client for ever and run the app for one request at a time (or, behind nginx,
+gunicorn's sync workers: `proxied_options`), one metrics store for all workers, and no trust in
+proxy headers of its own."""
 import errno
 import io
 import socket
@@ -192,6 +193,22 @@ class Worker(ThreadWorker):
 # sends its request a byte at a time holds one thread, not a whole worker, while the rest go
 # on answering, and only until CLIENT_SECONDS of silence.
 worker_class = "api.http.server.Worker"
+
+def proxied_options(config: dict) -> list[str]:
+    """gunicorn's options for `benniu serve --behind-proxy`: its own sync workers.
+
+    Behind nginx (deploy/nginx), which reads each request whole and buffers each answer, what
+    `Worker` adds is done already: no client is slow to a worker, and nginx keeps the phones'
+    connections alive. A sync worker then runs a request with no threads to hand it between, about
+    a quarter more check-ins a second on the same two cores (bench/RESULTS.md, issue 25's fifth
+    round). It runs one request at a time, so a client connecting directly and sending slowly would
+    hold the whole worker: never without the proxy. gunicorn restarts a sync worker whose request
+    runs past `--timeout`: here longer than the longest a request may run (an export or an import
+    on its long statement limit), not gunicorn's 30 s.
+    """
+    longest = int(config["DB_LONG_STATEMENT_TIMEOUT_MS"]) // 1000
+    return ["--worker-class", "sync", "--threads", "1", "--timeout", str(longest + 30)]
+
 
 # The app writes one JSON line per request itself (api.http.logs), so gunicorn's access log is off;
 # gunicorn's own records (workers booting, exiting, timing out) are JSON lines like every other.

@@ -24,8 +24,10 @@ def free_port() -> int:
 class Server:
     cwd: Path | None = None  # where it starts (a checkout of other code: bench.throughput --against)
 
-    def __init__(self, env: dict, port: int, workers: int = 2, log: Path | None = None, threads: int | None = None):
+    def __init__(self, env: dict, port: int, workers: int = 2, log: Path | None = None, threads: int | None = None,
+                 options: tuple[str, ...] = ()):
         self.env, self.port, self.workers, self.log, self.threads = env, port, workers, log, threads
+        self.options = options  # more of `benniu serve`'s, such as --behind-proxy
         self.url = f"http://127.0.0.1:{port}"
         self.process = None
 
@@ -53,7 +55,7 @@ class Server:
 
     def command(self) -> list[str]:
         return [str(BENNIU), "serve", "--port", str(self.port), "--workers", str(self.workers),
-                *(["--threads", str(self.threads)] if self.threads else [])]
+                *(["--threads", str(self.threads)] if self.threads else []), *self.options]
 
     def kill(self) -> None:
         """SIGKILL the whole process group: master and workers die mid-request."""
@@ -80,8 +82,9 @@ class Server:
 
 
 @contextmanager
-def serving(env: dict, workers: int = 2, log: Path | None = None, threads: int | None = None):
-    server = Server(env, free_port(), workers, log, threads).start()
+def serving(env: dict, workers: int = 2, log: Path | None = None, threads: int | None = None,
+            options: tuple[str, ...] = ()):
+    server = Server(env, free_port(), workers, log, threads, options).start()
     try:
         yield server
     finally:

@@ -1,7 +1,9 @@
 """deploy/nginx/benniu.conf, run by Debian's nginx with a self-signed certificate in front of
-`benniu serve` on loopback: a check-in and a page go through it, and the app sees https and
-the client's own address (not nginx's), and logs nginx's request id."""
+`benniu serve` on loopback, served as deploy/systemd/benniu.service serves it (--behind-proxy):
+a check-in and a page go through it, and the app sees https and the client's own address (not
+nginx's), and logs nginx's request id."""
 import http.client
+import io
 import json
 import os
 import shutil
@@ -11,8 +13,10 @@ import subprocess
 import tempfile
 import time
 import urllib.parse
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from .server import free_port, serving
@@ -20,6 +24,7 @@ from .server import free_port, serving
 pytestmark = pytest.mark.slow
 
 SITE = Path(__file__).parents[2] / "deploy" / "nginx" / "benniu.conf"
+UNIT = Path(__file__).parents[2] / "deploy" / "systemd" / "benniu.service"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 CLIENT = "127.0.0.2"  # the phone: another loopback address than nginx's own 127.0.0.1
 
@@ -30,6 +35,13 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
                     "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
                    check=True, capture_output=True)
     return cert, key
+
+
+def shipped_options() -> tuple[str, ...]:
+    """The flags of `benniu serve` in the shipped unit that say how it serves (its address and
+    workers are the test's own)."""
+    (command,) = [line for line in UNIT.read_text().splitlines() if line.startswith("ExecStart=")]
+    return tuple(word for word in command.split() if word == "--behind-proxy")
 
 
 def site_for_test(upstream: int, https: int, http: int, cert: Path, key: Path) -> str:
@@ -82,7 +94,7 @@ def behind_nginx(world, tmp_path):
     if NGINX is None:
         pytest.skip("nginx is not installed (Debian package nginx; `make system-packages`)")
     env = {**world.env, "BENNIU_TRUSTED_PROXIES": "1"}
-    with serving(env, log=tmp_path / "server.log") as server:
+    with serving(env, log=tmp_path / "server.log", options=shipped_options()) as server:
         cert, key = self_signed(tmp_path)
         https = free_port()
         nginx = Nginx(tmp_path, site_for_test(server.port, https, free_port(), cert, key))
@@ -183,3 +195,23 @@ def test_nginx_lets_the_console_s_sheets_through_and_nothing_else_that_large(beh
     for path in ("/api/v1/checkins", "/console/members"):
         status, page = answers[path]
         assert status == 413 and b"nginx" in page and path not in routes
+
+
+def test_the_shipped_unit_serves_behind_nginx_with_sync_workers_and_a_long_export_comes_whole(world, behind_nginx):
+    """Behind nginx the unit runs gunicorn's sync workers (`benniu serve --behind-proxy`); a
+    streamed export (chunked from the worker, buffered by nginx) reaches the phone whole."""
+    https, cert, server = behind_nginx
+    assert shipped_options() == ("--behind-proxy",)
+    upstream = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    upstream.request("GET", "/healthz")  # HTTP/1.1: a threaded worker would keep the connection
+    answer = upstream.getresponse()
+    assert answer.status == 200 and answer.getheader("Connection") == "close"  # a sync worker's way
+    upstream.close()
+    status, body, kind = request(https, cert, "GET", "/api/v1/exports/members", token=world.organiser,
+                                 header="Content-Type")
+    assert status == 200 and kind.startswith("application/vnd.openxmlformats"), body[:200]
+    with zipfile.ZipFile(io.BytesIO(body)) as book:
+        assert book.testzip() is None
+    rows = list(openpyxl.load_workbook(io.BytesIO(body), read_only=True).active.values)[2:]  # under title, header
+    names = [row[1] for row in rows]
+    assert sorted(names) == sorted(f"志愿者{i}" for i in range(len(world.tokens)))
