@@ -1,18 +1,23 @@
 """The servers a benchmark can start: `benniu serve` as shipped, or gunicorn's own workers under
 the same configuration; from this checkout, or from a checkout of another commit."""
+import ssl
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.e2e.server import Server
+from tests.e2e.nginx import NGINX, Nginx, self_signed, site_for_test
+from tests.e2e.server import Server, free_port
 
 # benniu: `benniu serve` (api.http.server.Worker: gthread with turns, deadlines and balancing).
 # proxied: `benniu serve --behind-proxy` (gunicorn's sync workers, as deploy/ runs it behind nginx).
+# nginx: the same with deploy/nginx/benniu.conf in front, HTTPS and all: the service as deployed.
 # gthread: plain gunicorn gthread workers, everything else as `benniu serve` sets it (its config
 # module, binding, workers, threads, the metrics store), so the worker is what differs.
-KINDS = ("benniu", "proxied", "gthread")
+KINDS = ("benniu", "proxied", "nginx", "gthread")
 
 
 class Gunicorn(Server):
@@ -29,10 +34,49 @@ class Gunicorn(Server):
                 "--threads", str(self.threads or 8), "api.wsgi:app"]
 
 
+class BehindNginx(Server):
+    """`benniu serve --behind-proxy` on a port of its own, and nginx with the shipped site in front
+    on `port` (HTTPS, a self-signed certificate; wrk does not check it). Its `url` is nginx's; the
+    worker processes (and so the CPU counted) are the service's, not nginx's."""
+
+    def __init__(self, env: dict, port: int, *, workers: int, threads: int | None):
+        super().__init__(env, free_port(), workers=workers, threads=threads, options=("--behind-proxy",))
+        self.https, self.nginx = port, None
+
+    def start(self, timeout: float = 30, *, healthy: bool = True) -> "BehindNginx":
+        if NGINX is None:
+            raise RuntimeError("nginx is not installed (Debian package nginx; `make system-packages`)")
+        super().start(timeout, healthy=healthy)
+        folder = Path(tempfile.mkdtemp(prefix="benniu-bench-nginx-"))
+        cert, key = self_signed(folder)
+        self.nginx = Nginx(folder, site_for_test(self.port, self.https, free_port(), cert, key))
+        self.url = f"https://127.0.0.1:{self.https}"
+        trusted = ssl.create_default_context(cafile=str(cert))  # made for localhost
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"https://localhost:{self.https}/healthz", timeout=1,
+                                            context=trusted) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("nginx did not come up")
+
+    def stop(self) -> None:
+        if self.nginx is not None:
+            self.nginx.stop()
+            self.nginx = None
+        super().stop()
+
+
 def server_for(env: dict, port: int, *, kind: str = "benniu", workers: int, threads: int | None,
                tree: Path | None = None) -> Server:
     """A server of `kind` (not started), running the code checked out at `tree` (default: this one)."""
-    if kind in ("benniu", "proxied"):
+    if kind == "nginx":
+        started = BehindNginx(env, port, workers=workers, threads=threads)
+    elif kind in ("benniu", "proxied"):
         started = Server(env, port, workers=workers, threads=threads,
                          options=("--behind-proxy",) if kind == "proxied" else ())
     else:
