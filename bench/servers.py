@@ -12,9 +12,13 @@ from pathlib import Path
 from tests.e2e.nginx import NGINX, Nginx, self_signed, site_for_test
 from tests.e2e.server import Server, free_port
 
+HERE = Path(__file__).resolve().parent.parent  # this checkout
+
 # benniu: `benniu serve` (api.http.server.Worker: gthread with turns, deadlines and balancing).
-# proxied: `benniu serve --behind-proxy` (gunicorn's sync workers, as deploy/ runs it behind nginx).
-# nginx: the same with deploy/nginx/benniu.conf in front, HTTPS and all: the service as deployed.
+# proxied: `benniu serve --behind-proxy` (gunicorn's sync workers, as deploy/ runs it behind nginx);
+#   for another commit, which may not have that flag, gunicorn's sync workers under its own config.
+# nginx: the same with deploy/nginx/benniu.conf in front, HTTPS and all: the service as deployed
+#   (this checkout only).
 # gthread: plain gunicorn gthread workers, everything else as `benniu serve` sets it (its config
 # module, binding, workers, threads, the metrics store), so the worker is what differs.
 KINDS = ("benniu", "proxied", "nginx", "gthread")
@@ -29,9 +33,20 @@ class Gunicorn(Server):
         self.kind = kind
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "gunicorn", "--config", "python:api.http.server",
+        threads = 1 if self.kind == "sync" else self.threads or 8
+        return [sys.executable, "-m", "gunicorn", *self.configuration(),
                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", self.kind,
-                "--threads", str(self.threads or 8), "api.wsgi:app"]
+                "--threads", str(threads), "api.wsgi:app"]
+
+
+    def configuration(self) -> list[str]:
+        """The configuration module `benniu serve` gives gunicorn, where the checkout has one (at
+        api/server.py before api/http/, as at 516c263; none at 2a138b8, which ran gunicorn's defaults)."""
+        root = self.cwd or HERE
+        for module in ("api.http.server", "api.server"):
+            if root.joinpath(*module.split(".")).with_suffix(".py").exists():
+                return ["--config", f"python:{module}"]
+        return []
 
 
 class BehindNginx(Server):
@@ -75,7 +90,11 @@ def server_for(env: dict, port: int, *, kind: str = "benniu", workers: int, thre
                tree: Path | None = None) -> Server:
     """A server of `kind` (not started), running the code checked out at `tree` (default: this one)."""
     if kind == "nginx":
+        if tree is not None:
+            raise ValueError("--server nginx runs this checkout only")
         started = BehindNginx(env, port, workers=workers, threads=threads)
+    elif kind == "proxied" and tree is not None:
+        started = Gunicorn(env, port, kind="sync", workers=workers, threads=threads)
     elif kind in ("benniu", "proxied"):
         started = Server(env, port, workers=workers, threads=threads,
                          options=("--behind-proxy",) if kind == "proxied" else ())

@@ -22,9 +22,10 @@ by Little's law, the rate again.
 With `--server proxied` it is `benniu serve --behind-proxy` (gunicorn's sync workers, as deploy/
 runs it behind nginx), with `--server gthread` gunicorn's own threaded workers (bench/servers.py).
 A sync worker closes the connection after each answer, and wrk's pacing does not survive the
-reconnect: its "paced" run is saturated again. With `--against COMMIT` that commit, checked out
-in a `git worktree` of its own, serves too, as it shipped (its own `benniu serve`, whatever
-`--server` says). Several servers or commits take turns in one invocation (`--turns` runs of
+reconnect: its "paced" run is saturated again; `--server nginx` paces them through nginx. With
+`--against COMMIT` that commit, checked out in a `git worktree` of its own, serves too, in each
+`--server` but nginx: `benniu` as it shipped (its own `benniu serve`), `proxied` on gunicorn's
+sync workers under its own configuration (2a138b8 shipped those). Several servers or commits take turns in one invocation (`--turns` runs of
 each, the order reversed every other turn), each run the whole harness from a fresh database,
 and a table puts their runs side by side. Each database is migrated and seeded by the code that
 serves it (bench/prepare.py, in that checkout), so a commit with an older schema, such as
@@ -245,8 +246,10 @@ def main() -> None:
     if set(kinds) - set(KINDS):
         parser.error(f"--server takes {', '.join(KINDS)}")
     with checkout(args.against) if args.against else nullcontext() as tree:
-        # a commit against which this one is measured serves as it shipped (its own `benniu serve`)
-        contenders = [(kind, None) for kind in kinds] + ([("benniu", tree)] if tree is not None else [])
+        # a commit against which this one is measured: as it shipped (`benniu`, its own `benniu
+        # serve`), on gunicorn's sync workers (`proxied`) or plain gthread; nginx is this checkout's
+        contenders = [(kind, None) for kind in kinds] + [(kind, tree) for kind in kinds
+                                                         if tree is not None and kind != "nginx"]
         results = []
         for turn in range(args.turns if len(contenders) > 1 else 1):
             # the order turns round each time, so that a machine growing busier weighs on each alike
