@@ -5,6 +5,7 @@ its first byte as soon as its first rows are read, the worker's memory flat howe
 """
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from urllib.parse import quote
 
@@ -25,8 +26,11 @@ def sheet_chunks(sheet: Sheet, *, format: str, zone: tzinfo, made: datetime) -> 
 
 
 def sheet_response(sheet: Sheet, *, format: str, zone: tzinfo) -> Response:
-    """The sheet as a download, its rows read (on the request's session) as it is sent."""
-    return _download(sheet, stream_with_context(sheet_chunks(sheet, format=format, zone=zone, made=now())), format)
+    """A small sheet (a roster, a statement, a month's settlement) as a download: its rows are read
+    here, in the view's transaction, which ends (`transactional`) before the body is sent; the
+    file is written as it is sent. A sheet that may be long is a `streamed_sheet`."""
+    sheet = replace(sheet, rows=list(sheet.rows))
+    return _download(sheet, sheet_chunks(sheet, format=format, zone=zone, made=now()), format)
 
 
 def streamed_sheet(build: Callable[[Session], Sheet], *, format: str, zone: tzinfo) -> Response:
