@@ -1,7 +1,9 @@
-"""Sheets sent as downloads: streamed as they are written, named for what they hold.
+"""Sheets sent as downloads, named for what they hold, written as they are sent.
 
-Every CSV and XLSX goes out in pieces (`api.http.sheets.csv_chunks`, `api.http.xlsx.xlsx_chunks`):
-its first byte as soon as its first rows are read, the worker's memory flat however long it is.
+Every CSV and XLSX goes out in pieces (`api.http.sheets.csv_chunks`, `api.http.xlsx.xlsx_chunks`).
+An export (`streamed_sheet`) reads its rows on a snapshot of its own as it sends them: its first
+byte comes with its first rows, and the worker's memory stays flat however long it is. A small
+sheet (`sheet_response`) is read in the view's transaction first.
 """
 import unicodedata
 from collections.abc import Callable, Iterator
