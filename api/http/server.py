@@ -194,6 +194,7 @@ class Worker(ThreadWorker):
 # on answering, and only until CLIENT_SECONDS of silence.
 worker_class = "api.http.server.Worker"
 
+
 def proxied_options(config: dict) -> list[str]:
     """gunicorn's options for `benniu serve --behind-proxy`: its own sync workers.
 
