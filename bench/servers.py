@@ -1,11 +1,9 @@
 """The servers a benchmark can start: `benniu serve` as shipped, or gunicorn's own workers under
 the same configuration; from this checkout, or from a checkout of another commit."""
-import ssl
+import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,7 +36,6 @@ class Gunicorn(Server):
                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", self.kind,
                 "--threads", str(threads), "api.wsgi:app"]
 
-
     def configuration(self) -> list[str]:
         """The configuration module `benniu serve` gives gunicorn, where the checkout has one (at
         api/server.py before api/http/, as at 516c263; none at 2a138b8, which ran gunicorn's defaults)."""
@@ -66,22 +63,17 @@ class BehindNginx(Server):
         cert, key = self_signed(folder)
         self.nginx = Nginx(folder, site_for_test(self.port, self.https, free_port(), cert, key))
         self.url = f"https://127.0.0.1:{self.https}"
-        trusted = ssl.create_default_context(cafile=str(cert))  # made for localhost
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"https://localhost:{self.https}/healthz", timeout=1,
-                                            context=trusted) as answer:
-                    if answer.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("nginx did not come up")
+        try:
+            self.nginx.wait_until_serving(self.https, cert, timeout)
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
 
     def stop(self) -> None:
         if self.nginx is not None:
             self.nginx.stop()
+            shutil.rmtree(self.nginx.folder, ignore_errors=True)  # its configuration and certificate
             self.nginx = None
         super().stop()
 

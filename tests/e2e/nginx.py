@@ -4,8 +4,11 @@ bench.throughput's `--server nginx`)."""
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 SITE = Path(__file__).parents[2] / "deploy" / "nginx" / "benniu.conf"
@@ -57,6 +60,22 @@ class Nginx:
         self.folder = folder
         self.process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"),
                                          "-g", "daemon off;"], stderr=subprocess.PIPE)
+
+    def wait_until_serving(self, https: int, cert: Path, timeout: float = 10) -> None:
+        """Return once nginx answers /healthz on `https` with 200 (its certificate checked against
+        `cert`); RuntimeError if it exits first or does not answer in time."""
+        trusted = ssl.create_default_context(cafile=str(cert))  # made for localhost
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx did not start: {self.process.stderr.read().decode()}")
+            try:
+                with urllib.request.urlopen(f"https://localhost:{https}/healthz", timeout=1, context=trusted) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:  # not listening yet, or the service behind it not yet up (502)
+                time.sleep(0.1)
+        raise RuntimeError(f"nginx did not answer /healthz on port {https} within {timeout:g} s")
 
     def stop(self):
         self.process.send_signal(signal.SIGQUIT)

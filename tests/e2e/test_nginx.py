@@ -6,7 +6,6 @@ import http.client
 import io
 import json
 import ssl
-import time
 import urllib.parse
 import zipfile
 from pathlib import Path
@@ -41,15 +40,7 @@ def behind_nginx(world, tmp_path):
         https = free_port()
         nginx = Nginx(tmp_path, site_for_test(server.port, https, free_port(), cert, key))
         try:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                if nginx.process.poll() is not None:
-                    pytest.fail(f"nginx did not start: {nginx.process.stderr.read().decode()}")
-                try:
-                    request(https, cert, "GET", "/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            nginx.wait_until_serving(https, cert)
             yield https, cert, server
         finally:
             nginx.stop()
