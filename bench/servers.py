@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.e2e.nginx import NGINX, Nginx, self_signed, site_for_test
 from tests.e2e.server import Server, free_port
 
-HERE = Path(__file__).resolve().parent.parent  # this checkout
+CHECKOUT = Path(__file__).resolve().parent.parent  # this one
 
 # benniu: `benniu serve` (api.http.server.Worker: gthread with turns, deadlines and balancing).
 # proxied: `benniu serve --behind-proxy` (gunicorn's sync workers, as deploy/ runs it behind nginx);
@@ -39,7 +39,7 @@ class Gunicorn(Server):
     def configuration(self) -> list[str]:
         """The configuration module `benniu serve` gives gunicorn, where the checkout has one (at
         api/server.py before api/http/, as at 516c263; none at 2a138b8, which ran gunicorn's defaults)."""
-        root = self.cwd or HERE
+        root = self.cwd or CHECKOUT
         for module in ("api.http.server", "api.server"):
             if root.joinpath(*module.split(".")).with_suffix(".py").exists():
                 return ["--config", f"python:{module}"]
@@ -102,8 +102,7 @@ def server_for(env: dict, port: int, *, kind: str = "benniu", workers: int, thre
 @contextmanager
 def checkout(commit: str):
     """`commit` checked out in a `git worktree` of its own (removed after)."""
-    here = Path(__file__).resolve().parent.parent
-    git = ["git", "-C", str(here)]
+    git = ["git", "-C", str(CHECKOUT)]
     tree = Path(tempfile.mkdtemp(prefix="benniu-against-")) / "tree"
     subprocess.run([*git, "worktree", "add", "--quiet", "--detach", str(tree), commit], check=True)
     try:

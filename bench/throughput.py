@@ -2,7 +2,7 @@
 
     python -m bench.throughput [--database URL] [--seconds 5] [--rounds 3] [--connections 16]
                                [--operations checkins,redemptions,fulfilments] [--servers 1] [--paced]
-                               [--server benniu,proxied,gthread] [--against COMMIT] [--turns 2]
+                               [--server benniu,proxied,nginx,gthread] [--against COMMIT] [--turns 2]
 
 Alternates GET /healthz on the same server (the ceiling) with each operation, `--rounds` times:
 distinct requests of real QR check-ins (a volunteer token and a signed activity code each),
@@ -25,9 +25,9 @@ A sync worker closes the connection after each answer, and wrk's pacing does not
 reconnect: its "paced" run is saturated again; `--server nginx` paces them through nginx. With
 `--against COMMIT` that commit, checked out in a `git worktree` of its own, serves too, in each
 `--server` but nginx: `benniu` as it shipped (its own `benniu serve`), `proxied` on gunicorn's
-sync workers under its own configuration (2a138b8 shipped those). Several servers or commits take turns in one invocation (`--turns` runs of
-each, the order reversed every other turn), each run the whole harness from a fresh database,
-and a table puts their runs side by side. Each database is migrated and seeded by the code that
+sync workers under its own configuration (2a138b8 shipped those). Several servers or commits
+take turns in one invocation (`--turns` runs of each, the order reversed every other turn), each
+run the whole harness from a fresh database, and a table puts their runs side by side. Each database is migrated and seeded by the code that
 serves it (bench/prepare.py, in that checkout), so a commit with an older schema, such as
 2a138b8 before the lots, tallies and notices, can take turns with this one.
 
