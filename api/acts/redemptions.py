@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 
 from points.audit import Party
 from rewards import redemptions
+from rewards.counter import VoucherAtCounter
 from rewards.redemptions import Order, Redemption
 
 from ..identity.access import member_acted_for, visible_redemption, visible_reward
 from ..identity.principal import Principal
-from .counter import look_up
 from .events import announce
 from .messages import tell
 
@@ -33,11 +33,18 @@ def cancel_voucher(session: Session, actor: Principal, *, redemption_id: int, no
     return _announced(session, actor, "cancellation", redemption, now=now)
 
 
-def fulfil_voucher(session: Session, actor: Principal, *, voucher_code: str, now: datetime) -> Redemption:
-    """Fulfil a voucher (typed or scanned) this clerk or organiser may fulfil: the held points are spent, once."""
-    # The counter's view keeps the member and provider it read in the session: fulfil reads neither again.
-    counter = look_up(session, actor, voucher_code, now=now)
-    redemption = redemptions.fulfil(session, redemption=counter.redemption, now=now, by=actor.signature)
+def fulfil_voucher(session: Session, actor: Principal, *, voucher: VoucherAtCounter, now: datetime) -> Redemption:
+    """Fulfil a voucher this clerk or organiser may fulfil, as `api.acts.counter.look_up` found it: the held
+    points are spent, once.
+
+    The look-up may run before the write transaction (a door reads it with `db.session()`, then
+    calls this with `db.writer()`): on SQLite the write lock is then held only for the writing.
+    That is safe because what a voucher holds was fixed when it was reserved, and its status is
+    written only by a conditional UPDATE (`rewards.redemptions.fulfil`), which refuses a voucher
+    fulfilled or cancelled meanwhile. The view keeps its member and provider in the session:
+    fulfil reads neither again.
+    """
+    redemption = redemptions.fulfil(session, redemption=voucher.redemption, now=now, by=actor.signature)
     tell(session, redemption.member_id, "voucher_fulfilled", subject_id=redemption.id, now=now,
          reward_name=redemption.reward_name, points=redemption.points)
     return _announced(session, actor, "fulfilment", redemption, now=now)

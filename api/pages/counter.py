@@ -66,8 +66,9 @@ def fulfil_post():
     typed = request.form.get("code", "")[:300]
 
     def fulfilled():
-        principal = current_principal()
-        subject = fulfil_voucher(db.writer(), principal, voucher_code=typed, now=now())
+        principal, at = current_principal(), now()
+        session = db.writer()  # act_once's: its key is claimed under the write lock already
+        subject = fulfil_voucher(session, principal, voucher=look_up(session, principal, typed, now=at), now=at)
         flash(f"fulfilled:{subject.id}")
         # Staff at the counter land on the counter of the partner it was fulfilled for: it is in that one's lists.
         whose = {"partner_id": subject.partner_id} if visits_counters(principal) else {}

@@ -6,6 +6,7 @@ from rewards.redemptions import STATUSES, Order, find_redemptions
 from rewards.vouchers import display
 
 from .. import codes
+from ..acts.counter import look_up
 from ..acts.redemptions import cancel_voucher, fulfil_voucher, redeem_points
 from ..http import db
 from ..http.clock import now
@@ -115,7 +116,9 @@ def voucher(fmt, redemption_id):
 @blp.response(200, RedemptionSchema)
 def fulfil_at_counter(args):
     """Fulfil a voucher at the counter (scanned or typed): the held points are spent, once."""
-    return fulfil_voucher(db.writer(), current_principal(), voucher_code=args["voucher_code"], now=now())
+    principal, at = current_principal(), now()
+    voucher = look_up(db.session(), principal, args["voucher_code"], now=at)  # before the write lock
+    return fulfil_voucher(db.writer(), principal, voucher=voucher, now=at)
 
 
 @blp.route("/<id:redemption_id>/cancel", methods=["POST"])
