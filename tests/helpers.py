@@ -52,6 +52,29 @@ def at_once(calls, workers: int | None = None) -> list:
         return list(pool.map(run, calls))
 
 
+def meet_at(monkeypatch, module, name: str, parties: int, *, after: bool = False) -> None:
+    """Make `parties` threads meet at `module.name` (a function): each waits, the first time it
+    comes there (before the call, or `after` it), until all have come.
+
+    at_once starts requests together, but they drift apart on their way to the contested
+    statement and may not race at all. A meeting point between a request's check and its write
+    makes every request check before any writes, so a test without its guard fails every run.
+    Only where the check and the write are not under SQLite's one write lock: a thread waiting
+    there while holding that lock would wait for the others forever (the wait gives up after 60 s).
+    """
+    real, barrier, met = getattr(module, name), threading.Barrier(parties), threading.local()
+
+    def meeting(*args, **kwargs):
+        if after:
+            result = real(*args, **kwargs)
+        if not getattr(met, "done", False):
+            met.done = True
+            barrier.wait(timeout=60)
+        return result if after else real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, meeting)
+
+
 def decode_qr(png: bytes) -> str:
     """Read the one QR code in a PNG with a real decoder (zxing-cpp)."""
     import io

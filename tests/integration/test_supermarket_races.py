@@ -1,10 +1,11 @@
 """Supermarket races with real threads on a real database (SQLite file or PostgreSQL)."""
 from sqlalchemy import func, select
 
+from api.resources import redemptions as redemptions_api
 from points.verify import ledger_problems
 from rewards.redemptions import Redemption
 
-from ..helpers import at_once
+from ..helpers import at_once, meet_at
 
 
 def give(organiser, member, points):
@@ -67,7 +68,10 @@ def test_fulfil_and_cancel_racing_on_one_voucher_have_one_outcome(organiser, vol
     assert ledger_problems(session) == []
 
 
-def test_two_clerks_fulfilling_one_voucher_fulfil_it_once(organiser, volunteer, shop, session):
+def test_two_clerks_fulfilling_one_voucher_fulfil_it_once(organiser, volunteer, shop, session, monkeypatch):
+    # Guarded by _CLOSE's WHERE status = 'reserved': both clerks have looked the voucher up, and
+    # seen it reserved, before either writes (the look-up runs before the write lock).
+    meet_at(monkeypatch, redemptions_api, "look_up", 2, after=True)
     member, phone = volunteer
     give(organiser, member, 200)
     voucher = phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}, expect=201).json
