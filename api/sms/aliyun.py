@@ -8,21 +8,21 @@ percent-encoded by RFC 3986 (only A-Z a-z 0-9 - _ . ~ left as they are, space as
 joined as `name=value&...`; the string to sign is `POST&%2F&` + that string percent-encoded again;
 Signature = Base64(HMAC-SHA1(AccessKeySecret + "&", string to sign)). The answer is JSON whose `Code`
 is `OK` on success, else the refusal's code (`isv.BUSINESS_LIMIT_CONTROL`, `SignatureDoesNotMatch`...).
-Standard library only, with a timeout on connecting and on reading.
+Standard library only (the request and its answer: api.sms.exchange).
 """
 import base64
 import hashlib
 import hmac
 import json
-import socket
-import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 from datetime import datetime, timezone
 
+from .exchange import json_answer
 from .provider import SmsError
 
+ENDPOINT = "https://dysmsapi.aliyuncs.com/"
 VERSION = "2017-05-25"
 REGION = "cn-hangzhou"
 
@@ -54,7 +54,7 @@ class AliyunSms:
         body = urllib.parse.urlencode(parameters, quote_via=urllib.parse.quote).encode()
         request = urllib.request.Request(self.endpoint, data=body, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"})
-        answer = self._post(request)
+        answer = json_answer(request, timeout=self.timeout, provider="Aliyun SMS")
         if answer.get("Code") != "OK":
             raise SmsError(str(answer.get("Code") or "bad_answer"), str(answer.get("Message") or ""))
 
@@ -70,25 +70,3 @@ class AliyunSms:
         }
         parameters["Signature"] = signature(parameters, secret=self.access_key_secret)
         return parameters
-
-    def _post(self, request: urllib.request.Request) -> dict:
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                raw = response.read(64 * 1024)
-        except urllib.error.HTTPError as refused:  # Aliyun answers refusals (bad signature, key) with 4xx JSON
-            raw = refused.read(64 * 1024)
-        except (TimeoutError, socket.timeout) as slow:
-            raise SmsError("timeout", f"Aliyun SMS did not answer within {self.timeout} s") from slow
-        except urllib.error.URLError as failed:
-            if isinstance(failed.reason, (TimeoutError, socket.timeout)):
-                raise SmsError("timeout", f"Aliyun SMS did not answer within {self.timeout} s") from failed
-            raise SmsError("unreachable", str(failed.reason)) from failed
-        except OSError as failed:
-            raise SmsError("unreachable", str(failed)) from failed
-        try:
-            answer = json.loads(raw)
-        except ValueError:
-            raise SmsError("bad_answer", "Aliyun SMS answered with something other than JSON") from None
-        if not isinstance(answer, dict):
-            raise SmsError("bad_answer", "Aliyun SMS answered with something other than a JSON object")
-        return answer
