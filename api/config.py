@@ -154,15 +154,21 @@ SETTINGS = (
       "per volunteer (then 429 until the window moves on)"),
     S("CODE_GUESS_ADDRESS_RATE_LIMIT", rate, "100 per 10 minutes", "the same per client address (a community hall "
       "shares one Wi-Fi)"),
-    S("SMS_PROVIDER", one_of("log", "aliyun", spelled=str.lower), None, "sends SMS sign-in codes (`api/sms`): `log` writes them to "
-      "the server log as the JSON event `sms_code` (development), `aliyun` sends through Aliyun SMS. Unset, SMS "
-      "sign-in is off (`/api/v1/auth/sms` answers 404)", "unset"),
-    S("SMS_ACCESS_KEY_ID", text, None, "Aliyun: the RAM user's AccessKey ID (allowed `dysms:SendSms`)", "unset"),
-    S("SMS_ACCESS_KEY_SECRET", text, None, "Aliyun: its AccessKey secret", "unset"),
-    S("SMS_SIGN_NAME", text, None, "Aliyun: the approved signature (短信签名), e.g. `犇牛志愿`", "unset"),
-    S("SMS_TEMPLATES", text, "", "Aliyun: each message's approved template, `login_code=SMS_123456789` (more "
-      "separated by commas); the sign-in code template has the variable `${code}`", "none"),
-    S("SMS_ENDPOINT", text, "https://dysmsapi.aliyuncs.com/", "Aliyun SMS's address (tests point it at a fake)"),
+    S("SMS_PROVIDER", one_of("log", "aliyun", "tencent", spelled=str.lower), None, "sends SMS sign-in codes and "
+      "reminders (`api/sms`): `log` writes them to the server log as the JSON event `sms_code` (development), "
+      "`aliyun` sends through Aliyun SMS, `tencent` through Tencent Cloud SMS. Unset, SMS sign-in is off "
+      "(`/api/v1/auth/sms` answers 404)", "unset"),
+    S("SMS_ACCESS_KEY_ID", text, None, "Aliyun: the RAM user's AccessKey ID (allowed `dysms:SendSms`); Tencent: the "
+      "SecretId of a CAM user allowed `sms:SendSms`", "unset"),
+    S("SMS_ACCESS_KEY_SECRET", text, None, "Aliyun: its AccessKey secret; Tencent: its SecretKey", "unset"),
+    S("SMS_SIGN_NAME", text, None, "the approved signature (短信签名), e.g. `犇牛志愿`", "unset"),
+    S("SMS_TEMPLATES", text, "", "each message's approved template, `login_code=SMS_123456789` on Aliyun, "
+      "`login_code=1234567` (the template ID) on Tencent, more separated by commas; the sign-in code template has "
+      "one variable, the code (`${code}` on Aliyun, `{1}` on Tencent)", "none"),
+    S("SMS_APP_ID", text, None, "Tencent: the SMS application's SdkAppId, e.g. `1400006666`", "unset"),
+    S("SMS_REGION", text, "ap-guangzhou", "Tencent: the API region (X-TC-Region)"),
+    S("SMS_ENDPOINT", text, None, "the provider's address: `https://dysmsapi.aliyuncs.com/` (Aliyun) or "
+      "`https://sms.tencentcloudapi.com/` (Tencent); tests point it at a fake", "the provider's"),
     S("SMS_TIMEOUT_SECONDS", seconds, 5, "the SMS provider must accept a connection and answer within this long"),
     S("SMS_ADDRESS_RATE_LIMIT", rate, "30 per hour", "SMS codes asked for per client address (each phone gets at "
       "most one a minute and 10 a day)"),

@@ -13,7 +13,7 @@ BENNIU_SMS_TIMEOUT_SECONDS; callers decide what that means for the person (the s
 
 Providers (BENNIU_SMS_PROVIDER): `log` writes the message to the server log as one JSON event
 (`sms_code` for codes, `sms` otherwise) for development and tests; `aliyun` sends through Aliyun SMS
-(dysmsapi SendSms, api.sms.aliyun).
+(dysmsapi SendSms, api.sms.aliyun), `tencent` through Tencent Cloud SMS (SendSms, api.sms.tencent).
 """
 from flask import current_app
 

@@ -2,8 +2,11 @@
 import logging
 
 from ..http.logs import json_line
+from .aliyun import ENDPOINT as ALIYUN
 from .aliyun import AliyunSms
 from .provider import Provider, SmsError
+from .tencent import ENDPOINT as TENCENT
+from .tencent import TencentSms
 
 MESSAGES = logging.getLogger("benniu.sms")
 
@@ -28,7 +31,12 @@ def provider_for(config) -> Provider:
     if kind == "log":
         return LogSms()
     if kind == "aliyun":
-        return AliyunSms(endpoint=config["SMS_ENDPOINT"], access_key_id=config["SMS_ACCESS_KEY_ID"] or "",
+        return AliyunSms(endpoint=config["SMS_ENDPOINT"] or ALIYUN, access_key_id=config["SMS_ACCESS_KEY_ID"] or "",
                          access_key_secret=config["SMS_ACCESS_KEY_SECRET"] or "", sign_name=config["SMS_SIGN_NAME"] or "",
                          templates=templates(config["SMS_TEMPLATES"]), timeout=config["SMS_TIMEOUT_SECONDS"])
+    if kind == "tencent":
+        return TencentSms(endpoint=config["SMS_ENDPOINT"] or TENCENT, secret_id=config["SMS_ACCESS_KEY_ID"] or "",
+                          secret_key=config["SMS_ACCESS_KEY_SECRET"] or "", app_id=config["SMS_APP_ID"] or "",
+                          sign_name=config["SMS_SIGN_NAME"] or "", templates=templates(config["SMS_TEMPLATES"]),
+                          region=config["SMS_REGION"], timeout=config["SMS_TIMEOUT_SECONDS"])
     raise SmsError("no_provider", "BENNIU_SMS_PROVIDER is not set")

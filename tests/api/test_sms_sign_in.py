@@ -8,6 +8,7 @@ import pytest
 from api import create_app
 
 from ..fakes.aliyun_sms import FakeAliyunSms
+from ..fakes.tencent_sms import FakeTencentSms
 from ..helpers import Client, at_once
 from .test_errors import assert_error
 from .test_logs import written  # noqa: F401  (fixture)
@@ -171,6 +172,18 @@ def test_through_aliyun_the_code_reaches_the_provider_and_signs_in(database_url,
         code = json.loads(sent["TemplateParam"])["code"]
         assert sent["PhoneNumbers"] == "13500000001"
         assert sign_in(aliyun, "13500000001", code).json["name"] == "王芳"
+
+
+def test_through_tencent_the_code_reaches_the_provider_and_signs_in(database_url, clock, tmp_path, volunteer):
+    with FakeTencentSms() as fake:
+        tencent = make_app(database_url, clock, tmp_path, SMS_PROVIDER="tencent", SMS_ENDPOINT=fake.url,
+                           SMS_ACCESS_KEY_ID=fake.secret_id, SMS_ACCESS_KEY_SECRET=fake.secret_key,
+                           SMS_APP_ID=fake.app_id, SMS_SIGN_NAME="犇牛志愿", SMS_TEMPLATES="login_code=1234567")
+        assert ask(tencent, PHONE).status_code == 202
+        [sent] = fake.received
+        assert (sent["PhoneNumberSet"], sent["TemplateId"]) == ([f"+86{PHONE}"], "1234567")
+        [code] = sent["TemplateParamSet"]
+        assert sign_in(tencent, PHONE, code).json["member_id"] == volunteer[0]["id"]
 
 
 def test_a_provider_failure_still_answers_202_and_is_logged(database_url, clock, tmp_path, volunteer, written):  # noqa: F811
