@@ -15,6 +15,7 @@ from .operations.commands import Commands, progress, stages
 from .operations.private import PRIVATE, make_private, private_files
 from .operations.reminding import remind
 from .operations.schema import upgrade
+from .operations.transactions import in_batches, now, write
 
 
 def _app():
@@ -25,30 +26,6 @@ def _session(app, *, whole_tables: bool = False) -> Session:
     """A session; with `whole_tables` (seed, verify) no statement time limit: that is for runaway requests."""
     session = app.extensions["benniu"].sessionmaker()
     return db.time_limit(session, 0) if whole_tables else session
-
-
-def _now(app):
-    return app.extensions["benniu"].clock.now()
-
-
-def _write(app, work):
-    """Run `work(session)` as one write transaction the way a view runs (api.http.db.transactional):
-    the write lock taken as it starts, committed at the end, retried whole on a lock or deadlock."""
-    with app.app_context():
-        return db.transactional(lambda: work(db.writer()))()
-
-
-def _in_batches(app, job, batch: int = 500) -> int:
-    """Run `job(session, now=, limit=)` in write transactions until a batch comes back short.
-
-    Each batch commits on its own, so a long backlog never holds the write lock for long.
-    """
-    total = 0
-    while True:
-        done = _write(app, lambda session: job(session, now=_now(app), limit=batch))
-        total += len(done)
-        if len(done) < batch:
-            return total
 
 
 @click.group(cls=Commands)
@@ -70,9 +47,9 @@ def init(demo):
     click.echo(f"schema up to date: {app.extensions['benniu'].engine.url.render_as_string(hide_password=True)}")
     if demo:
         def seed(session):
-            community = plant_demo(session, None, now=_now(app))
+            community = plant_demo(session, None, now=now(app))
             return community.name, community.id
-        name, community_id = _write(app, seed)
+        name, community_id = write(app, seed)
         click.echo(f"demo community {name} (id {community_id}) ready")
 
 
@@ -92,9 +69,9 @@ def token_create(role, name, community_id, partner_id, member_id):
     from .acts.tokens import issue
 
     app = _app()
-    plain, record = _write(app, lambda session: issue(
+    plain, record = write(app, lambda session: issue(
         session, None, role=role, name=name, community_id=community_id, partner_id=partner_id,
-        member_id=member_id, now=_now(app)))
+        member_id=member_id, now=now(app)))
     click.echo(f"{role} token {record.id} for {name}:")
     click.echo(plain)
 
@@ -120,9 +97,9 @@ def user_create(role, name, phone, community_id, partner_id, password):
         click.echo("warning: a password given with --password stays in the shell's history and shows in the "
                    "process list; leave --password out to be asked for it", err=True)
     app = _app()
-    account = _write(app, lambda session: add_staff(
+    account = write(app, lambda session: add_staff(
         session, None, role=role, name=name, phone=phone, password=password, community_id=community_id,
-        partner_id=partner_id, now=_now(app)))
+        partner_id=partner_id, now=now(app)))
     click.echo(f"{role} {name} (account {account.id}) signs in with phone {phone}")
 
 
@@ -139,11 +116,11 @@ def user_disable(phone, reason):
     def disable(session):
         staff_id = session.scalar(select(StaffAccount.id).where(StaffAccount.phone == phone))
         if staff_id is not None:
-            account = disable_staff(session, None, staff_id=staff_id, now=_now(app), reason=reason)
+            account = disable_staff(session, None, staff_id=staff_id, now=now(app), reason=reason)
             return f"{account.role} {account.name} disabled"
 
     app = _app()
-    done = _write(app, disable)
+    done = write(app, disable)
     if done is None:
         raise click.ClickException(f"no staff account with phone {phone}")
     click.echo(done)
@@ -178,7 +155,7 @@ def close_open_checkins_command():
 
     app = _app()
     grace = timedelta(minutes=app.config["CHECKIN_GRACE_MINUTES"])
-    total = _in_batches(app, partial(close_open_checkins, grace=grace))
+    total = in_batches(app, partial(close_open_checkins, grace=grace))
     click.echo(f"closed {total} open check-ins")
 
 
@@ -187,7 +164,7 @@ def expire_vouchers_command():
     """Expire unfulfilled vouchers past their time: stock returns, points are released (cron-safe)."""
     from rewards.redemptions import expire_vouchers
 
-    click.echo(f"expired {_in_batches(_app(), expire_vouchers)} vouchers")
+    click.echo(f"expired {in_batches(_app(), expire_vouchers)} vouchers")
 
 
 @main.command("finalise-notices")
@@ -195,7 +172,7 @@ def finalise_notices_command():
     """Make awards whose public notice (公示) has ended spendable (cron-safe)."""
     from points.notices import finalise_notices
 
-    click.echo(f"finalised {_in_batches(_app(), finalise_notices)} notices")
+    click.echo(f"finalised {in_batches(_app(), finalise_notices)} notices")
 
 
 @main.command("expire-points")
@@ -203,21 +180,21 @@ def expire_points_command():
     """Move points past their community's validity to its expiry account (cron-safe)."""
     from points.lots import expire_points
 
-    click.echo(f"expired points of {_in_batches(_app(), expire_points)} members")
+    click.echo(f"expired points of {in_batches(_app(), expire_points)} members")
 
 
 @main.command("remind-expiring")
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366))
 def remind_expiring_command(days):
     """Remind members of points expiring within DAYS: a message per lot, once; an SMS where configured (cron-safe)."""
-    click.echo(remind(_app(), kind="points_expiring", days=days, in_batches=_in_batches, write=_write, now=_now))
+    click.echo(remind(_app(), kind="points_expiring", days=days))
 
 
 @main.command("remind-vouchers")
 @click.option("--days", default=3, show_default=True, type=click.IntRange(1, 366))
 def remind_vouchers_command(days):
     """Remind members of unused vouchers expiring within DAYS: a message each, once; an SMS too (cron-safe)."""
-    click.echo(remind(_app(), kind="voucher_expiring", days=days, in_batches=_in_batches, write=_write, now=_now))
+    click.echo(remind(_app(), kind="voucher_expiring", days=days))
 
 
 @main.command("forget-tip-photos")
@@ -227,8 +204,8 @@ def forget_tip_photos_command():
     from .http.photo_store import photo_store
 
     app = _app()
-    gone = _write(app, lambda session: forget_old_tip_photos(session, days=app.config["TIP_PHOTO_DAYS"],
-                                                             store=photo_store(), now=_now(app)))
+    gone = write(app, lambda session: forget_old_tip_photos(session, days=app.config["TIP_PHOTO_DAYS"],
+                                                             store=photo_store(), now=now(app)))
     click.echo(f"deleted {gone} photos of rejected tips")
 
 

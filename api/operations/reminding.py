@@ -5,6 +5,7 @@ from functools import partial
 from ..acts.reminders import Texter, claim_texts, in_quiet_hours, remind_expiring_points, remind_expiring_vouchers
 from ..sms import Provider
 from ..sms.providers import provider_for
+from .transactions import in_batches, now, write
 
 LOG = logging.getLogger("benniu.reminders")
 JOBS = {"points_expiring": remind_expiring_points, "voucher_expiring": remind_expiring_vouchers}
@@ -26,7 +27,7 @@ def _text(provider: Provider, kind: str, phone: str, text: str) -> None:
     provider.send(phone, kind, {"text": text})
 
 
-def remind(app, *, kind: str, days: int, in_batches, write, now) -> str:
+def remind(app, *, kind: str, days: int) -> str:
     """Write the reminders of `kind` due within `days`, then text what this run may: one line saying what it did."""
     told = in_batches(app, partial(JOBS[kind], days=days))
     texter = texter_of(app, kind)

@@ -28,7 +28,7 @@ class FakeTexter:
 
 
 def run(app, kind="points_expiring", days=30) -> str:
-    return remind(app, kind=kind, days=days, in_batches=cli._in_batches, write=cli._write, now=cli._now)
+    return remind(app, kind=kind, days=days)
 
 
 def reminders(app, kind="points_expiring") -> list[Message]:
