@@ -7,7 +7,6 @@ provider is called.
 """
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import event, select
@@ -43,16 +42,11 @@ def ask_for_code(session: Session, *, phone: str, secret: str, now: datetime,
 
 def sign_in_with_code(session: Session, *, phone: str, code: str, secret: str, now: datetime) -> Person | None:
     """The person whose phone this code was sent to, or None (a wrong, used or expired code, or a
-    phone nobody signs in with); each call uses one of the code's tries.
-
-    A temporary password (set by an organiser) is not asked to be changed here: it was not used,
-    and its change needs it, which someone who lost the slip it was printed on cannot give. It
-    stays temporary, so signing in with it still means changing it first."""
+    phone nobody signs in with); each call uses one of the code's tries."""
     phone = normalise_phone(phone)
     if not sms_codes.try_code(session, secret=secret, phone=phone, code=code.strip(), now=now):
         return None
-    person = _person_by_phone(session, phone)
-    return person and replace(person, must_change_password=False)
+    return _person_by_phone(session, phone)
 
 
 def token_for_code(session: Session, *, phone: str, code: str, secret: str, now: datetime,
