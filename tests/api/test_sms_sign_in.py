@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 
 from api import create_app
+from api.acts.members import reset_password
+from api.identity.principal import Principal
 
 from ..fakes.aliyun_sms import FakeAliyunSms
 from ..fakes.tencent_sms import FakeTencentSms
@@ -195,3 +197,19 @@ def test_a_provider_failure_still_answers_202_and_is_logged(database_url, clock,
         assert ask(aliyun, PHONE).status_code == 202
     lines = [json.loads(line) for line in written.getvalue().splitlines()]
     assert [line["error"] for line in lines if line.get("event") == "sms_failed"] == ["isv.BUSINESS_LIMIT_CONTROL"]
+
+
+def test_a_code_signs_in_someone_whose_password_is_temporary_only_to_change_it(
+        app, volunteer, community, written):  # noqa: F811
+    # As the password sign-in does: a temporary password lives until its first use. Someone who lost
+    # the slip asks for a new one (which ends this one); the code does not let the lost one live on.
+    member, _ = volunteer
+    with app.extensions["benniu"].sessionmaker() as session, session.begin():
+        reset_password(session, Principal(1, "organiser", "罗塘派出所 民警", community["id"]), member_id=member["id"],
+                       password="temp-pass-1", now=app.extensions["benniu"].clock.now())
+    ask(app, PHONE)
+    [logged] = codes_logged(written)
+    answer = sign_in(app, PHONE, logged["code"])
+    assert answer.status_code == 200 and answer.json["must_change_password"] is True
+    refused = Client(app, answer.json["token"]).get(f"/api/v1/members/{member['id']}/balance")
+    assert refused.status_code == 403 and refused.json["code"] == "password_change_required"
