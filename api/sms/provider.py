@@ -7,6 +7,7 @@ class SmsError(Exception):
     (the provider's own code where it gave one, `timeout`, `unreachable`, `bad_answer`, `no_template`)."""
 
     def __init__(self, code: str, message: str = ""):
+        code, message = code[:64], message[:300]  # a provider's answer is logged: bounded
         super().__init__(f"{code}: {message}" if message else code)
         self.code = code
 

@@ -79,7 +79,7 @@ class TencentSms:
             "PhoneNumberSet": [f"+86{phone}"], "SmsSdkAppId": self.app_id, "SignName": self.sign_name,
             "TemplateId": template_id, "TemplateParamSet": list(params.values()),
         }, ensure_ascii=False, separators=(",", ":")).encode()
-        host = urllib.parse.urlsplit(self.endpoint).netloc
+        host = urllib.parse.urlsplit(self.endpoint).netloc.lower()  # signed as sent, lowercase as the rules say
         timestamp = int(time.time()) if timestamp is None else timestamp
         return urllib.request.Request(self.endpoint, data=body, method="POST", headers={
             "Content-Type": CONTENT_TYPE, "Host": host, "X-TC-Action": "SendSms", "X-TC-Version": VERSION,
