@@ -64,9 +64,7 @@ def serve(session: Session, partner: Partner, community_ids: list[int]) -> None:
     """Make `partner` (under its present name) serve exactly `community_ids`; refused
     (PartnerNameTaken) where another partner of that name serves one of them already."""
     wanted = sorted(set(community_ids))
-    taken = session.scalar(select(partner_communities.c.community_id).where(
-        partner_communities.c.community_id.in_(wanted), partner_communities.c.name_key == partner.name,
-        partner_communities.c.partner_id != partner.id).limit(1))
+    taken = name_taken(session, partner, wanted)
     if taken is not None:
         raise PartnerNameTaken(f"community {taken} has a partner named {partner.name} already", name=partner.name)
     try:
@@ -76,6 +74,14 @@ def serve(session: Session, partner: Partner, community_ids: list[int]) -> None:
                 {"partner_id": partner.id, "community_id": c, "name_key": partner.name} for c in wanted])
     except IntegrityError as clash:
         raise PartnerNameTaken(f"a partner named {partner.name} was signed meanwhile", name=partner.name) from clash
+
+
+def name_taken(session: Session, partner: Partner, community_ids: list[int]) -> int | None:
+    """One of `community_ids` where another partner of `partner`'s name serves already, or None
+    (committed ones only: a partner of the name signed at this moment is the constraint's to find)."""
+    return session.scalar(select(partner_communities.c.community_id).where(
+        partner_communities.c.community_id.in_(community_ids), partner_communities.c.name_key == partner.name,
+        partner_communities.c.partner_id != partner.id).limit(1))
 
 
 def station_of(session: Session, community: Community, *, now: datetime) -> Partner:

@@ -60,16 +60,19 @@ def meet_at(monkeypatch, module, name: str, parties: int, *, after: bool = False
     statement and may not race at all. A meeting point between a request's check and its write
     makes every request check before any writes, so a test without its guard fails every run.
     Only where the check and the write are not under SQLite's one write lock: a thread waiting
-    there while holding that lock would wait for the others forever (the wait gives up after 60 s).
+    there while holding that lock would wait for the others forever (the wait gives up after 30 s).
     """
     real, barrier, met = getattr(module, name), threading.Barrier(parties), threading.local()
 
     def meeting(*args, **kwargs):
-        if after:
-            result = real(*args, **kwargs)
+        try:
+            result = real(*args, **kwargs) if after else None
+        except BaseException:
+            barrier.abort()  # the others stop waiting for this one (BrokenBarrierError)
+            raise
         if not getattr(met, "done", False):
             met.done = True
-            barrier.wait(timeout=60)
+            barrier.wait(timeout=30)
         return result if after else real(*args, **kwargs)
 
     monkeypatch.setattr(module, name, meeting)

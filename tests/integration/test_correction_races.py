@@ -73,10 +73,10 @@ def test_two_cancellations_at_once_reverse_each_earning_once(organiser, communit
 
 def test_two_partners_of_one_name_signed_at_once_make_one(organiser, community, session, monkeypatch):
     # Guarded by UNIQUE(partner_communities.community_id, name_key), not only by the look-up before it.
-    # On PostgreSQL all six look the name up before any of them has committed (on SQLite the look-up
+    # On PostgreSQL all six have looked the name up before any of them writes it (on SQLite the look-up
     # and the insert are under the one write lock, where the look-up is the guard).
     if not serializes_writers(session):
-        meet_at(monkeypatch, partners, "serve", 6)
+        meet_at(monkeypatch, partners, "name_taken", 6, after=True)
     responses = at_once([lambda i=i: organiser.post("/api/v1/partners", {
         "name": "老街理发店", "kind": "shop", "community_ids": [community["id"]]}) for i in range(6)])
     assert sorted(r.status_code for r in responses) == [201] + [409] * 5

@@ -71,11 +71,11 @@ def test_fulfil_and_cancel_racing_on_one_voucher_have_one_outcome(organiser, vol
 def test_two_clerks_fulfilling_one_voucher_fulfil_it_once(organiser, volunteer, shop, session, monkeypatch):
     # Guarded by _CLOSE's WHERE status = 'reserved': both clerks have looked the voucher up, and
     # seen it reserved, before either writes (the look-up runs before the write lock).
-    meet_at(monkeypatch, redemptions_api, "look_up", 2, after=True)
     member, phone = volunteer
     give(organiser, member, 200)
     voucher = phone.post("/api/v1/redemptions", {"reward_id": shop["haircut"]["id"]}, expect=201).json
     body = {"voucher_code": voucher["voucher_code"]}
+    meet_at(monkeypatch, redemptions_api, "look_up", 2, after=True)
     responses = at_once([lambda: shop["barber_clerk"].post("/api/v1/redemptions/fulfil", body)] * 2)
     assert sorted((r.status_code, r.json.get("code")) for r in responses) == [
         (200, None), (409, "already_fulfilled")]
