@@ -10,10 +10,9 @@ requests waiting (until the test ends) so the client's timeout is what ends them
 import base64
 import hashlib
 import hmac
-import json
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .provider import FakeProvider
 
 REQUIRED = ("AccessKeyId", "Action", "Format", "PhoneNumbers", "RegionId", "SignName", "Signature",
             "SignatureMethod", "SignatureNonce", "SignatureVersion", "TemplateCode", "Timestamp", "Version")
@@ -31,41 +30,15 @@ def expected_signature(parameters: dict[str, str], secret: str) -> str:
     return base64.b64encode(hmac.new((secret + "&").encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
 
 
-class FakeAliyunSms:
+class FakeAliyunSms(FakeProvider):
     def __init__(self, *, access_key_id="LTAI-test-key", access_key_secret="test-secret/with+odd=chars"):
+        super().__init__()
         self.access_key_id, self.access_key_secret = access_key_id, access_key_secret
-        self.received: list[dict[str, str]] = []
         self.refusal: dict | None = None  # the next answers' body, e.g. {"Code": "isv.BUSINESS_LIMIT_CONTROL"}
-        self._held = threading.Event()
-        self._holding = False
-        fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
-                length = int(self.headers.get("Content-Length", 0))
-                form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
-                status, answer = fake.answer(self.path, self.headers.get("Content-Type", ""), form)
-                if fake._holding:
-                    fake._held.wait(30)
-                body = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except OSError:  # the client gave up waiting
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def answer(self, path: str, content_type: str, form: dict[str, str]) -> tuple[int, dict]:
+    def answer(self, path: str, headers, body: bytes) -> tuple[int, dict]:
+        content_type = headers.get("Content-Type", "")
+        form = dict(urllib.parse.parse_qsl(body.decode(), keep_blank_values=True))
         request_id = f"fake-{len(self.received) + 1}"
         if path != "/" or not content_type.startswith("application/x-www-form-urlencoded"):
             return 400, {"Code": "InvalidParameter", "Message": "expected a form POST to /", "RequestId": request_id}
@@ -85,15 +58,3 @@ class FakeAliyunSms:
         if self.refusal is not None:
             return 200, {**self.refusal, "RequestId": request_id}
         return 200, {"Code": "OK", "Message": "OK", "BizId": f"biz-{len(self.received)}", "RequestId": request_id}
-
-    def hold(self) -> None:
-        self._holding = True
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._held.set()
-        self.server.shutdown()
-        self.server.server_close()
