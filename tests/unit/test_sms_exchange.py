@@ -1,41 +1,27 @@
 """What every SMS provider's request meets on the network (api/sms/exchange.py), against small local
 servers that answer badly: a redirect, an answer dripped byte by byte, a cut answer, not JSON."""
-import threading
 import time
 import urllib.request
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from api.sms.exchange import json_answer
 from api.sms.provider import SmsError
 
+from ..fakes.provider import FakeProvider
 
-@contextmanager
-def server(respond):
-    """A local HTTP server whose every POST is answered by `respond(handler)`; yields (url, hits)."""
-    hits = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            hits.append((self.path, dict(self.headers)))
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            respond(self)
+class Server(FakeProvider):
+    """A local server whose every request is answered by `respond(handler)`; `received` has the paths asked for."""
 
-        do_GET = do_POST  # noqa: N815 (a followed redirect would come as a GET)
+    def __init__(self, respond):
+        super().__init__()
+        self._respond = respond
 
-        def log_message(self, *args):
-            pass
-
-    running = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    running.daemon_threads = True
-    threading.Thread(target=running.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{running.server_port}/", hits
-    finally:
-        running.shutdown()
-        running.server_close()
+    def respond(self, handler):
+        self.received.append(handler.path)
+        handler.rfile.read(int(handler.headers.get("Content-Length", 0)))
+        self._respond(handler)
 
 
 def post(url: str, timeout: float = 2) -> dict:
@@ -56,18 +42,18 @@ def answer(status: int, body: bytes, **headers):
 
 
 def test_a_json_answer_and_a_json_refusal_are_both_read():
-    with server(answer(200, b'{"Code": "OK"}')) as (url, _):
-        assert post(url) == {"Code": "OK"}
-    with server(answer(400, b'{"Code": "SignatureDoesNotMatch"}')) as (url, _):
-        assert post(url) == {"Code": "SignatureDoesNotMatch"}
+    with Server(answer(200, b'{"Code": "OK"}')) as fine:
+        assert post(fine.url) == {"Code": "OK"}
+    with Server(answer(400, b'{"Code": "SignatureDoesNotMatch"}')) as refusing:
+        assert post(refusing.url) == {"Code": "SignatureDoesNotMatch"}
 
 
 def test_a_redirect_is_not_followed_with_the_signed_headers():
-    with server(answer(200, b'{"Code": "OK"}')) as (elsewhere, followed):
-        with server(answer(302, b"", Location=elsewhere)) as (url, _):
+    with Server(answer(200, b'{"Code": "OK"}')) as elsewhere:
+        with Server(answer(302, b"", Location=elsewhere.url)) as redirecting:
             with pytest.raises(SmsError) as refused:
-                post(url)
-    assert refused.value.code == "bad_answer" and followed == []
+                post(redirecting.url)
+    assert refused.value.code == "bad_answer" and elsewhere.received == []
 
 
 def test_an_answer_dripped_slowly_is_given_up_at_the_time_limit():
@@ -83,10 +69,10 @@ def test_an_answer_dripped_slowly_is_given_up_at_the_time_limit():
         except OSError:  # the client gave up, as it should
             pass
 
-    with server(drip) as (url, _):
+    with Server(drip) as dripping:
         started = time.monotonic()
         with pytest.raises(SmsError) as slow:
-            post(url, timeout=0.5)
+            post(dripping.url, timeout=0.5)
     assert slow.value.code == "timeout" and time.monotonic() - started < 5
 
 
@@ -99,17 +85,17 @@ def test_a_connection_cut_mid_answer_is_a_bad_answer_not_a_crash():
         handler.wfile.flush()
         handler.connection.shutdown(2)
 
-    with server(cut) as (url, _):
+    with Server(cut) as cutting:
         with pytest.raises(SmsError) as failed:
-            post(url)
+            post(cutting.url)
     assert failed.value.code == "bad_answer"  # what came is not JSON
 
 
 @pytest.mark.parametrize("body", [b"<html>busy</html>", b"[" * 60000, b'["a list"]'])
 def test_what_is_not_a_json_object_is_a_bad_answer(body):
-    with server(answer(200, body)) as (url, _):
+    with Server(answer(200, body)) as answering:
         with pytest.raises(SmsError) as bad:
-            post(url)
+            post(answering.url)
     assert bad.value.code == "bad_answer"
 
 
