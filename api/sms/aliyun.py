@@ -56,7 +56,7 @@ class AliyunSms:
             "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"})
         answer = json_answer(request, timeout=self.timeout, provider="Aliyun SMS")
         if answer.get("Code") != "OK":
-            raise SmsError(str(answer.get("Code") or "bad_answer"), str(answer.get("Message") or ""))
+            raise SmsError.said(answer)
 
     def parameters(self, phone: str, template_code: str, params: dict[str, str], *,
                    now: datetime | None = None, nonce: str | None = None) -> dict[str, str]:

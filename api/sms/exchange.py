@@ -5,7 +5,6 @@ headers elsewhere), and SmsError (`timeout`, `unreachable`, `bad_answer`) for ev
 Standard library only."""
 import http.client
 import json
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -32,10 +31,10 @@ def json_answer(request: urllib.request.Request, *, timeout: float, provider: st
                 raw = _read(response, deadline)
         except urllib.error.HTTPError as refused:  # providers answer refusals (bad signature, key) with 4xx JSON
             raw = _read(refused, deadline)
-    except (TimeoutError, socket.timeout) as slow:
+    except TimeoutError as slow:  # socket.timeout is TimeoutError since Python 3.10
         raise SmsError("timeout", f"{provider} did not answer within {timeout} s") from slow
     except urllib.error.URLError as failed:
-        if isinstance(failed.reason, (TimeoutError, socket.timeout)):
+        if isinstance(failed.reason, TimeoutError):
             raise SmsError("timeout", f"{provider} did not answer within {timeout} s") from failed
         raise SmsError("unreachable", str(failed.reason)) from failed
     except (OSError, http.client.HTTPException) as failed:  # refused, reset, cut short, malformed

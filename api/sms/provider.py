@@ -11,6 +11,11 @@ class SmsError(Exception):
         super().__init__(f"{code}: {message}" if message else code)
         self.code = code
 
+    @classmethod
+    def said(cls, part: dict) -> "SmsError":
+        """The refusal a provider's answer says in `part`: its `Code` and `Message`."""
+        return cls(str(part.get("Code") or "bad_answer"), str(part.get("Message") or ""))
+
 
 class Provider(Protocol):
     def send(self, phone: str, template: str, params: dict[str, str]) -> None:

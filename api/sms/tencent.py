@@ -65,12 +65,12 @@ class TencentSms:
         if not isinstance(answer, dict):
             raise SmsError("bad_answer", "Tencent Cloud SMS answered without a Response")
         if isinstance(answer.get("Error"), dict):
-            raise SmsError(str(answer["Error"].get("Code") or "bad_answer"), str(answer["Error"].get("Message") or ""))
+            raise SmsError.said(answer["Error"])
         statuses = answer.get("SendStatusSet")
         if not (isinstance(statuses, list) and statuses and isinstance(statuses[0], dict)):
             raise SmsError("bad_answer", "Tencent Cloud SMS answered without a SendStatusSet")
         if statuses[0].get("Code") != "Ok":
-            raise SmsError(str(statuses[0].get("Code") or "bad_answer"), str(statuses[0].get("Message") or ""))
+            raise SmsError.said(statuses[0])
 
     def request(self, phone: str, template_id: str, params: dict[str, str], *,
                 timestamp: int | None = None) -> urllib.request.Request:
