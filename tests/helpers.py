@@ -64,16 +64,22 @@ def meet_at(monkeypatch, module, name: str, parties: int, *, after: bool = False
     """
     real, barrier, met = getattr(module, name), threading.Barrier(parties), threading.local()
 
-    def meeting(*args, **kwargs):
-        try:
-            result = real(*args, **kwargs) if after else None
-        except BaseException:
-            barrier.abort()  # the others stop waiting for this one (BrokenBarrierError)
-            raise
+    def meet():
         if not getattr(met, "done", False):
             met.done = True
             barrier.wait(timeout=30)
-        return result if after else real(*args, **kwargs)
+
+    def meeting(*args, **kwargs):
+        if not after:
+            meet()
+            return real(*args, **kwargs)
+        try:
+            result = real(*args, **kwargs)
+        except BaseException:
+            barrier.abort()  # the others stop waiting for this one (BrokenBarrierError)
+            raise
+        meet()
+        return result
 
     monkeypatch.setattr(module, name, meeting)
 
