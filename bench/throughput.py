@@ -27,9 +27,10 @@ reconnect: its "paced" run is saturated again; `--server nginx` paces them throu
 `--server` but nginx: `benniu` as it shipped (its own `benniu serve`), `proxied` on gunicorn's
 sync workers under its own configuration (2a138b8 shipped those). Several servers or commits
 take turns in one invocation (`--turns` runs of each, the order reversed every other turn), each
-run the whole harness from a fresh database, and a table puts their runs side by side. Each database is migrated and seeded by the code that
-serves it (bench/prepare.py, in that checkout), so a commit with an older schema, such as
-2a138b8 before the lots, tallies and notices, can take turns with this one.
+run the whole harness from a fresh database, and a table puts their runs side by side. Each
+database is migrated and seeded by the code that serves it (bench/prepare.py, in that checkout),
+so a commit with an older schema, such as 2a138b8 before the lots, tallies and notices, can take
+turns with this one.
 
 With `--servers 2` it starts two `benniu serve` on two ports against the one database and drives
 each with its own wrk (half the connections each, disjoint requests): the figures are the sums,

@@ -8,6 +8,20 @@ from .common import machine
 PACED_AT_MOST = 0.75
 
 
+def was_paced(figures: dict) -> bool:
+    """Whether an operation's paced run held its pace, well below the saturated rate."""
+    return figures["paced"]["per_s"] <= PACED_AT_MOST * figures["per_s"]
+
+
+def _paced_cell(figures: dict) -> str:
+    if "paced" not in figures:
+        return "- |"
+    share = figures["paced"]["per_s"] / figures["per_s"]
+    if not was_paced(figures):
+        return f"(not paced: {share:.2f}) |"
+    return f"{share:.2f}, {figures['paced']['p50_ms']:.0f} / {figures['paced']['p99_ms']:.0f} ms |"
+
+
 def report(result: dict, args, operations: dict, paced_p99_ms: dict) -> None:
     """One run's figures against the targets (`operations`: each one's ratio to reach)."""
     database = result["database"]
@@ -41,7 +55,7 @@ def report(result: dict, args, operations: dict, paced_p99_ms: dict) -> None:
               f"{1000 * args.connections / max(figures['per_s'], 1):.1f} ms")
         if "paced" in figures:
             paced, limit = figures["paced"], paced_p99_ms[database] if operation == "checkins" else None
-            if paced["per_s"] > PACED_AT_MOST * figures["per_s"]:  # a server that closes every connection
+            if not was_paced(figures):  # a server that closes every connection
                 verdict = "   (not paced: wrk's delay does not survive a reconnect; saturated again)"
             elif limit is not None:
                 verdict = f"   (target p99 <= {limit} ms)  {'ok' if paced['p99_ms'] <= limit else 'MISSED'}"
@@ -59,10 +73,7 @@ def side_by_side(results: list[dict]) -> None:
     print("|---|---|---|---|---|---|---|---|")
     for result in results:
         for operation, figures in result["operations"].items():
-            paced = figures.get("paced")
             print(f"| {result['label']} | {result['healthz_per_s']:.0f} | {operation} | {figures['per_s']:.0f} | "
                   f"{figures['ratio']:.2f} ({' / '.join(f'{r:.2f}' for r in figures['ratios'])}) | "
                   f"{figures['cpu_ms'] / result['healthz_cpu_ms']:.1f} | {figures['p99_ms']:.0f} ms | "
-                  + (f"{paced['per_s'] / figures['per_s']:.2f}, {paced['p50_ms']:.0f} / {paced['p99_ms']:.0f} ms |"
-                     if paced and paced["per_s"] <= PACED_AT_MOST * figures["per_s"] else
-                     f"(not paced: {paced['per_s'] / figures['per_s']:.2f}) |" if paced else "- |"))
+                  + _paced_cell(figures))
